@@ -1,0 +1,148 @@
+//! The process runtime: build everything from the config, bind, run the roles,
+//! and stop cleanly on a signal.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+use workers::accounts::bootstrap::{self, FirstAdmin};
+use workers::{Services, ServicesConfig};
+
+use crate::config::{Role, Secret, ServeConfig};
+use crate::graphql::{QueryLimits, build_schema};
+use crate::http::{AppState, router};
+use crate::metrics::Metrics;
+use crate::stores;
+
+/// How long open connections (WebSockets included) may take to finish after shutdown begins.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// A built, bound process, ready to run.
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+    roles: Vec<Role>,
+    shutdown_drain: Duration,
+    first_admin: Option<FirstAdmin>,
+}
+
+impl Application {
+    /// Opens the stores (migrating them), creates the first admin on an empty database, and binds.
+    pub async fn build(config: ServeConfig) -> anyhow::Result<Self> {
+        let db = stores::open_database(&config.store).await?;
+        let cache = stores::open_cache(&config.store).await?;
+        let keys = stores::token_keys(config.jwt_secret.as_ref(), &config.store.data_dir)?;
+        let services = Services::new(db, cache, keys, ServicesConfig {
+            token_ttl: config.token_ttl,
+            login_failures_per_account: config.login_failures_per_account,
+            login_failures_per_ip: config.login_failures_per_ip,
+            login_window: config.login_window,
+        });
+        let first_admin =
+            bootstrap::ensure_first_admin(&services, config.admin_password.as_ref().map(Secret::expose))
+                .await
+                .context("creating the first admin")?;
+        let limits = QueryLimits {
+            max_depth: config.graphql_max_depth,
+            max_complexity: config.graphql_max_complexity,
+        };
+        let state = AppState {
+            schema: build_schema(Some(services.clone()), limits),
+            services,
+            metrics: Arc::new(Metrics::new()?),
+            draining: Arc::new(AtomicBool::new(false)),
+            trust_forwarded_for: config.trust_forwarded_for,
+            max_body_bytes: config.max_body_bytes,
+            spa_dir: config.spa_dir.clone(),
+            serves_api: config.runs(Role::Api),
+        };
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .with_context(|| format!("binding {}", config.listen))?;
+        Ok(Self {
+            listener,
+            state,
+            roles: config.roles.clone(),
+            shutdown_drain: config.shutdown_drain,
+            first_admin,
+        })
+    }
+
+    /// The bound address (tests bind port 0).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
+    }
+
+    /// The bound port.
+    pub fn port(&self) -> u16 {
+        self.local_addr().port()
+    }
+
+    /// The admin created by this start, if the database was empty.
+    pub fn first_admin(&self) -> Option<&FirstAdmin> {
+        self.first_admin.as_ref()
+    }
+
+    /// The shared services (tests use them to arrange data that has no API yet).
+    pub fn services(&self) -> &workers::Services {
+        &self.state.services
+    }
+
+    /// Serves until `shutdown` completes: readiness fails first, then the listener
+    /// closes after the drain delay, then open connections get a grace period.
+    pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        for role in &self.roles {
+            // The worker roles gain background work as their capabilities land; today
+            // each process of any role serves /healthz, /readyz and /metrics.
+            tracing::info!(role = role.name(), "role started");
+        }
+        let draining = self.state.draining.clone();
+        let drain = self.shutdown_drain;
+        let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
+        let signal = async move {
+            shutdown.await;
+            tracing::info!("shutting down: readiness off");
+            draining.store(true, Ordering::Relaxed);
+            tokio::time::sleep(drain).await;
+            let _ = stopping_tx.send(());
+        };
+        let app = router(self.state).into_make_service_with_connect_info::<SocketAddr>();
+        let server = axum::serve(self.listener, app).with_graceful_shutdown(signal);
+        let grace = async move {
+            let _ = stopping_rx.await;
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        };
+        tokio::select! {
+            result = server => result.context("serving HTTP")?,
+            () = grace => tracing::warn!("connections still open after the grace period; closing them"),
+        }
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

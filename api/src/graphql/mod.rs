@@ -1,0 +1,92 @@
+//! The GraphQL schema: one module per domain, merged here by [`build_schema`],
+//! which the server, the tests and the SDL check all use.
+
+pub mod accounts;
+pub mod api_clients;
+pub mod audit;
+pub mod error;
+pub mod relay;
+
+use async_graphql::dataloader::DataLoader;
+use async_graphql::{Context, MergedObject, MergedSubscription, Schema};
+use workers::Services;
+use workers::accounts::Principal;
+
+use crate::graphql::error::{ApiError, GraphqlResultExt};
+
+/// Every query field, merged from the domain modules.
+#[derive(MergedObject, Default)]
+pub struct Query(accounts::AccountsQuery, api_clients::ApiClientsQuery, audit::AuditQuery);
+
+/// Every mutation field, merged from the domain modules.
+#[derive(MergedObject, Default)]
+pub struct Mutation(accounts::AccountsMutation, api_clients::ApiClientsMutation);
+
+/// Every subscription field, merged from the domain modules.
+#[derive(MergedSubscription, Default)]
+pub struct Subscription(audit::AuditSubscription);
+
+/// The executable schema.
+pub type AppSchema = Schema<Query, Mutation, Subscription>;
+
+/// Limits that protect the server from hostile documents.
+#[derive(Debug, Clone, Copy)]
+pub struct QueryLimits {
+    /// Deepest selection set accepted.
+    pub max_depth: usize,
+    /// Highest complexity accepted.
+    pub max_complexity: usize,
+}
+
+/// Who is calling, established once per request (or per WebSocket connection).
+#[derive(Clone)]
+pub enum Caller {
+    /// No token was sent: only `login` works.
+    Anonymous,
+    /// A token was sent but is not valid: every guarded field answers with this error.
+    Rejected(ApiError),
+    /// A signed-in user.
+    User(Box<Principal>),
+}
+
+/// The client address of the request, for the audit log and login limits.
+#[derive(Clone, Debug)]
+pub struct ClientIp(pub Option<String>);
+
+/// Builds the schema with its data; without services it still renders the SDL.
+pub fn build_schema(services: Option<Services>, limits: QueryLimits) -> AppSchema {
+    let mut builder = Schema::build(Query::default(), Mutation::default(), Subscription::default())
+        .limit_depth(limits.max_depth)
+        .limit_complexity(limits.max_complexity)
+        .limit_recursive_depth(32);
+    if let Some(services) = services {
+        builder = builder
+            .data(DataLoader::new(accounts::TenantLoader(services.clone()), tokio::spawn))
+            .data(services);
+    }
+    builder.finish()
+}
+
+/// The SDL committed as `schema.graphql`.
+pub fn sdl() -> String {
+    build_schema(None, QueryLimits { max_depth: 64, max_complexity: usize::MAX }).sdl()
+}
+
+/// The shared services (present in every served schema).
+pub fn services<'a>(ctx: &Context<'a>) -> &'a Services {
+    ctx.data_unchecked::<Services>()
+}
+
+/// The signed-in caller, or `UNAUTHENTICATED`.
+pub fn principal<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Principal> {
+    match ctx.data_opt::<Caller>() {
+        Some(Caller::User(principal)) => Ok(principal),
+        Some(Caller::Rejected(error)) => Err(error.clone()).gql(),
+        Some(Caller::Anonymous) | None => Err(ApiError::Unauthenticated("sign in first".into())).gql(),
+    }
+}
+
+/// The request's client address.
+pub fn client_ip(ctx: &Context<'_>) -> Option<String> {
+    ctx.data_opt::<ClientIp>().and_then(|ip| ip.0.clone())
+}

@@ -1,0 +1,118 @@
+//! The HTTP surface: one shared state, one `router()` that tests can call,
+//! with request ids, tracing spans and metrics on every route.
+
+mod graphql;
+mod ops;
+mod spa;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderMap, HeaderName};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::get;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+use workers::Services;
+
+use crate::graphql::AppSchema;
+use crate::metrics::Metrics;
+
+/// Everything a handler may need; cloned per request (all fields are handles).
+#[derive(Clone)]
+pub struct AppState {
+    /// Stores and use-case settings.
+    pub services: Services,
+    /// The executable GraphQL schema.
+    pub schema: AppSchema,
+    /// This process's metrics.
+    pub metrics: Arc<Metrics>,
+    /// Set on SIGTERM: `/readyz` fails first so traffic drains.
+    pub draining: Arc<AtomicBool>,
+    /// Whether `X-Forwarded-For` names the client.
+    pub trust_forwarded_for: bool,
+    /// Largest accepted JSON body.
+    pub max_body_bytes: usize,
+    /// Where the built SPA is.
+    pub spa_dir: PathBuf,
+    /// Whether this process serves the API role (GraphQL, SPA); others only serve operations endpoints.
+    pub serves_api: bool,
+}
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The client address: the first `X-Forwarded-For` hop when trusted, else the TCP peer.
+pub fn client_ip(headers: &HeaderMap, peer: Option<SocketAddr>, trust_forwarded_for: bool) -> Option<String> {
+    if trust_forwarded_for {
+        let forwarded = headers
+            .get("x-forwarded-for")
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.split(',').next())
+            .map(str::trim)
+            .filter(|value| value.parse::<std::net::IpAddr>().is_ok());
+        if let Some(ip) = forwarded {
+            return Some(ip.to_owned());
+        }
+    }
+    peer.map(|addr| addr.ip().to_string())
+}
+
+async fn track_metrics(State(metrics): State<Arc<Metrics>>, request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().as_str().to_owned();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("spa", |path| path.as_str())
+        .to_owned();
+    let response = next.run(request).await;
+    metrics.observe_http(&method, &route, response.status().as_u16(), started.elapsed());
+    response
+}
+
+/// Builds the router for this process's roles.
+pub fn router(state: AppState) -> Router {
+    let mut router = Router::new()
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics));
+    if state.serves_api {
+        router = router.merge(graphql::routes(&state)).fallback(spa::service(&state.spa_dir));
+    }
+    let trace = TraceLayer::new_for_http().make_span_with(|request: &Request| {
+        let request_id = request
+            .headers()
+            .get(REQUEST_ID)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default();
+        tracing::info_span!("http", method = %request.method(), path = %request.uri().path(), request_id)
+    });
+    router
+        .layer(middleware::from_fn_with_state(state.metrics.clone(), track_metrics))
+        .layer(trace)
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .with_state(state)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forwarded_for_only_when_trusted_and_valid() {
+        let peer: SocketAddr = "10.0.0.9:5000".parse().unwrap();
+        let mut headers = HeaderMap::new();
+        headers.insert("x-forwarded-for", "203.0.113.7, 10.0.0.1".parse().unwrap());
+        assert_eq!(client_ip(&headers, Some(peer), true).as_deref(), Some("203.0.113.7"));
+        assert_eq!(client_ip(&headers, Some(peer), false).as_deref(), Some("10.0.0.9"));
+        headers.insert("x-forwarded-for", "not-an-ip".parse().unwrap());
+        assert_eq!(client_ip(&headers, Some(peer), true).as_deref(), Some("10.0.0.9"));
+    }
+}

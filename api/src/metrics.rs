@@ -1,0 +1,119 @@
+//! Prometheus metrics of one process: HTTP requests per route and GraphQL operations.
+
+use std::collections::HashSet;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder};
+
+/// Distinct GraphQL operation names tracked before new ones are counted as `other`
+/// (operation names come from clients: unbounded labels would exhaust memory).
+const MAX_OPERATION_NAMES: usize = 200;
+
+/// The process's metric families, in their own registry (no globals: tests run many apps per process).
+pub struct Metrics {
+    registry: Registry,
+    http_requests: IntCounterVec,
+    http_seconds: HistogramVec,
+    graphql_operations: IntCounterVec,
+    graphql_seconds: HistogramVec,
+    operation_names: Mutex<HashSet<String>>,
+}
+
+impl Metrics {
+    /// Registers every family.
+    pub fn new() -> anyhow::Result<Self> {
+        let registry = Registry::new_custom(Some("reachline".into()), None)?;
+        let http_requests = IntCounterVec::new(
+            Opts::new("http_requests_total", "HTTP requests by method, route and status"),
+            &["method", "route", "status"],
+        )?;
+        let http_seconds = HistogramVec::new(
+            HistogramOpts::new("http_request_duration_seconds", "HTTP request latency by method and route"),
+            &["method", "route"],
+        )?;
+        let graphql_operations = IntCounterVec::new(
+            Opts::new("graphql_operations_total", "GraphQL operations by name and outcome"),
+            &["operation", "outcome"],
+        )?;
+        let graphql_seconds = HistogramVec::new(
+            HistogramOpts::new("graphql_operation_duration_seconds", "GraphQL operation latency by name"),
+            &["operation"],
+        )?;
+        registry.register(Box::new(http_requests.clone()))?;
+        registry.register(Box::new(http_seconds.clone()))?;
+        registry.register(Box::new(graphql_operations.clone()))?;
+        registry.register(Box::new(graphql_seconds.clone()))?;
+        Ok(Self {
+            registry,
+            http_requests,
+            http_seconds,
+            graphql_operations,
+            graphql_seconds,
+            operation_names: Mutex::new(HashSet::new()),
+        })
+    }
+
+    /// Counts one HTTP request.
+    pub fn observe_http(&self, method: &str, route: &str, status: u16, elapsed: Duration) {
+        self.http_requests
+            .with_label_values(&[method, route, &status.to_string()])
+            .inc();
+        self.http_seconds
+            .with_label_values(&[method, route])
+            .observe(elapsed.as_secs_f64());
+    }
+
+    /// Counts one GraphQL operation.
+    pub fn observe_graphql(&self, operation: Option<&str>, ok: bool, elapsed: Duration) {
+        let name = self.operation_label(operation);
+        let outcome = if ok { "ok" } else { "error" };
+        self.graphql_operations.with_label_values(&[&name, outcome]).inc();
+        self.graphql_seconds
+            .with_label_values(&[&name])
+            .observe(elapsed.as_secs_f64());
+    }
+
+    fn operation_label(&self, operation: Option<&str>) -> String {
+        let Some(name) = operation.filter(|n| {
+            !n.is_empty() && n.len() <= 64 && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        }) else {
+            return "anonymous".into();
+        };
+        let Ok(mut names) = self.operation_names.lock() else {
+            return "other".into();
+        };
+        if names.contains(name) || names.len() < MAX_OPERATION_NAMES {
+            names.insert(name.to_owned());
+            name.to_owned()
+        } else {
+            "other".into()
+        }
+    }
+
+    /// The text exposition format.
+    pub fn render(&self) -> String {
+        let mut buffer = Vec::new();
+        if let Err(error) = TextEncoder::new().encode(&self.registry.gather(), &mut buffer) {
+            tracing::error!(%error, "encoding metrics");
+        }
+        String::from_utf8(buffer).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostile_operation_names_are_bounded() {
+        let metrics = Metrics::new().unwrap();
+        assert_eq!(metrics.operation_label(Some("Users")), "Users");
+        assert_eq!(metrics.operation_label(Some("bad name; drop")), "anonymous");
+        for i in 0..MAX_OPERATION_NAMES {
+            metrics.operation_label(Some(&format!("Op{i}")));
+        }
+        assert_eq!(metrics.operation_label(Some("OneTooMany")), "other");
+        assert_eq!(metrics.operation_label(Some("Users")), "Users");
+    }
+}

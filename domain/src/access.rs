@@ -1,0 +1,136 @@
+//! Who may do what: user roles, the permissions they grant, and API-client scopes.
+//!
+//! The matrix lives here, once, so every resolver asks the same question
+//! (`role.allows(permission)`) instead of comparing roles ad hoc.
+
+use serde::{Deserialize, Serialize};
+
+/// The role of a person using Reachline (SPEC §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum UserRole {
+    /// Manages users, API clients and every tenant setting.
+    Admin,
+    /// Runs campaigns and watches the floor.
+    Supervisor,
+    /// Loads and maintains contact lists.
+    ListManager,
+    /// Owns rule sets, suppression lists and the emergency stop.
+    ComplianceOfficer,
+    /// Reads dashboards; changes nothing.
+    Viewer,
+}
+
+/// A capability checked by resolvers; granted by roles through [`UserRole::allows`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Permission {
+    /// Create and change users.
+    ManageUsers,
+    /// See the user directory.
+    ViewUsers,
+    /// Create and revoke machine credentials.
+    ManageApiClients,
+    /// Read the audit log.
+    ViewAudit,
+}
+
+impl UserRole {
+    /// Every role, in the order the UI lists them.
+    pub const ALL: [UserRole; 5] = [
+        UserRole::Admin,
+        UserRole::Supervisor,
+        UserRole::ListManager,
+        UserRole::ComplianceOfficer,
+        UserRole::Viewer,
+    ];
+
+    /// The stored and wire name (`ADMIN`, `LIST_MANAGER`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UserRole::Admin => "ADMIN",
+            UserRole::Supervisor => "SUPERVISOR",
+            UserRole::ListManager => "LIST_MANAGER",
+            UserRole::ComplianceOfficer => "COMPLIANCE_OFFICER",
+            UserRole::Viewer => "VIEWER",
+        }
+    }
+
+    /// Parses the stored name; `None` for anything else.
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|role| role.as_str() == raw)
+    }
+
+    /// The permission matrix: whether this role grants `permission`.
+    pub fn allows(self, permission: Permission) -> bool {
+        use Permission::*;
+        match self {
+            UserRole::Admin => true,
+            UserRole::Supervisor => matches!(permission, ViewUsers | ViewAudit),
+            UserRole::ComplianceOfficer => matches!(permission, ViewAudit),
+            UserRole::ListManager | UserRole::Viewer => false,
+        }
+    }
+}
+
+/// What a machine credential (API client) may call; checked by the REST shims.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ApiScope {
+    /// `POST /ocs/v1/validate` and `/validate/batch`: pre-dial checks.
+    OcsValidate,
+    /// `POST /ocs/v1/history`: call report records.
+    OcsHistory,
+    /// `POST /ocs/v1/campaigns/{id}/records:lease`: record pull.
+    OcsLease,
+}
+
+impl ApiScope {
+    /// Every scope.
+    pub const ALL: [ApiScope; 3] = [ApiScope::OcsValidate, ApiScope::OcsHistory, ApiScope::OcsLease];
+
+    /// The stored and wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApiScope::OcsValidate => "OCS_VALIDATE",
+            ApiScope::OcsHistory => "OCS_HISTORY",
+            ApiScope::OcsLease => "OCS_LEASE",
+        }
+    }
+
+    /// Parses the stored name; `None` for anything else.
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|scope| scope.as_str() == raw)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for role in UserRole::ALL {
+            assert_eq!(UserRole::parse(role.as_str()), Some(role));
+        }
+        for scope in ApiScope::ALL {
+            assert_eq!(ApiScope::parse(scope.as_str()), Some(scope));
+        }
+        assert_eq!(UserRole::parse("admin"), None);
+    }
+
+    #[test]
+    fn permission_matrix() {
+        use Permission::*;
+        let table = [
+            (UserRole::Admin, [true, true, true, true]),
+            (UserRole::Supervisor, [false, true, false, true]),
+            (UserRole::ListManager, [false, false, false, false]),
+            (UserRole::ComplianceOfficer, [false, false, false, true]),
+            (UserRole::Viewer, [false, false, false, false]),
+        ];
+        for (role, expected) in table {
+            let actual = [ManageUsers, ViewUsers, ManageApiClients, ViewAudit].map(|p| role.allows(p));
+            assert_eq!(actual, expected, "{role:?}");
+        }
+    }
+}

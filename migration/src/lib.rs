@@ -1,0 +1,17 @@
+//! Append-only schema history. Each migration is self-contained (its own
+//! `Iden` enums) and names its constraints and indexes, because the
+//! application maps unique-constraint violations to fields by those names.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261121_000001_accounts;
+
+/// Runs every migration in order; used by `reachline migrate` and at start-up.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261121_000001_accounts::Migration)]
+    }
+}

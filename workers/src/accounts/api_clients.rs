@@ -1,0 +1,208 @@
+//! API clients: machine credentials for dialers and gateways, scoped to a tenant.
+//!
+//! A key is `rl_<prefix>_<secret>`: the prefix finds the row, the SHA-256 of
+//! the whole key proves it. Keys carry 256 random bits, so a fast hash is as
+//! safe as a slow one and keeps the dialer hot path cheap.
+
+use base64::Engine;
+use chrono::Utc;
+use domain::{ApiScope, Permission, ValidationError};
+use entity::api_client;
+use rand::RngCore;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
+};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::accounts::principal::Principal;
+use crate::audit::{self, Change};
+use crate::db::map_unique_violation;
+use crate::page::Page;
+use crate::{ServiceError, Services};
+
+/// A machine caller established from a valid key.
+#[derive(Debug, Clone)]
+pub struct ApiPrincipal {
+    /// The client's id.
+    pub client_id: Uuid,
+    /// The tenant it acts for.
+    pub tenant_id: Uuid,
+    /// The client's name (the audit label).
+    pub name: String,
+    /// What it may call.
+    pub scopes: Vec<ApiScope>,
+}
+
+/// The stored scope names of a client, parsed (unknown names are ignored).
+pub fn scopes_of(client: &api_client::Model) -> Vec<ApiScope> {
+    client
+        .scopes
+        .as_array()
+        .map(|names| names.iter().filter_map(|n| n.as_str().and_then(ApiScope::parse)).collect())
+        .unwrap_or_default()
+}
+
+fn hash_key(key: &str) -> String {
+    hex::encode(Sha256::digest(key.as_bytes()))
+}
+
+fn new_key() -> (String, String) {
+    let mut prefix = [0u8; 6];
+    let mut secret = [0u8; 32];
+    rand::rng().fill_bytes(&mut prefix);
+    rand::rng().fill_bytes(&mut secret);
+    let prefix = format!("rl_{}", hex::encode(prefix));
+    let secret = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(secret);
+    (prefix.clone(), format!("{prefix}_{secret}"))
+}
+
+/// The caller's tenant's API clients by name.
+pub async fn list(
+    services: &Services,
+    principal: &Principal,
+    size: u64,
+    after_name: Option<&str>,
+) -> Result<Page<api_client::Model>, ServiceError> {
+    principal.require(Permission::ManageApiClients)?;
+    let mut query = api_client::Entity::find().filter(api_client::Column::TenantId.eq(principal.tenant_id));
+    let total_count = query.clone().count(&services.db).await?;
+    if let Some(after) = after_name {
+        query = query.filter(api_client::Column::Name.gt(after));
+    }
+    let rows = query
+        .order_by_asc(api_client::Column::Name)
+        .limit(size + 1)
+        .all(&services.db)
+        .await?;
+    Ok(Page::from_overfetch(rows, size, total_count))
+}
+
+/// Creates a client and returns it with its key, which is never shown again.
+pub async fn create(
+    services: &Services,
+    principal: &Principal,
+    name: &str,
+    scopes: &[ApiScope],
+) -> Result<(api_client::Model, String), ServiceError> {
+    principal.require(Permission::ManageApiClients)?;
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(ValidationError::new("name", "must be 1 to 100 characters").into());
+    }
+    if scopes.is_empty() {
+        return Err(ValidationError::new("scopes", "must name at least one scope").into());
+    }
+    let mut scope_names: Vec<&str> = scopes.iter().map(|s| s.as_str()).collect();
+    scope_names.sort_unstable();
+    scope_names.dedup();
+    let (prefix, key) = new_key();
+    let txn = services.db.begin().await?;
+    let client = api_client::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        tenant_id: Set(principal.tenant_id),
+        name: Set(name.to_owned()),
+        key_prefix: Set(prefix),
+        key_hash: Set(hash_key(&key)),
+        scopes: Set(json!(scope_names)),
+        created_by: Set(Some(principal.user_id)),
+        created_at: Set(Utc::now()),
+        last_used_at: Set(None),
+        revoked_at: Set(None),
+    }
+    .insert(&txn)
+    .await
+    .map_err(map_unique_violation)?;
+    let event = audit::record(&txn, &principal.actor(), Change {
+        action: "api_client.create",
+        object_type: "api_client",
+        object_id: Some(client.id.to_string()),
+        detail: json!({ "name": client.name, "scopes": scope_names, "keyPrefix": client.key_prefix }),
+    })
+    .await?;
+    txn.commit().await?;
+    audit::publish(&services.cache, &event).await;
+    Ok((client, key))
+}
+
+/// Revokes a client of the caller's tenant: its key stops working at once.
+pub async fn revoke(services: &Services, principal: &Principal, id: Uuid) -> Result<api_client::Model, ServiceError> {
+    principal.require(Permission::ManageApiClients)?;
+    let txn = services.db.begin().await?;
+    let client = api_client::Entity::find_by_id(id)
+        .filter(api_client::Column::TenantId.eq(principal.tenant_id))
+        .one(&txn)
+        .await?
+        .ok_or(ServiceError::NotFound("api client"))?;
+    if client.revoked_at.is_some() {
+        txn.rollback().await?;
+        return Ok(client);
+    }
+    let mut active: api_client::ActiveModel = client.into();
+    active.revoked_at = Set(Some(Utc::now()));
+    let client = active.update(&txn).await?;
+    let event = audit::record(&txn, &principal.actor(), Change {
+        action: "api_client.revoke",
+        object_type: "api_client",
+        object_id: Some(client.id.to_string()),
+        detail: json!({ "name": client.name }),
+    })
+    .await?;
+    txn.commit().await?;
+    audit::publish(&services.cache, &event).await;
+    Ok(client)
+}
+
+/// Establishes a machine caller from its key and checks it holds `scope`.
+pub async fn authenticate(services: &Services, key: &str, scope: ApiScope) -> Result<ApiPrincipal, ServiceError> {
+    const BAD_KEY: ServiceError = ServiceError::Unauthenticated("invalid api key");
+    let prefix = key.rsplit_once('_').map(|(prefix, _)| prefix).ok_or(BAD_KEY)?;
+    let client = api_client::Entity::find()
+        .filter(api_client::Column::KeyPrefix.eq(prefix))
+        .one(&services.db)
+        .await?
+        .filter(|client| client.revoked_at.is_none())
+        .ok_or(BAD_KEY)?;
+    let expected = client.key_hash.as_bytes();
+    let actual = hash_key(key);
+    // Constant-time comparison of the two hex digests.
+    let same = expected.len() == actual.len()
+        && expected.iter().zip(actual.as_bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+    if !same {
+        return Err(BAD_KEY);
+    }
+    let scopes = scopes_of(&client);
+    if !scopes.contains(&scope) {
+        return Err(ServiceError::Forbidden);
+    }
+    let stale = client.last_used_at.is_none_or(|at| Utc::now() - at > chrono::Duration::minutes(1));
+    if stale {
+        let mut active: api_client::ActiveModel = client.clone().into();
+        active.last_used_at = Set(Some(Utc::now()));
+        active.update(&services.db).await?;
+    }
+    Ok(ApiPrincipal {
+        client_id: client.id,
+        tenant_id: client.tenant_id,
+        name: client.name,
+        scopes,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_have_prefix_and_entropy() {
+        let (prefix, key) = new_key();
+        assert!(key.starts_with(&format!("{prefix}_")));
+        assert_eq!(prefix.len(), 15);
+        assert_eq!(key.rsplit_once('_').map(|(p, _)| p), Some(prefix.as_str()));
+        let (_, other) = new_key();
+        assert_ne!(key, other);
+        assert_eq!(hash_key(&key).len(), 64);
+    }
+}

@@ -1,0 +1,88 @@
+//! Opening the system of record (SQLite by default, PostgreSQL in production),
+//! running migrations, and naming unique-constraint violations once.
+
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::Context;
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DbErr, SqlErr, TransactionTrait,
+};
+
+use crate::ServiceError;
+
+/// Where the database lives: an explicit URL, or the embedded SQLite file under the data directory.
+pub fn database_url(explicit: Option<&str>, data_dir: &Path) -> anyhow::Result<String> {
+    if let Some(url) = explicit {
+        return Ok(url.to_owned());
+    }
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("creating data directory {}", data_dir.display()))?;
+    let file = data_dir.join("reachline.db");
+    Ok(format!("sqlite://{}?mode=rwc", file.display()))
+}
+
+/// Opens a pool on `url`; SQLite gets WAL so readers never wait for the writer.
+pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
+    let is_sqlite = url.starts_with("sqlite:");
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .max_connections(if is_sqlite { 8 } else { 20 })
+        .min_connections(1)
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(10))
+        .sqlx_logging(false);
+    let db = Database::connect(options)
+        .await
+        .context("connecting to the database")?;
+    if is_sqlite {
+        db.execute_unprepared("PRAGMA journal_mode=WAL;")
+            .await
+            .context("enabling SQLite WAL")?;
+    }
+    Ok(db)
+}
+
+/// Applies every pending migration; on PostgreSQL under a transaction-scoped advisory
+/// lock, so replicas starting together migrate one at a time.
+pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
+    if db.get_database_backend() != DatabaseBackend::Postgres {
+        return Migrator::up(db, None).await.context("running migrations");
+    }
+    let txn = db.begin().await.context("starting the migration transaction")?;
+    // 1380270403 is "REAC" in ASCII: an arbitrary, fixed id for Reachline's migration lock.
+    txn.execute_unprepared("SELECT pg_advisory_xact_lock(1380270403)")
+        .await
+        .context("taking the migration lock")?;
+    Migrator::up(&txn, None).await.context("running migrations")?;
+    txn.commit().await.context("committing migrations")
+}
+
+/// Unique constraints and the input field each protects; both the PostgreSQL
+/// constraint name and SQLite's `table.column` spelling are listed.
+const UNIQUE_FIELDS: &[(&[&str], &str)] = &[
+    (&["users_email_key", "users.email"], "email"),
+    (&["tenants_name_key", "tenants.name"], "name"),
+    (
+        &["api_clients_tenant_name_key", "api_clients.tenant_id, api_clients.name"],
+        "name",
+    ),
+];
+
+/// Maps a unique violation to a field conflict, and any other database error through unchanged.
+pub fn map_unique_violation(error: DbErr) -> ServiceError {
+    let Some(SqlErr::UniqueConstraintViolation(message)) = error.sql_err() else {
+        return ServiceError::Database(error);
+    };
+    UNIQUE_FIELDS
+        .iter()
+        .find(|(names, _)| names.iter().any(|name| message.contains(name)))
+        .map(|(_, field)| ServiceError::conflict(field, "is already taken"))
+        .unwrap_or(ServiceError::Database(error))
+}
+
+/// Whether the database answers a trivial query (readiness).
+pub async fn ping(db: &DatabaseConnection) -> bool {
+    db.ping().await.is_ok()
+}

@@ -1,0 +1,53 @@
+//! The typed failure of every use case; `api` maps each variant to one GraphQL code.
+
+use domain::ValidationError;
+
+/// Why a use case refused or failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// No valid credentials: wrong password, bad, expired or revoked token.
+    #[error("{0}")]
+    Unauthenticated(&'static str),
+    /// Authenticated, but the role does not grant this.
+    #[error("your role does not allow this")]
+    Forbidden,
+    /// The object does not exist in the caller's tenant.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// An input value failed to parse.
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    /// A unique field already holds this value.
+    #[error("{field}: {message}")]
+    Conflict {
+        /// The input field that collides.
+        field: &'static str,
+        /// A human-readable reason.
+        message: String,
+    },
+    /// Too many attempts; the caller may retry after this many seconds.
+    #[error("too many attempts; try again in {retry_after_secs} s")]
+    RateLimited {
+        /// Seconds until the window resets.
+        retry_after_secs: u64,
+    },
+    /// The database failed.
+    #[error("database error")]
+    Database(#[from] sea_orm::DbErr),
+    /// The cache failed.
+    #[error("cache error")]
+    Cache(#[from] cache::CacheError),
+    /// Anything else that is our fault.
+    #[error("internal error")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl ServiceError {
+    /// Builds a field conflict.
+    pub fn conflict(field: &'static str, message: impl Into<String>) -> Self {
+        ServiceError::Conflict {
+            field,
+            message: message.into(),
+        }
+    }
+}

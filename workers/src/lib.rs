@@ -1,0 +1,16 @@
+//! Reachline's use cases: everything behind the API that the background roles
+//! share with it (accounts and tokens, the audit log, store access).
+//!
+//! Invariants: no HTTP or GraphQL types here (the `api` crate maps these
+//! results to its own types); every function that changes data owns its
+//! transaction and publishes events only after commit.
+
+pub mod accounts;
+pub mod audit;
+pub mod db;
+pub mod error;
+pub mod page;
+pub mod services;
+
+pub use error::ServiceError;
+pub use services::{Services, ServicesConfig};

@@ -1,0 +1,70 @@
+//! Keyset pagination shared by every list use case.
+
+/// The largest page any list returns, whatever the caller asks for.
+pub const MAX_PAGE_SIZE: u64 = 100;
+/// The page size when the caller does not say.
+pub const DEFAULT_PAGE_SIZE: u64 = 25;
+
+/// One page of a keyset-paginated list.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    /// The rows of this page, in list order.
+    pub items: Vec<T>,
+    /// Whether rows follow the last one.
+    pub has_next_page: bool,
+    /// Rows in the whole (filtered) list.
+    pub total_count: u64,
+}
+
+/// Clamps a requested page size into `1..=MAX_PAGE_SIZE`.
+pub fn page_size(first: Option<i32>) -> u64 {
+    match first {
+        Some(n) if n > 0 => (n as u64).min(MAX_PAGE_SIZE),
+        _ => DEFAULT_PAGE_SIZE,
+    }
+}
+
+impl<T> Page<T> {
+    /// Builds a page from up to `size + 1` fetched rows (the extra row only says "more follow").
+    pub fn from_overfetch(mut rows: Vec<T>, size: u64, total_count: u64) -> Self {
+        let has_next_page = rows.len() as u64 > size;
+        rows.truncate(size as usize);
+        Page {
+            items: rows,
+            has_next_page,
+            total_count,
+        }
+    }
+
+    /// Maps every item, keeping the paging facts.
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            has_next_page: self.has_next_page,
+            total_count: self.total_count,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_are_clamped() {
+        assert_eq!(page_size(None), DEFAULT_PAGE_SIZE);
+        assert_eq!(page_size(Some(0)), DEFAULT_PAGE_SIZE);
+        assert_eq!(page_size(Some(-5)), DEFAULT_PAGE_SIZE);
+        assert_eq!(page_size(Some(7)), 7);
+        assert_eq!(page_size(Some(10_000)), MAX_PAGE_SIZE);
+    }
+
+    #[test]
+    fn overfetch_sets_has_next() {
+        let page = Page::from_overfetch(vec![1, 2, 3], 2, 9);
+        assert_eq!(page.items, vec![1, 2]);
+        assert!(page.has_next_page);
+        let page = Page::from_overfetch(vec![1, 2], 2, 2);
+        assert!(!page.has_next_page);
+    }
+}

@@ -1,0 +1,68 @@
+//! The handle every use case runs on: the stores plus the settings use cases need.
+
+use std::time::Duration;
+
+use cache::Cache;
+use sea_orm::DatabaseConnection;
+
+use crate::accounts::tokens::TokenKeys;
+
+/// Settings for the account use cases, filled from the binary's typed config.
+#[derive(Clone, Debug)]
+pub struct ServicesConfig {
+    /// How long a login token stays valid.
+    pub token_ttl: Duration,
+    /// Failed logins allowed per account within `login_window`.
+    pub login_failures_per_account: u32,
+    /// Failed logins allowed per client IP within `login_window`.
+    pub login_failures_per_ip: u32,
+    /// The fixed window the two limits above count in.
+    pub login_window: Duration,
+}
+
+impl Default for ServicesConfig {
+    fn default() -> Self {
+        Self {
+            token_ttl: Duration::from_secs(8 * 3600),
+            login_failures_per_account: 10,
+            login_failures_per_ip: 50,
+            login_window: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+/// The stores and settings shared by the API resolvers and the background roles; cheap to clone.
+#[derive(Clone)]
+pub struct Services {
+    /// The system of record.
+    pub db: DatabaseConnection,
+    /// Redis or the in-process stand-in.
+    pub cache: Cache,
+    /// JWT signing keys.
+    pub keys: TokenKeys,
+    /// Settings.
+    pub config: ServicesConfig,
+}
+
+impl Services {
+    /// Bundles the stores with their settings.
+    pub fn new(db: DatabaseConnection, cache: Cache, keys: TokenKeys, config: ServicesConfig) -> Self {
+        Self {
+            db,
+            cache,
+            keys,
+            config,
+        }
+    }
+
+    /// Whether both stores answer (the `/readyz` check).
+    pub async fn ready(&self) -> Result<(), String> {
+        if !crate::db::ping(&self.db).await {
+            return Err("database unreachable".into());
+        }
+        self.cache
+            .ping()
+            .await
+            .map_err(|error| format!("cache unreachable: {error}"))
+    }
+}
