@@ -36,24 +36,32 @@ impl Application {
         let db = stores::open_database(&config.store).await?;
         let cache = stores::open_cache(&config.store).await?;
         let keys = stores::token_keys(config.jwt_secret.as_ref(), &config.store.data_dir)?;
-        let services = Services::new(db, cache, keys, ServicesConfig {
-            token_ttl: config.token_ttl,
-            login_failures_per_account: config.login_failures_per_account,
-            login_failures_per_ip: config.login_failures_per_ip,
-            login_window: config.login_window,
-        });
-        let first_admin =
-            bootstrap::ensure_first_admin(&services, config.admin_password.as_ref().map(Secret::expose))
-                .await
-                .context("creating the first admin")?;
+        let services = Services::new(
+            db,
+            cache,
+            keys,
+            ServicesConfig {
+                token_ttl: config.token_ttl,
+                login_failures_per_account: config.login_failures_per_account,
+                login_failures_per_ip: config.login_failures_per_ip,
+                login_window: config.login_window,
+            },
+        );
+        let first_admin = bootstrap::ensure_first_admin(
+            &services,
+            config.admin_password.as_ref().map(Secret::expose),
+        )
+        .await
+        .context("creating the first admin")?;
         let limits = QueryLimits {
             max_depth: config.graphql_max_depth,
             max_complexity: config.graphql_max_complexity,
         };
+        let metrics = Arc::new(Metrics::new()?);
         let state = AppState {
-            schema: build_schema(Some(services.clone()), limits),
+            schema: build_schema(Some(services.clone()), Some(metrics.clone()), limits),
             services,
-            metrics: Arc::new(Metrics::new()?),
+            metrics,
             draining: Arc::new(AtomicBool::new(false)),
             trust_forwarded_for: config.trust_forwarded_for,
             max_body_bytes: config.max_body_bytes,
@@ -74,7 +82,9 @@ impl Application {
 
     /// The bound address (tests bind port 0).
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener.local_addr().unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
+        self.listener
+            .local_addr()
+            .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
     }
 
     /// The bound port.
@@ -94,7 +104,10 @@ impl Application {
 
     /// Serves until `shutdown` completes: readiness fails first, then the listener
     /// closes after the drain delay, then open connections get a grace period.
-    pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
         for role in &self.roles {
             // The worker roles gain background work as their capabilities land; today
             // each process of any role serves /healthz, /readyz and /metrics.

@@ -86,7 +86,7 @@ pub enum LogFormat {
 
 /// `reachline`: the outbound contact-center platform in one binary.
 #[derive(Debug, Parser)]
-#[command(name = "reachline", version, about)]
+#[command(name = "reachline", version, about, args_override_self = true)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -202,7 +202,11 @@ pub struct ServeConfig {
     #[arg(long, env = "REACHLINE_TOKEN_TTL_SECS", default_value = "28800", value_parser = parse_seconds)]
     pub token_ttl: Duration,
     /// Failed logins allowed per account per window.
-    #[arg(long, env = "REACHLINE_LOGIN_FAILURES_PER_ACCOUNT", default_value_t = 10)]
+    #[arg(
+        long,
+        env = "REACHLINE_LOGIN_FAILURES_PER_ACCOUNT",
+        default_value_t = 10
+    )]
     pub login_failures_per_account: u32,
     /// Failed logins allowed per client IP per window.
     #[arg(long, env = "REACHLINE_LOGIN_FAILURES_PER_IP", default_value_t = 50)]
@@ -242,7 +246,11 @@ impl ServeConfig {
         I: IntoIterator<Item = T>,
         T: Into<std::ffi::OsString> + Clone,
     {
-        let cli = Cli::try_parse_from(["reachline".into(), "serve".into()].into_iter().chain(args.into_iter().map(Into::into)))?;
+        let cli = Cli::try_parse_from(
+            ["reachline".into(), "serve".into()]
+                .into_iter()
+                .chain(args.into_iter().map(Into::into)),
+        )?;
         match cli.command {
             Command::Serve(config) => Ok(config),
             _ => unreachable!("the first argument is always `serve`"),
@@ -274,16 +282,28 @@ mod tests {
 
     #[test]
     fn unknown_role_lists_the_valid_ones() {
-        let error = ServeConfig::from_args(["--roles", "api,dialer"]).unwrap_err().to_string();
+        let error = ServeConfig::from_args(["--roles", "api,dialer"])
+            .unwrap_err()
+            .to_string();
         assert!(error.contains("dialer"), "{error}");
         for role in Role::ALL {
-            assert!(error.contains(role.name()), "{error} should list {}", role.name());
+            assert!(
+                error.contains(role.name()),
+                "{error} should list {}",
+                role.name()
+            );
         }
     }
 
     #[test]
     fn secrets_are_redacted_in_debug() {
-        let config = ServeConfig::from_args(["--jwt-secret", "hunter2-hunter2", "--database-url", "postgres://u:pw@h/db"]).unwrap();
+        let config = ServeConfig::from_args([
+            "--jwt-secret",
+            "hunter2-hunter2",
+            "--database-url",
+            "postgres://u:pw@h/db",
+        ])
+        .unwrap();
         let printed = format!("{config:?}");
         assert!(!printed.contains("hunter2"));
         assert!(!printed.contains("pw@h"));
@@ -291,7 +311,14 @@ mod tests {
 
     #[test]
     fn user_roles_parse_loosely() {
-        assert_eq!(parse_user_role("list-manager"), Ok(domain::UserRole::ListManager));
-        assert!(parse_user_role("boss").unwrap_err().contains("COMPLIANCE_OFFICER"));
+        assert_eq!(
+            parse_user_role("list-manager"),
+            Ok(domain::UserRole::ListManager)
+        );
+        assert!(
+            parse_user_role("boss")
+                .unwrap_err()
+                .contains("COMPLIANCE_OFFICER")
+        );
     }
 }

@@ -27,10 +27,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("Reachline is running at {url} (roles: {})", roles.join(","));
             if let Some(admin) = app.first_admin() {
                 if admin.generated {
-                    println!("First admin created: {}  password: {}", admin.email, admin.password);
+                    println!(
+                        "First admin created: {}  password: {}",
+                        admin.email, admin.password
+                    );
                     println!("This password is shown once: sign in and change it.");
                 } else {
-                    println!("First admin created: {} (password from REACHLINE_ADMIN_PASSWORD)", admin.email);
+                    println!(
+                        "First admin created: {} (password from REACHLINE_ADMIN_PASSWORD)",
+                        admin.email
+                    );
                 }
             }
             app.run_until_stopped(api::app::shutdown_signal()).await
@@ -44,16 +50,26 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Tenant(TenantCommand::Create { name, store }) => {
             telemetry::init(LogFormat::Text);
             let db = stores::open_database(&store).await?;
-            let tenant = tenants::create(&db, &name).await.context("creating the tenant")?;
+            let tenant = tenants::create(&db, &name)
+                .await
+                .context("creating the tenant")?;
             println!("tenant {} created (id {})", tenant.name, tenant.id);
             Ok(())
         }
-        Command::User(UserCommand::Create { email, role, tenant, name, password, store }) => {
+        Command::User(UserCommand::Create {
+            email,
+            role,
+            tenant,
+            name,
+            password,
+            store,
+        }) => {
             telemetry::init(LogFormat::Text);
             let db = stores::open_database(&store).await?;
             let cache = stores::open_cache(&store).await?;
             // Token keys are not used by user creation; any key will do.
-            let keys = workers::accounts::tokens::TokenKeys::from_secret(b"unused by the command line");
+            let keys =
+                workers::accounts::tokens::TokenKeys::from_secret(b"unused by the command line");
             let services = Services::new(db, cache, keys, ServicesConfig::default());
             let tenant = tenants::find_by_name(&services.db, &tenant)
                 .await?
@@ -68,10 +84,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 role,
                 password: password.clone(),
             };
-            let user = users::create_as(&services, &Actor::system(tenant.id, "command line"), new_user)
-                .await
-                .context("creating the user")?;
-            println!("user {} created with role {} in tenant {}", user.email, user.role, tenant.name);
+            let user = users::create_as(
+                &services,
+                &Actor::system(tenant.id, "command line"),
+                new_user,
+            )
+            .await
+            .context("creating the user")?;
+            println!(
+                "user {} created with role {} in tenant {}",
+                user.email, user.role, tenant.name
+            );
             if generated {
                 println!("password: {password}  (shown once)");
             }

@@ -4,7 +4,9 @@ use std::collections::HashSet;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder};
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder,
+};
 
 /// Distinct GraphQL operation names tracked before new ones are counted as `other`
 /// (operation names come from clients: unbounded labels would exhaust memory).
@@ -25,19 +27,31 @@ impl Metrics {
     pub fn new() -> anyhow::Result<Self> {
         let registry = Registry::new_custom(Some("reachline".into()), None)?;
         let http_requests = IntCounterVec::new(
-            Opts::new("http_requests_total", "HTTP requests by method, route and status"),
+            Opts::new(
+                "http_requests_total",
+                "HTTP requests by method, route and status",
+            ),
             &["method", "route", "status"],
         )?;
         let http_seconds = HistogramVec::new(
-            HistogramOpts::new("http_request_duration_seconds", "HTTP request latency by method and route"),
+            HistogramOpts::new(
+                "http_request_duration_seconds",
+                "HTTP request latency by method and route",
+            ),
             &["method", "route"],
         )?;
         let graphql_operations = IntCounterVec::new(
-            Opts::new("graphql_operations_total", "GraphQL operations by name and outcome"),
+            Opts::new(
+                "graphql_operations_total",
+                "GraphQL operations by name and outcome",
+            ),
             &["operation", "outcome"],
         )?;
         let graphql_seconds = HistogramVec::new(
-            HistogramOpts::new("graphql_operation_duration_seconds", "GraphQL operation latency by name"),
+            HistogramOpts::new(
+                "graphql_operation_duration_seconds",
+                "GraphQL operation latency by name",
+            ),
             &["operation"],
         )?;
         registry.register(Box::new(http_requests.clone()))?;
@@ -68,15 +82,20 @@ impl Metrics {
     pub fn observe_graphql(&self, operation: Option<&str>, ok: bool, elapsed: Duration) {
         let name = self.operation_label(operation);
         let outcome = if ok { "ok" } else { "error" };
-        self.graphql_operations.with_label_values(&[&name, outcome]).inc();
+        self.graphql_operations
+            .with_label_values(&[&name, outcome])
+            .inc();
         self.graphql_seconds
             .with_label_values(&[&name])
             .observe(elapsed.as_secs_f64());
     }
 
     fn operation_label(&self, operation: Option<&str>) -> String {
+        // An explicit `operationName` is used as given when it is a plain GraphQL name.
         let Some(name) = operation.filter(|n| {
-            !n.is_empty() && n.len() <= 64 && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            !n.is_empty()
+                && n.len() <= 64
+                && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         }) else {
             return "anonymous".into();
         };

@@ -13,7 +13,10 @@ use crate::config::{Secret, StoreConfig};
 
 /// Opens the database (creating the SQLite file on first start) and applies migrations.
 pub async fn open_database(config: &StoreConfig) -> anyhow::Result<DatabaseConnection> {
-    let url = workers::db::database_url(config.database_url.as_ref().map(Secret::expose), &config.data_dir)?;
+    let url = workers::db::database_url(
+        config.database_url.as_ref().map(Secret::expose),
+        &config.data_dir,
+    )?;
     let db = workers::db::connect(&url).await?;
     workers::db::migrate(&db).await?;
     Ok(db)
@@ -32,14 +35,18 @@ pub async fn open_cache(config: &StoreConfig) -> anyhow::Result<Cache> {
 /// The token signing keys: the configured secret, or one generated once into the data directory.
 pub fn token_keys(configured: Option<&Secret>, data_dir: &Path) -> anyhow::Result<TokenKeys> {
     if let Some(secret) = configured {
-        anyhow::ensure!(secret.expose().len() >= 32, "REACHLINE_JWT_SECRET must be at least 32 characters");
+        anyhow::ensure!(
+            secret.expose().len() >= 32,
+            "REACHLINE_JWT_SECRET must be at least 32 characters"
+        );
         return Ok(TokenKeys::from_secret(secret.expose().as_bytes()));
     }
     let path = data_dir.join("jwt-secret");
     if let Ok(existing) = std::fs::read_to_string(&path) {
         return Ok(TokenKeys::from_secret(existing.trim().as_bytes()));
     }
-    std::fs::create_dir_all(data_dir).with_context(|| format!("creating {}", data_dir.display()))?;
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("creating {}", data_dir.display()))?;
     let mut bytes = [0u8; 48];
     rand::rng().fill_bytes(&mut bytes);
     let secret = base64::engine::general_purpose::STANDARD_NO_PAD.encode(bytes);

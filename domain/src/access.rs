@@ -86,7 +86,11 @@ pub enum ApiScope {
 
 impl ApiScope {
     /// Every scope.
-    pub const ALL: [ApiScope; 3] = [ApiScope::OcsValidate, ApiScope::OcsHistory, ApiScope::OcsLease];
+    pub const ALL: [ApiScope; 3] = [
+        ApiScope::OcsValidate,
+        ApiScope::OcsHistory,
+        ApiScope::OcsLease,
+    ];
 
     /// The stored and wire name.
     pub fn as_str(self) -> &'static str {
@@ -129,7 +133,8 @@ mod tests {
             (UserRole::Viewer, [false, false, false, false]),
         ];
         for (role, expected) in table {
-            let actual = [ManageUsers, ViewUsers, ManageApiClients, ViewAudit].map(|p| role.allows(p));
+            let actual =
+                [ManageUsers, ViewUsers, ManageApiClients, ViewAudit].map(|p| role.allows(p));
             assert_eq!(actual, expected, "{role:?}");
         }
     }

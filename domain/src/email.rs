@@ -31,7 +31,9 @@ impl EmailAddress {
                 .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
         let local_ok = !local.is_empty()
             && local.len() <= 64
-            && !local.chars().any(|c| c.is_whitespace() || c == '@' || c.is_control());
+            && !local
+                .chars()
+                .any(|c| c.is_whitespace() || c == '@' || c.is_control());
         if !local_ok || !host_ok {
             return Err(ValidationError::new(field, "is not a valid e-mail address"));
         }
@@ -70,7 +72,11 @@ mod tests {
         ];
         for (raw, expected) in cases {
             let parsed = EmailAddress::parse("email", raw).ok();
-            assert_eq!(parsed.as_ref().map(|e| e.as_str()), expected, "input {raw:?}");
+            assert_eq!(
+                parsed.as_ref().map(|e| e.as_str()),
+                expected,
+                "input {raw:?}"
+            );
         }
     }
 

@@ -68,7 +68,11 @@ enum RevokedTokens {
     RevokedAt,
 }
 
-fn tenant_fk(from_table: impl Iden + 'static, from_column: impl Iden + 'static, name: &str) -> ForeignKeyCreateStatement {
+fn tenant_fk(
+    from_table: impl Iden + 'static,
+    from_column: impl Iden + 'static,
+    name: &str,
+) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .name(name)
         .from(from_table, from_column)
@@ -86,7 +90,11 @@ impl MigrationTrait for Migration {
                     .table(Tenants::Table)
                     .col(ColumnDef::new(Tenants::Id).uuid().not_null().primary_key())
                     .col(ColumnDef::new(Tenants::Name).string_len(100).not_null())
-                    .col(ColumnDef::new(Tenants::CreatedAt).timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new(Tenants::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .to_owned(),
             )
             .await?;
@@ -108,14 +116,43 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(Users::Id).uuid().not_null().primary_key())
                     .col(ColumnDef::new(Users::TenantId).uuid().not_null())
                     .col(ColumnDef::new(Users::Email).string_len(254).not_null())
-                    .col(ColumnDef::new(Users::DisplayName).string_len(200).not_null())
+                    .col(
+                        ColumnDef::new(Users::DisplayName)
+                            .string_len(200)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(Users::Role).string_len(32).not_null())
-                    .col(ColumnDef::new(Users::PasswordHash).string_len(255).not_null())
-                    .col(ColumnDef::new(Users::Disabled).boolean().not_null().default(false))
-                    .col(ColumnDef::new(Users::CreatedAt).timestamp_with_time_zone().not_null())
-                    .col(ColumnDef::new(Users::UpdatedAt).timestamp_with_time_zone().not_null())
-                    .col(ColumnDef::new(Users::LastLoginAt).timestamp_with_time_zone().null())
-                    .foreign_key(&mut tenant_fk(Users::Table, Users::TenantId, "users_tenant_fk"))
+                    .col(
+                        ColumnDef::new(Users::PasswordHash)
+                            .string_len(255)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Users::Disabled)
+                            .boolean()
+                            .not_null()
+                            .default(false),
+                    )
+                    .col(
+                        ColumnDef::new(Users::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Users::UpdatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Users::LastLoginAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .foreign_key(&mut tenant_fk(
+                        Users::Table,
+                        Users::TenantId,
+                        "users_tenant_fk",
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -146,17 +183,46 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(ApiClients::Table)
-                    .col(ColumnDef::new(ApiClients::Id).uuid().not_null().primary_key())
+                    .col(
+                        ColumnDef::new(ApiClients::Id)
+                            .uuid()
+                            .not_null()
+                            .primary_key(),
+                    )
                     .col(ColumnDef::new(ApiClients::TenantId).uuid().not_null())
                     .col(ColumnDef::new(ApiClients::Name).string_len(100).not_null())
-                    .col(ColumnDef::new(ApiClients::KeyPrefix).string_len(32).not_null())
-                    .col(ColumnDef::new(ApiClients::KeyHash).string_len(64).not_null())
+                    .col(
+                        ColumnDef::new(ApiClients::KeyPrefix)
+                            .string_len(32)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(ApiClients::KeyHash)
+                            .string_len(64)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(ApiClients::Scopes).json().not_null())
                     .col(ColumnDef::new(ApiClients::CreatedBy).uuid().null())
-                    .col(ColumnDef::new(ApiClients::CreatedAt).timestamp_with_time_zone().not_null())
-                    .col(ColumnDef::new(ApiClients::LastUsedAt).timestamp_with_time_zone().null())
-                    .col(ColumnDef::new(ApiClients::RevokedAt).timestamp_with_time_zone().null())
-                    .foreign_key(&mut tenant_fk(ApiClients::Table, ApiClients::TenantId, "api_clients_tenant_fk"))
+                    .col(
+                        ColumnDef::new(ApiClients::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(ApiClients::LastUsedAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(ApiClients::RevokedAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .foreign_key(&mut tenant_fk(
+                        ApiClients::Table,
+                        ApiClients::TenantId,
+                        "api_clients_tenant_fk",
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -197,14 +263,34 @@ impl MigrationTrait for Migration {
                     )
                     .col(ColumnDef::new(AuditEvents::TenantId).uuid().not_null())
                     .col(ColumnDef::new(AuditEvents::ActorId).uuid().null())
-                    .col(ColumnDef::new(AuditEvents::ActorLabel).string_len(254).not_null())
-                    .col(ColumnDef::new(AuditEvents::Action).string_len(64).not_null())
-                    .col(ColumnDef::new(AuditEvents::ObjectType).string_len(64).not_null())
+                    .col(
+                        ColumnDef::new(AuditEvents::ActorLabel)
+                            .string_len(254)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(AuditEvents::Action)
+                            .string_len(64)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(AuditEvents::ObjectType)
+                            .string_len(64)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(AuditEvents::ObjectId).string_len(64).null())
                     .col(ColumnDef::new(AuditEvents::ClientIp).string_len(64).null())
                     .col(ColumnDef::new(AuditEvents::Detail).json().not_null())
-                    .col(ColumnDef::new(AuditEvents::CreatedAt).timestamp_with_time_zone().not_null())
-                    .foreign_key(&mut tenant_fk(AuditEvents::Table, AuditEvents::TenantId, "audit_events_tenant_fk"))
+                    .col(
+                        ColumnDef::new(AuditEvents::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .foreign_key(&mut tenant_fk(
+                        AuditEvents::Table,
+                        AuditEvents::TenantId,
+                        "audit_events_tenant_fk",
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -224,10 +310,23 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(RevokedTokens::Table)
-                    .col(ColumnDef::new(RevokedTokens::Jti).string_len(64).not_null().primary_key())
+                    .col(
+                        ColumnDef::new(RevokedTokens::Jti)
+                            .string_len(64)
+                            .not_null()
+                            .primary_key(),
+                    )
                     .col(ColumnDef::new(RevokedTokens::UserId).uuid().not_null())
-                    .col(ColumnDef::new(RevokedTokens::ExpiresAt).timestamp_with_time_zone().not_null())
-                    .col(ColumnDef::new(RevokedTokens::RevokedAt).timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new(RevokedTokens::ExpiresAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(RevokedTokens::RevokedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .to_owned(),
             )
             .await?;
@@ -251,7 +350,9 @@ impl MigrationTrait for Migration {
             Users::Table.to_string(),
             Tenants::Table.to_string(),
         ] {
-            manager.drop_table(Table::drop().table(Alias::new(table)).to_owned()).await?;
+            manager
+                .drop_table(Table::drop().table(Alias::new(table)).to_owned())
+                .await?;
         }
         Ok(())
     }

@@ -1,1 +1,295 @@
-//! tests
+//! The black-box test harness: [`spawn_app`] starts a real Reachline on port 0
+//! with its own PostgreSQL database and Redis key prefix (or its own SQLite
+//! file and in-process cache), and [`TestApp`] talks to it over HTTP and
+//! WebSocket like any client would.
+
+pub mod graphql_ws;
+pub mod process;
+
+use std::path::PathBuf;
+
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::{Value, json};
+use tempfile::TempDir;
+
+/// The first admin's e-mail.
+pub const ADMIN_EMAIL: &str = "admin@localhost";
+/// The first admin's password in every test app.
+pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
+/// The password given to users created by [`TestApp::create_user`].
+pub const USER_PASSWORD: &str = "user-password-for-tests";
+/// The token secret of every test app (tests forge expired tokens with it).
+pub const JWT_SECRET: &str = "test-jwt-secret-of-at-least-32-characters";
+
+/// Which store pair an app runs on; the suite runs on both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stores {
+    /// Production stores: PostgreSQL and Redis.
+    PostgresRedis,
+    /// The embedded default: SQLite and the in-process cache.
+    SqliteInProcess,
+}
+
+/// Generates one test per store pair for each named `async fn(Stores)`.
+#[macro_export]
+macro_rules! on_both_stores {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres_redis() {
+                    super::$name($crate::Stores::PostgresRedis).await
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite_in_process() {
+                    super::$name($crate::Stores::SqliteInProcess).await
+                }
+            }
+        )*
+    };
+}
+
+/// The server used to create per-test databases.
+pub fn postgres_admin_url() -> String {
+    std::env::var("REACHLINE_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// The Redis server of the tests.
+pub fn redis_url() -> String {
+    std::env::var("REACHLINE_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
+}
+
+/// A fresh Redis key prefix, so tests running in parallel never see each other's keys.
+pub fn unique_redis_prefix() -> String {
+    format!("rltest:{}:", uuid::Uuid::new_v4().simple())
+}
+
+/// A PostgreSQL database created for one test and dropped when this is dropped.
+pub struct TestDatabase {
+    name: String,
+    /// The URL of the new database.
+    pub url: String,
+}
+
+impl TestDatabase {
+    /// Creates an empty database with a unique name.
+    pub async fn create() -> TestDatabase {
+        let admin_url = postgres_admin_url();
+        let name = format!("rl_test_{}", uuid::Uuid::new_v4().simple());
+        let admin = Database::connect(&admin_url).await.unwrap_or_else(|error| {
+            panic!("connecting to {admin_url}: {error}; is PostgreSQL running?")
+        });
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+            .await
+            .expect("creating the test database");
+        let _ = admin.close().await;
+        let base = admin_url
+            .rsplit_once('/')
+            .map_or(admin_url.as_str(), |(base, _)| base);
+        TestDatabase {
+            url: format!("{base}/{name}"),
+            name,
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let name = self.name.clone();
+        let dropper = std::thread::spawn(move || {
+            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            runtime.block_on(async move {
+                if let Ok(admin) = Database::connect(postgres_admin_url()).await {
+                    let _ = admin
+                        .execute_unprepared(&format!(
+                            "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                        ))
+                        .await;
+                    let _ = admin.close().await;
+                }
+            });
+        });
+        let _ = dropper.join();
+    }
+}
+
+/// The built SPA of the repository (the browser test serves it).
+pub fn spa_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../frontend/dist")
+}
+
+/// A running Reachline and a client for it.
+pub struct TestApp {
+    /// `http://127.0.0.1:<port>`.
+    pub address: String,
+    /// The bound port.
+    pub port: u16,
+    /// An HTTP client.
+    pub client: reqwest::Client,
+    /// The app's own services (to arrange data that has no API, such as a second tenant).
+    pub services: workers::Services,
+    /// The store pair.
+    pub stores: Stores,
+    server: tokio::task::JoinHandle<()>,
+    _data_dir: TempDir,
+    _database: Option<TestDatabase>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+/// Starts an app on `stores` with the test defaults.
+pub async fn spawn_app(stores: Stores) -> TestApp {
+    spawn_app_with(stores, &[]).await
+}
+
+/// Starts an app on `stores` with extra `serve` flags (they override the defaults).
+pub async fn spawn_app_with(stores: Stores, extra_args: &[&str]) -> TestApp {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let data_dir = tempfile::tempdir().expect("creating a data directory");
+    let mut args: Vec<String> = vec![
+        "--listen".into(),
+        "127.0.0.1:0".into(),
+        "--data-dir".into(),
+        data_dir.path().display().to_string(),
+        "--admin-password".into(),
+        ADMIN_PASSWORD.into(),
+        "--jwt-secret".into(),
+        JWT_SECRET.into(),
+        "--spa-dir".into(),
+        spa_dir().display().to_string(),
+    ];
+    let database = match stores {
+        Stores::PostgresRedis => {
+            let database = TestDatabase::create().await;
+            args.extend([
+                "--database-url".into(),
+                database.url.clone(),
+                "--redis-url".into(),
+                redis_url(),
+                "--redis-prefix".into(),
+                unique_redis_prefix(),
+            ]);
+            Some(database)
+        }
+        Stores::SqliteInProcess => None,
+    };
+    args.extend(extra_args.iter().map(|arg| arg.to_string()));
+    let config = api::ServeConfig::from_args(args).expect("valid test configuration");
+    let app = api::Application::build(config)
+        .await
+        .expect("building the app");
+    let port = app.port();
+    let services = app.services().clone();
+    let server = tokio::spawn(async move {
+        let _ = app.run_until_stopped(std::future::pending()).await;
+    });
+    TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        port,
+        client: reqwest::Client::new(),
+        services,
+        stores,
+        server,
+        _data_dir: data_dir,
+        _database: database,
+    }
+}
+
+/// The `extensions.code` of the first error of a GraphQL response.
+pub fn error_code(body: &Value) -> Option<&str> {
+    body["errors"][0]["extensions"]["code"].as_str()
+}
+
+/// The `extensions.field` of the first error of a GraphQL response.
+pub fn error_field(body: &Value) -> Option<&str> {
+    body["errors"][0]["extensions"]["field"].as_str()
+}
+
+impl TestApp {
+    /// The GraphQL WebSocket URL.
+    pub fn ws_url(&self) -> String {
+        format!("ws://127.0.0.1:{}/graphql/ws", self.port)
+    }
+
+    /// Posts a GraphQL document and returns the whole JSON body.
+    pub async fn graphql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        self.graphql_with_headers(token, query, variables, &[])
+            .await
+    }
+
+    /// Posts a GraphQL document with extra headers.
+    pub async fn graphql_with_headers(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+        headers: &[(&str, &str)],
+    ) -> Value {
+        let mut request = self
+            .client
+            .post(format!("{}/graphql", self.address))
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request.send().await.expect("sending a GraphQL request");
+        response.json().await.expect("a JSON response")
+    }
+
+    /// Signs in and returns the response body.
+    pub async fn try_login(&self, email: &str, password: &str) -> Value {
+        self.graphql(
+            None,
+            "mutation Login($email: String!, $password: String!) { login(email: $email, password: $password) { token } }",
+            json!({ "email": email, "password": password }),
+        )
+        .await
+    }
+
+    /// Signs in and returns the token; panics with the response otherwise.
+    pub async fn login(&self, email: &str, password: &str) -> String {
+        let body = self.try_login(email, password).await;
+        body["data"]["login"]["token"]
+            .as_str()
+            .unwrap_or_else(|| panic!("login of {email} failed: {body}"))
+            .to_owned()
+    }
+
+    /// The first admin's token.
+    pub async fn admin_token(&self) -> String {
+        self.login(ADMIN_EMAIL, ADMIN_PASSWORD).await
+    }
+
+    /// Creates a user with [`USER_PASSWORD`] and returns the response body.
+    pub async fn try_create_user(&self, token: &str, email: &str, role: &str) -> Value {
+        self.graphql(
+            Some(token),
+            "mutation Create($input: CreateUserInput!) { createUser(input: $input) { id email role } }",
+            json!({ "input": { "email": email, "displayName": email, "role": role, "password": USER_PASSWORD } }),
+        )
+        .await
+    }
+
+    /// Creates a user and returns its id; panics with the response otherwise.
+    pub async fn create_user(&self, token: &str, email: &str, role: &str) -> String {
+        let body = self.try_create_user(token, email, role).await;
+        body["data"]["createUser"]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("creating {email} failed: {body}"))
+            .to_owned()
+    }
+}

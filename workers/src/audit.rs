@@ -6,8 +6,8 @@ use chrono::Utc;
 use entity::audit_event;
 use futures::{Stream, StreamExt};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -53,7 +53,11 @@ pub struct Change {
 }
 
 /// Inserts an audit event inside the caller's transaction.
-pub async fn record(conn: &impl ConnectionTrait, actor: &Actor, change: Change) -> Result<audit_event::Model, DbErr> {
+pub async fn record(
+    conn: &impl ConnectionTrait,
+    actor: &Actor,
+    change: Change,
+) -> Result<audit_event::Model, DbErr> {
     audit_event::ActiveModel {
         tenant_id: Set(actor.tenant_id),
         actor_id: Set(actor.user_id),

@@ -7,7 +7,8 @@ use std::time::Duration;
 use anyhow::Context;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DbErr, SqlErr, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DbErr, SqlErr,
+    TransactionTrait,
 };
 
 use crate::ServiceError;
@@ -50,12 +51,17 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     if db.get_database_backend() != DatabaseBackend::Postgres {
         return Migrator::up(db, None).await.context("running migrations");
     }
-    let txn = db.begin().await.context("starting the migration transaction")?;
+    let txn = db
+        .begin()
+        .await
+        .context("starting the migration transaction")?;
     // 1380270403 is "REAC" in ASCII: an arbitrary, fixed id for Reachline's migration lock.
     txn.execute_unprepared("SELECT pg_advisory_xact_lock(1380270403)")
         .await
         .context("taking the migration lock")?;
-    Migrator::up(&txn, None).await.context("running migrations")?;
+    Migrator::up(&txn, None)
+        .await
+        .context("running migrations")?;
     txn.commit().await.context("committing migrations")
 }
 
@@ -65,7 +71,10 @@ const UNIQUE_FIELDS: &[(&[&str], &str)] = &[
     (&["users_email_key", "users.email"], "email"),
     (&["tenants_name_key", "tenants.name"], "name"),
     (
-        &["api_clients_tenant_name_key", "api_clients.tenant_id, api_clients.name"],
+        &[
+            "api_clients_tenant_name_key",
+            "api_clients.tenant_id, api_clients.name",
+        ],
         "name",
     ),
 ];

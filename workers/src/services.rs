@@ -46,7 +46,12 @@ pub struct Services {
 
 impl Services {
     /// Bundles the stores with their settings.
-    pub fn new(db: DatabaseConnection, cache: Cache, keys: TokenKeys, config: ServicesConfig) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        cache: Cache,
+        keys: TokenKeys,
+        config: ServicesConfig,
+    ) -> Self {
         Self {
             db,
             cache,

@@ -73,7 +73,9 @@ impl From<ServiceError> for ApiError {
                 message: format!("{field}: {message}"),
             },
             rate @ ServiceError::RateLimited { .. } => ApiError::Unauthenticated(rate.to_string()),
-            internal @ (ServiceError::Database(_) | ServiceError::Cache(_) | ServiceError::Internal(_)) => {
+            internal @ (ServiceError::Database(_)
+            | ServiceError::Cache(_)
+            | ServiceError::Internal(_)) => {
                 tracing::error!(error = ?anyhow::Error::from(internal), "internal error");
                 ApiError::Internal
             }
@@ -86,7 +88,10 @@ impl ErrorExtensions for ApiError {
         async_graphql::Error::new(self.to_string()).extend_with(|_, extensions| {
             extensions.set("code", self.code());
             match self {
-                ApiError::BadUserInput { field: Some(field), .. } | ApiError::Conflict { field, .. } => {
+                ApiError::BadUserInput {
+                    field: Some(field), ..
+                }
+                | ApiError::Conflict { field, .. } => {
                     extensions.set("field", field.as_str());
                 }
                 _ => {}
@@ -121,18 +126,38 @@ mod tests {
     #[test]
     fn each_service_error_has_its_code() {
         let cases: Vec<(ServiceError, &str)> = vec![
-            (ServiceError::Unauthenticated("invalid token"), "UNAUTHENTICATED"),
-            (ServiceError::RateLimited { retry_after_secs: 5 }, "UNAUTHENTICATED"),
+            (
+                ServiceError::Unauthenticated("invalid token"),
+                "UNAUTHENTICATED",
+            ),
+            (
+                ServiceError::RateLimited {
+                    retry_after_secs: 5,
+                },
+                "UNAUTHENTICATED",
+            ),
             (ServiceError::Forbidden, "FORBIDDEN"),
             (ServiceError::NotFound("user"), "NOT_FOUND"),
-            (ValidationError::new("email", "is required").into(), "BAD_USER_INPUT"),
-            (ServiceError::conflict("email", "is already taken"), "CONFLICT"),
-            (ServiceError::Internal(anyhow::anyhow!("secret detail 555-0100")), "INTERNAL"),
+            (
+                ValidationError::new("email", "is required").into(),
+                "BAD_USER_INPUT",
+            ),
+            (
+                ServiceError::conflict("email", "is already taken"),
+                "CONFLICT",
+            ),
+            (
+                ServiceError::Internal(anyhow::anyhow!("secret detail 555-0100")),
+                "INTERNAL",
+            ),
         ];
         for (error, code) in cases {
             let graphql = ApiError::from(error).extend();
             let extensions = graphql.extensions.expect("extensions are set");
-            assert_eq!(extensions.get("code"), Some(&async_graphql::Value::from(code)));
+            assert_eq!(
+                extensions.get("code"),
+                Some(&async_graphql::Value::from(code))
+            );
         }
     }
 
@@ -142,6 +167,9 @@ mod tests {
         assert_eq!(internal.to_string(), "internal error");
         let conflict = ApiError::from(ServiceError::conflict("email", "is already taken")).extend();
         let extensions = conflict.extensions.expect("extensions are set");
-        assert_eq!(extensions.get("field"), Some(&async_graphql::Value::from("email")));
+        assert_eq!(
+            extensions.get("field"),
+            Some(&async_graphql::Value::from("email"))
+        );
     }
 }

@@ -5,18 +5,26 @@ pub mod accounts;
 pub mod api_clients;
 pub mod audit;
 pub mod error;
+pub mod observe;
 pub mod relay;
 
 use async_graphql::dataloader::DataLoader;
+use std::sync::Arc;
+
 use async_graphql::{Context, MergedObject, MergedSubscription, Schema};
 use workers::Services;
 use workers::accounts::Principal;
 
 use crate::graphql::error::{ApiError, GraphqlResultExt};
+use crate::metrics::Metrics;
 
 /// Every query field, merged from the domain modules.
 #[derive(MergedObject, Default)]
-pub struct Query(accounts::AccountsQuery, api_clients::ApiClientsQuery, audit::AuditQuery);
+pub struct Query(
+    accounts::AccountsQuery,
+    api_clients::ApiClientsQuery,
+    audit::AuditQuery,
+);
 
 /// Every mutation field, merged from the domain modules.
 #[derive(MergedObject, Default)]
@@ -54,14 +62,28 @@ pub enum Caller {
 pub struct ClientIp(pub Option<String>);
 
 /// Builds the schema with its data; without services it still renders the SDL.
-pub fn build_schema(services: Option<Services>, limits: QueryLimits) -> AppSchema {
-    let mut builder = Schema::build(Query::default(), Mutation::default(), Subscription::default())
-        .limit_depth(limits.max_depth)
-        .limit_complexity(limits.max_complexity)
-        .limit_recursive_depth(32);
+pub fn build_schema(
+    services: Option<Services>,
+    metrics: Option<Arc<Metrics>>,
+    limits: QueryLimits,
+) -> AppSchema {
+    let mut builder = Schema::build(
+        Query::default(),
+        Mutation::default(),
+        Subscription::default(),
+    )
+    .limit_depth(limits.max_depth)
+    .limit_complexity(limits.max_complexity)
+    .limit_recursive_depth(32);
+    if let Some(metrics) = metrics {
+        builder = builder.extension(observe::OperationMetrics(metrics));
+    }
     if let Some(services) = services {
         builder = builder
-            .data(DataLoader::new(accounts::TenantLoader(services.clone()), tokio::spawn))
+            .data(DataLoader::new(
+                accounts::TenantLoader(services.clone()),
+                tokio::spawn,
+            ))
             .data(services);
     }
     builder.finish()
@@ -69,7 +91,15 @@ pub fn build_schema(services: Option<Services>, limits: QueryLimits) -> AppSchem
 
 /// The SDL committed as `schema.graphql`.
 pub fn sdl() -> String {
-    build_schema(None, QueryLimits { max_depth: 64, max_complexity: usize::MAX }).sdl()
+    build_schema(
+        None,
+        None,
+        QueryLimits {
+            max_depth: 64,
+            max_complexity: usize::MAX,
+        },
+    )
+    .sdl()
 }
 
 /// The shared services (present in every served schema).
@@ -82,7 +112,9 @@ pub fn principal<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Principal> 
     match ctx.data_opt::<Caller>() {
         Some(Caller::User(principal)) => Ok(principal),
         Some(Caller::Rejected(error)) => Err(error.clone()).gql(),
-        Some(Caller::Anonymous) | None => Err(ApiError::Unauthenticated("sign in first".into())).gql(),
+        Some(Caller::Anonymous) | None => {
+            Err(ApiError::Unauthenticated("sign in first".into())).gql()
+        }
     }
 }
 

@@ -65,8 +65,14 @@ mod tests {
     #[test]
     fn cursors_round_trip_and_garbage_is_bad_input() {
         let cursor = encode_cursor("bob@example.com");
-        assert_eq!(decode_cursor(Some(&cursor)).unwrap().as_deref(), Some("bob@example.com"));
+        assert_eq!(
+            decode_cursor(Some(&cursor)).unwrap().as_deref(),
+            Some("bob@example.com")
+        );
         assert_eq!(decode_cursor(None).unwrap(), None);
-        assert!(matches!(decode_cursor(Some("%%%")), Err(ApiError::BadUserInput { .. })));
+        assert!(matches!(
+            decode_cursor(Some("%%%")),
+            Err(ApiError::BadUserInput { .. })
+        ));
     }
 }

@@ -2,7 +2,6 @@
 //! `graphql-transport-ws`), and GraphiQL (`/graphiql`).
 
 use std::net::SocketAddr;
-use std::time::Instant;
 
 use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, GraphiQLSource};
 use async_graphql::{Data, ErrorExtensions, ParseRequestError, ServerError};
@@ -48,9 +47,15 @@ impl IntoResponse for Rejection {
         let too_large = matches!(self.0, ParseRequestError::PayloadTooLarge)
             || self.0.to_string().contains("length limit exceeded");
         let (status, message) = if too_large {
-            (StatusCode::PAYLOAD_TOO_LARGE, "request body is too large".to_owned())
+            (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "request body is too large".to_owned(),
+            )
         } else {
-            (StatusCode::BAD_REQUEST, format!("malformed GraphQL request: {}", self.0))
+            (
+                StatusCode::BAD_REQUEST,
+                format!("malformed GraphQL request: {}", self.0),
+            )
         };
         let body = json!({ "errors": [{ "message": message, "extensions": { "code": "BAD_USER_INPUT" } }] });
         (status, Json(body)).into_response()
@@ -72,18 +77,29 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")))
+        .and_then(|value| {
+            value
+                .strip_prefix("Bearer ")
+                .or_else(|| value.strip_prefix("bearer "))
+        })
 }
 
 /// Gives every error a code from the closed set: request-level errors (parse,
 /// validation, limits) are the client's; a field error without one is a bug of ours.
 fn ensure_codes(errors: &mut [ServerError]) {
     for error in errors {
-        let has_code = error.extensions.as_ref().is_some_and(|ext| ext.get("code").is_some());
+        let has_code = error
+            .extensions
+            .as_ref()
+            .is_some_and(|ext| ext.get("code").is_some());
         if has_code {
             continue;
         }
-        let code = if error.path.is_empty() { "BAD_USER_INPUT" } else { "INTERNAL" };
+        let code = if error.path.is_empty() {
+            "BAD_USER_INPUT"
+        } else {
+            "INTERNAL"
+        };
         if code == "INTERNAL" {
             tracing::error!(message = %error.message, "resolver error without a code");
             error.message = "internal error".into();
@@ -102,13 +118,8 @@ async fn execute(
     let ip = client_ip(&headers, Some(peer), state.trust_forwarded_for);
     let caller = caller(&state.services, bearer(&headers), ip.clone()).await;
     let request = request.into_inner().data(caller).data(ClientIp(ip));
-    let operation = request.operation_name.clone();
-    let started = Instant::now();
     let mut response = state.schema.execute(request).await;
     ensure_codes(&mut response.errors);
-    state
-        .metrics
-        .observe_graphql(operation.as_deref(), response.errors.is_empty(), started.elapsed());
     response.into()
 }
 
@@ -139,7 +150,10 @@ async fn websocket(
                             Ok(data)
                         }
                         Caller::Rejected(error) => Err(error.extend()),
-                        Caller::Anonymous => Err(ApiError::Unauthenticated("connection_init needs a token".into()).extend()),
+                        Caller::Anonymous => Err(ApiError::Unauthenticated(
+                            "connection_init needs a token".into(),
+                        )
+                        .extend()),
                     }
                 })
                 .serve()

@@ -48,7 +48,11 @@ pub struct AppState {
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The client address: the first `X-Forwarded-For` hop when trusted, else the TCP peer.
-pub fn client_ip(headers: &HeaderMap, peer: Option<SocketAddr>, trust_forwarded_for: bool) -> Option<String> {
+pub fn client_ip(
+    headers: &HeaderMap,
+    peer: Option<SocketAddr>,
+    trust_forwarded_for: bool,
+) -> Option<String> {
     if trust_forwarded_for {
         let forwarded = headers
             .get("x-forwarded-for")
@@ -63,7 +67,11 @@ pub fn client_ip(headers: &HeaderMap, peer: Option<SocketAddr>, trust_forwarded_
     peer.map(|addr| addr.ip().to_string())
 }
 
-async fn track_metrics(State(metrics): State<Arc<Metrics>>, request: Request, next: Next) -> Response {
+async fn track_metrics(
+    State(metrics): State<Arc<Metrics>>,
+    request: Request,
+    next: Next,
+) -> Response {
     let started = Instant::now();
     let method = request.method().as_str().to_owned();
     let route = request
@@ -72,7 +80,12 @@ async fn track_metrics(State(metrics): State<Arc<Metrics>>, request: Request, ne
         .map_or("spa", |path| path.as_str())
         .to_owned();
     let response = next.run(request).await;
-    metrics.observe_http(&method, &route, response.status().as_u16(), started.elapsed());
+    metrics.observe_http(
+        &method,
+        &route,
+        response.status().as_u16(),
+        started.elapsed(),
+    );
     response
 }
 
@@ -83,7 +96,9 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics));
     if state.serves_api {
-        router = router.merge(graphql::routes(&state)).fallback(spa::service(&state.spa_dir));
+        router = router
+            .merge(graphql::routes(&state))
+            .fallback(spa::service(&state.spa_dir));
     }
     let trace = TraceLayer::new_for_http().make_span_with(|request: &Request| {
         let request_id = request
@@ -94,7 +109,10 @@ pub fn router(state: AppState) -> Router {
         tracing::info_span!("http", method = %request.method(), path = %request.uri().path(), request_id)
     });
     router
-        .layer(middleware::from_fn_with_state(state.metrics.clone(), track_metrics))
+        .layer(middleware::from_fn_with_state(
+            state.metrics.clone(),
+            track_metrics,
+        ))
         .layer(trace)
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
@@ -110,9 +128,18 @@ mod tests {
         let peer: SocketAddr = "10.0.0.9:5000".parse().unwrap();
         let mut headers = HeaderMap::new();
         headers.insert("x-forwarded-for", "203.0.113.7, 10.0.0.1".parse().unwrap());
-        assert_eq!(client_ip(&headers, Some(peer), true).as_deref(), Some("203.0.113.7"));
-        assert_eq!(client_ip(&headers, Some(peer), false).as_deref(), Some("10.0.0.9"));
+        assert_eq!(
+            client_ip(&headers, Some(peer), true).as_deref(),
+            Some("203.0.113.7")
+        );
+        assert_eq!(
+            client_ip(&headers, Some(peer), false).as_deref(),
+            Some("10.0.0.9")
+        );
         headers.insert("x-forwarded-for", "not-an-ip".parse().unwrap());
-        assert_eq!(client_ip(&headers, Some(peer), true).as_deref(), Some("10.0.0.9"));
+        assert_eq!(
+            client_ip(&headers, Some(peer), true).as_deref(),
+            Some("10.0.0.9")
+        );
     }
 }

@@ -18,18 +18,27 @@ pub async fn healthz() -> &'static str {
 /// Readiness: both stores answer and the process is not draining.
 pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     if state.draining.load(Ordering::Relaxed) {
-        return (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "ready": false, "reason": "shutting down" })));
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({ "ready": false, "reason": "shutting down" })),
+        );
     }
     match state.services.ready().await {
         Ok(()) => (StatusCode::OK, Json(json!({ "ready": true }))),
-        Err(reason) => (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "ready": false, "reason": reason }))),
+        Err(reason) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({ "ready": false, "reason": reason })),
+        ),
     }
 }
 
 /// Prometheus text exposition.
 pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
         state.metrics.render(),
     )
 }

@@ -1,17 +1,16 @@
 //! API clients: machine credentials for dialers and gateways, scoped to a tenant.
 //!
-//! A key is `rl_<prefix>_<secret>`: the prefix finds the row, the SHA-256 of
+//! A key is `rl_<12 hex>_<64 hex>`: the prefix finds the row, the SHA-256 of
 //! the whole key proves it. Keys carry 256 random bits, so a fast hash is as
 //! safe as a slow one and keeps the dialer hot path cheap.
 
-use base64::Engine;
 use chrono::Utc;
 use domain::{ApiScope, Permission, ValidationError};
 use entity::api_client;
 use rand::RngCore;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
 };
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -41,7 +40,12 @@ pub fn scopes_of(client: &api_client::Model) -> Vec<ApiScope> {
     client
         .scopes
         .as_array()
-        .map(|names| names.iter().filter_map(|n| n.as_str().and_then(ApiScope::parse)).collect())
+        .map(|names| {
+            names
+                .iter()
+                .filter_map(|n| n.as_str().and_then(ApiScope::parse))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -49,14 +53,21 @@ fn hash_key(key: &str) -> String {
     hex::encode(Sha256::digest(key.as_bytes()))
 }
 
+/// The public prefix of a key (`rl_<12 hex>`), if it has the key's shape.
+fn key_prefix(key: &str) -> Option<&str> {
+    let (random, _secret) = key.strip_prefix("rl_")?.split_once('_')?;
+    Some(&key[..3 + random.len()])
+}
+
 fn new_key() -> (String, String) {
     let mut prefix = [0u8; 6];
     let mut secret = [0u8; 32];
     rand::rng().fill_bytes(&mut prefix);
     rand::rng().fill_bytes(&mut secret);
+    // Hex on both sides: the only `_` after `rl_` is the separator.
     let prefix = format!("rl_{}", hex::encode(prefix));
-    let secret = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(secret);
-    (prefix.clone(), format!("{prefix}_{secret}"))
+    let key = format!("{prefix}_{}", hex::encode(secret));
+    (prefix, key)
 }
 
 /// The caller's tenant's API clients by name.
@@ -67,7 +78,8 @@ pub async fn list(
     after_name: Option<&str>,
 ) -> Result<Page<api_client::Model>, ServiceError> {
     principal.require(Permission::ManageApiClients)?;
-    let mut query = api_client::Entity::find().filter(api_client::Column::TenantId.eq(principal.tenant_id));
+    let mut query =
+        api_client::Entity::find().filter(api_client::Column::TenantId.eq(principal.tenant_id));
     let total_count = query.clone().count(&services.db).await?;
     if let Some(after) = after_name {
         query = query.filter(api_client::Column::Name.gt(after));
@@ -128,7 +140,11 @@ pub async fn create(
 }
 
 /// Revokes a client of the caller's tenant: its key stops working at once.
-pub async fn revoke(services: &Services, principal: &Principal, id: Uuid) -> Result<api_client::Model, ServiceError> {
+pub async fn revoke(
+    services: &Services,
+    principal: &Principal,
+    id: Uuid,
+) -> Result<api_client::Model, ServiceError> {
     principal.require(Permission::ManageApiClients)?;
     let txn = services.db.begin().await?;
     let client = api_client::Entity::find_by_id(id)
@@ -143,12 +159,16 @@ pub async fn revoke(services: &Services, principal: &Principal, id: Uuid) -> Res
     let mut active: api_client::ActiveModel = client.into();
     active.revoked_at = Set(Some(Utc::now()));
     let client = active.update(&txn).await?;
-    let event = audit::record(&txn, &principal.actor(), Change {
-        action: "api_client.revoke",
-        object_type: "api_client",
-        object_id: Some(client.id.to_string()),
-        detail: json!({ "name": client.name }),
-    })
+    let event = audit::record(
+        &txn,
+        &principal.actor(),
+        Change {
+            action: "api_client.revoke",
+            object_type: "api_client",
+            object_id: Some(client.id.to_string()),
+            detail: json!({ "name": client.name }),
+        },
+    )
     .await?;
     txn.commit().await?;
     audit::publish(&services.cache, &event).await;
@@ -156,9 +176,13 @@ pub async fn revoke(services: &Services, principal: &Principal, id: Uuid) -> Res
 }
 
 /// Establishes a machine caller from its key and checks it holds `scope`.
-pub async fn authenticate(services: &Services, key: &str, scope: ApiScope) -> Result<ApiPrincipal, ServiceError> {
+pub async fn authenticate(
+    services: &Services,
+    key: &str,
+    scope: ApiScope,
+) -> Result<ApiPrincipal, ServiceError> {
     const BAD_KEY: ServiceError = ServiceError::Unauthenticated("invalid api key");
-    let prefix = key.rsplit_once('_').map(|(prefix, _)| prefix).ok_or(BAD_KEY)?;
+    let prefix = key_prefix(key).ok_or(BAD_KEY)?;
     let client = api_client::Entity::find()
         .filter(api_client::Column::KeyPrefix.eq(prefix))
         .one(&services.db)
@@ -169,7 +193,11 @@ pub async fn authenticate(services: &Services, key: &str, scope: ApiScope) -> Re
     let actual = hash_key(key);
     // Constant-time comparison of the two hex digests.
     let same = expected.len() == actual.len()
-        && expected.iter().zip(actual.as_bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+        && expected
+            .iter()
+            .zip(actual.as_bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0;
     if !same {
         return Err(BAD_KEY);
     }
@@ -177,7 +205,9 @@ pub async fn authenticate(services: &Services, key: &str, scope: ApiScope) -> Re
     if !scopes.contains(&scope) {
         return Err(ServiceError::Forbidden);
     }
-    let stale = client.last_used_at.is_none_or(|at| Utc::now() - at > chrono::Duration::minutes(1));
+    let stale = client
+        .last_used_at
+        .is_none_or(|at| Utc::now() - at > chrono::Duration::minutes(1));
     if stale {
         let mut active: api_client::ActiveModel = client.clone().into();
         active.last_used_at = Set(Some(Utc::now()));
@@ -200,7 +230,9 @@ mod tests {
         let (prefix, key) = new_key();
         assert!(key.starts_with(&format!("{prefix}_")));
         assert_eq!(prefix.len(), 15);
-        assert_eq!(key.rsplit_once('_').map(|(p, _)| p), Some(prefix.as_str()));
+        assert_eq!(key_prefix(&key), Some(prefix.as_str()));
+        assert_eq!(key_prefix("rl_abc_def_ghi"), Some("rl_abc"));
+        assert_eq!(key_prefix("nope"), None);
         let (_, other) = new_key();
         assert_ne!(key, other);
         assert_eq!(hash_key(&key).len(), 64);

@@ -50,12 +50,16 @@ pub async fn ensure_first_admin(
         Some(password) => (password.to_owned(), false),
         None => (generate_password(), true),
     };
-    users::create_as(services, &Actor::system(tenant.id, "system"), users::NewUser {
-        email: FIRST_ADMIN_EMAIL.to_owned(),
-        display_name: "Administrator".to_owned(),
-        role: UserRole::Admin,
-        password: password.clone(),
-    })
+    users::create_as(
+        services,
+        &Actor::system(tenant.id, "system"),
+        users::NewUser {
+            email: FIRST_ADMIN_EMAIL.to_owned(),
+            display_name: "Administrator".to_owned(),
+            role: UserRole::Admin,
+            password: password.clone(),
+        },
+    )
     .await?;
     Ok(Some(FirstAdmin {
         email: FIRST_ADMIN_EMAIL.to_owned(),

@@ -1,7 +1,9 @@
 //! Argon2id password hashing, off the async runtime.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::Argon2;
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
 use domain::Password;
 
 use crate::ServiceError;
@@ -27,7 +29,11 @@ pub async fn verify(stored_hash: &str, candidate: &str) -> bool {
     let candidate = candidate.to_owned();
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&stored_hash)
-            .map(|parsed| Argon2::default().verify_password(candidate.as_bytes(), &parsed).is_ok())
+            .map(|parsed| {
+                Argon2::default()
+                    .verify_password(candidate.as_bytes(), &parsed)
+                    .is_ok()
+            })
             .unwrap_or(false)
     })
     .await
@@ -36,8 +42,7 @@ pub async fn verify(stored_hash: &str, candidate: &str) -> bool {
 
 /// A valid hash of a random password, verified against when the e-mail is unknown so that
 /// "no such user" and "wrong password" take the same time.
-pub const TIMING_DECOY_HASH: &str =
-    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$5o2SqbxqXJ4Jr8UfQnZ2nJbD6T1Jw2Yy3aJQ0m3yP0M";
+pub const TIMING_DECOY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$5o2SqbxqXJ4Jr8UfQnZ2nJbD6T1Jw2Yy3aJQ0m3yP0M";
 
 #[cfg(test)]
 mod tests {

@@ -9,7 +9,10 @@ use crate::ServiceError;
 use crate::db::map_unique_violation;
 
 /// Creates a tenant; `CONFLICT` on `name` when it exists.
-pub async fn create(conn: &impl ConnectionTrait, name: &str) -> Result<tenant::Model, ServiceError> {
+pub async fn create(
+    conn: &impl ConnectionTrait,
+    name: &str,
+) -> Result<tenant::Model, ServiceError> {
     let name = name.trim();
     if name.is_empty() || name.len() > 100 {
         return Err(domain::ValidationError::new("name", "must be 1 to 100 characters").into());
@@ -25,7 +28,10 @@ pub async fn create(conn: &impl ConnectionTrait, name: &str) -> Result<tenant::M
 }
 
 /// Finds a tenant by name.
-pub async fn find_by_name(conn: &impl ConnectionTrait, name: &str) -> Result<Option<tenant::Model>, ServiceError> {
+pub async fn find_by_name(
+    conn: &impl ConnectionTrait,
+    name: &str,
+) -> Result<Option<tenant::Model>, ServiceError> {
     Ok(tenant::Entity::find()
         .filter(tenant::Column::Name.eq(name))
         .one(conn)

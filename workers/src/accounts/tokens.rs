@@ -62,7 +62,12 @@ pub struct IssuedToken {
 }
 
 /// Signs a token for a user.
-pub fn issue(keys: &TokenKeys, user_id: Uuid, tenant_id: Uuid, ttl: Duration) -> Result<IssuedToken, ServiceError> {
+pub fn issue(
+    keys: &TokenKeys,
+    user_id: Uuid,
+    tenant_id: Uuid,
+    ttl: Duration,
+) -> Result<IssuedToken, ServiceError> {
     let now = Utc::now();
     let expires_at = now + chrono::Duration::from_std(ttl).map_err(anyhow::Error::from)?;
     let claims = Claims {
@@ -85,7 +90,9 @@ pub fn decode(keys: &TokenKeys, token: &str) -> Result<Claims, ServiceError> {
     jsonwebtoken::decode::<Claims>(token, &keys.decoding, &validation)
         .map(|data| data.claims)
         .map_err(|error| match error.kind() {
-            jsonwebtoken::errors::ErrorKind::ExpiredSignature => ServiceError::Unauthenticated("token expired"),
+            jsonwebtoken::errors::ErrorKind::ExpiredSignature => {
+                ServiceError::Unauthenticated("token expired")
+            }
             _ => ServiceError::Unauthenticated("invalid token"),
         })
 }
@@ -95,7 +102,9 @@ fn revocation_key(jti: &str) -> String {
 }
 
 fn remaining(claims: &Claims) -> Duration {
-    (claims.expires_at() - Utc::now()).to_std().unwrap_or(Duration::from_secs(1))
+    (claims.expires_at() - Utc::now())
+        .to_std()
+        .unwrap_or(Duration::from_secs(1))
 }
 
 /// Ends a token now, on every replica.
@@ -109,7 +118,11 @@ pub async fn revoke(services: &Services, claims: &Claims) -> Result<(), ServiceE
     match row.insert(&services.db).await {
         Ok(_) => {}
         // Logging out twice is fine.
-        Err(error) if matches!(error.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => {}
+        Err(error)
+            if matches!(
+                error.sql_err(),
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+            ) => {}
         Err(error) => return Err(error.into()),
     }
     services
@@ -131,7 +144,11 @@ pub async fn is_revoked(services: &Services, claims: &Claims) -> Result<bool, Se
         .is_some();
     // Cache "not revoked" only briefly: a logout on a replica whose cache we do not share
     // (the embedded default) must still win soon.
-    let ttl = if revoked { remaining(claims) } else { remaining(claims).min(Duration::from_secs(30)) };
+    let ttl = if revoked {
+        remaining(claims)
+    } else {
+        remaining(claims).min(Duration::from_secs(30))
+    };
     services
         .cache
         .set(&key, if revoked { "1" } else { "0" }, Some(ttl))
@@ -158,7 +175,13 @@ mod tests {
     fn rejects_other_secret_garbage_and_expired() {
         let keys = TokenKeys::from_secret(b"one secret one secret one secret");
         let other = TokenKeys::from_secret(b"another secret another secret ok");
-        let issued = issue(&keys, Uuid::new_v4(), Uuid::new_v4(), Duration::from_secs(60)).unwrap();
+        let issued = issue(
+            &keys,
+            Uuid::new_v4(),
+            Uuid::new_v4(),
+            Duration::from_secs(60),
+        )
+        .unwrap();
         assert!(decode(&other, &issued.token).is_err());
         assert!(decode(&keys, "garbage").is_err());
         let expired = Claims {
@@ -168,7 +191,11 @@ mod tests {
             iat: 0,
             exp: Utc::now().timestamp() - 5,
         };
-        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &expired, &keys.encoding).unwrap();
-        assert!(matches!(decode(&keys, &token), Err(ServiceError::Unauthenticated("token expired"))));
+        let token =
+            jsonwebtoken::encode(&Header::new(Algorithm::HS256), &expired, &keys.encoding).unwrap();
+        assert!(matches!(
+            decode(&keys, &token),
+            Err(ServiceError::Unauthenticated("token expired"))
+        ));
     }
 }

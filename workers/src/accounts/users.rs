@@ -4,8 +4,8 @@ use chrono::Utc;
 use domain::{EmailAddress, Password, Permission, UserRole, ValidationError};
 use entity::user;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -58,13 +58,20 @@ pub struct UserChanges {
 fn display_name(raw: &str) -> Result<String, ValidationError> {
     let name = raw.trim();
     if name.is_empty() || name.chars().count() > 200 {
-        return Err(ValidationError::new("displayName", "must be 1 to 200 characters"));
+        return Err(ValidationError::new(
+            "displayName",
+            "must be 1 to 200 characters",
+        ));
     }
     Ok(name.to_owned())
 }
 
 /// Turns a bearer token into a principal: signature, expiry, revocation, and an enabled account.
-pub async fn authenticate(services: &Services, token: &str, client_ip: Option<String>) -> Result<Principal, ServiceError> {
+pub async fn authenticate(
+    services: &Services,
+    token: &str,
+    client_ip: Option<String>,
+) -> Result<Principal, ServiceError> {
     let claims = tokens::decode(&services.keys, token)?;
     if tokens::is_revoked(services, &claims).await? {
         return Err(ServiceError::Unauthenticated("token revoked"));
@@ -73,8 +80,11 @@ pub async fn authenticate(services: &Services, token: &str, client_ip: Option<St
         .one(&services.db)
         .await?
         .filter(|user| user.tenant_id == claims.tid && !user.disabled)
-        .ok_or(ServiceError::Unauthenticated("account not found or disabled"))?;
-    let role = UserRole::parse(&user.role).ok_or_else(|| anyhow::anyhow!("stored role {:?} is unknown", user.role))?;
+        .ok_or(ServiceError::Unauthenticated(
+            "account not found or disabled",
+        ))?;
+    let role = UserRole::parse(&user.role)
+        .ok_or_else(|| anyhow::anyhow!("stored role {:?} is unknown", user.role))?;
     Ok(Principal {
         user_id: user.id,
         tenant_id: user.tenant_id,
@@ -86,11 +96,24 @@ pub async fn authenticate(services: &Services, token: &str, client_ip: Option<St
 }
 
 /// Fixed-window failure counters: refuses before checking the password once a limit is reached.
-async fn check_login_limits(services: &Services, keys: &[(String, u32)]) -> Result<(), ServiceError> {
+async fn check_login_limits(
+    services: &Services,
+    keys: &[(String, u32)],
+) -> Result<(), ServiceError> {
     for (key, limit) in keys {
-        let failures: u32 = services.cache.get(key).await?.and_then(|v| v.parse().ok()).unwrap_or(0);
+        let failures: u32 = services
+            .cache
+            .get(key)
+            .await?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
         if failures >= *limit {
-            let retry_after_secs = services.cache.ttl(key).await?.map(|ttl| ttl.as_secs().max(1)).unwrap_or(1);
+            let retry_after_secs = services
+                .cache
+                .ttl(key)
+                .await?
+                .map(|ttl| ttl.as_secs().max(1))
+                .unwrap_or(1);
             return Err(ServiceError::RateLimited { retry_after_secs });
         }
     }
@@ -107,9 +130,15 @@ pub async fn login(
 ) -> Result<LoginOutcome, ServiceError> {
     let email = raw_email.trim().to_lowercase();
     let window = Some(services.config.login_window);
-    let mut limits = vec![(format!("auth:fail:acct:{email}"), services.config.login_failures_per_account)];
+    let mut limits = vec![(
+        format!("auth:fail:acct:{email}"),
+        services.config.login_failures_per_account,
+    )];
     if let Some(ip) = &client_ip {
-        limits.push((format!("auth:fail:ip:{ip}"), services.config.login_failures_per_ip));
+        limits.push((
+            format!("auth:fail:ip:{ip}"),
+            services.config.login_failures_per_ip,
+        ));
     }
     check_login_limits(services, &limits).await?;
 
@@ -117,7 +146,9 @@ pub async fn login(
         .filter(user::Column::Email.eq(email.as_str()))
         .one(&services.db)
         .await?;
-    let stored_hash = found.as_ref().map_or(passwords::TIMING_DECOY_HASH, |u| u.password_hash.as_str());
+    let stored_hash = found
+        .as_ref()
+        .map_or(passwords::TIMING_DECOY_HASH, |u| u.password_hash.as_str());
     let password_ok = passwords::verify(stored_hash, password).await;
     let user = match found {
         Some(user) if password_ok && !user.disabled => user,
@@ -126,15 +157,29 @@ pub async fn login(
                 services.cache.incr(key, 1, window).await?;
             }
             if let Some(user) = other {
-                let actor = Actor { user_id: Some(user.id), ..Actor::system(user.tenant_id, &user.email) };
-                let actor = Actor { client_ip: client_ip.clone(), ..actor };
-                let reason = if user.disabled { "account disabled" } else { "wrong password" };
-                let event = audit::record(&services.db, &actor, Change {
-                    action: "auth.login_failed",
-                    object_type: "user",
-                    object_id: Some(user.id.to_string()),
-                    detail: json!({ "reason": reason }),
-                })
+                let actor = Actor {
+                    user_id: Some(user.id),
+                    ..Actor::system(user.tenant_id, &user.email)
+                };
+                let actor = Actor {
+                    client_ip: client_ip.clone(),
+                    ..actor
+                };
+                let reason = if user.disabled {
+                    "account disabled"
+                } else {
+                    "wrong password"
+                };
+                let event = audit::record(
+                    &services.db,
+                    &actor,
+                    Change {
+                        action: "auth.login_failed",
+                        object_type: "user",
+                        object_id: Some(user.id.to_string()),
+                        detail: json!({ "reason": reason }),
+                    },
+                )
                 .await?;
                 audit::publish(&services.cache, &event).await;
             }
@@ -142,18 +187,31 @@ pub async fn login(
         }
     };
 
-    let token = tokens::issue(&services.keys, user.id, user.tenant_id, services.config.token_ttl)?;
+    let token = tokens::issue(
+        &services.keys,
+        user.id,
+        user.tenant_id,
+        services.config.token_ttl,
+    )?;
     let txn = services.db.begin().await?;
     let mut active: user::ActiveModel = user.clone().into();
     active.last_login_at = Set(Some(Utc::now()));
     let user = active.update(&txn).await?;
-    let actor = Actor { user_id: Some(user.id), client_ip, ..Actor::system(user.tenant_id, &user.email) };
-    let event = audit::record(&txn, &actor, Change {
-        action: "auth.login",
-        object_type: "user",
-        object_id: Some(user.id.to_string()),
-        detail: json!({}),
-    })
+    let actor = Actor {
+        user_id: Some(user.id),
+        client_ip,
+        ..Actor::system(user.tenant_id, &user.email)
+    };
+    let event = audit::record(
+        &txn,
+        &actor,
+        Change {
+            action: "auth.login",
+            object_type: "user",
+            object_id: Some(user.id.to_string()),
+            detail: json!({}),
+        },
+    )
     .await?;
     txn.commit().await?;
     audit::publish(&services.cache, &event).await;
@@ -163,19 +221,27 @@ pub async fn login(
 /// Ends the caller's token everywhere.
 pub async fn logout(services: &Services, principal: &Principal) -> Result<(), ServiceError> {
     tokens::revoke(services, &principal.claims).await?;
-    let event = audit::record(&services.db, &principal.actor(), Change {
-        action: "auth.logout",
-        object_type: "user",
-        object_id: Some(principal.user_id.to_string()),
-        detail: json!({}),
-    })
+    let event = audit::record(
+        &services.db,
+        &principal.actor(),
+        Change {
+            action: "auth.logout",
+            object_type: "user",
+            object_id: Some(principal.user_id.to_string()),
+            detail: json!({}),
+        },
+    )
     .await?;
     audit::publish(&services.cache, &event).await;
     Ok(())
 }
 
 /// Loads a user of the caller's tenant; another tenant's user is `NOT_FOUND`.
-pub async fn get(conn: &impl ConnectionTrait, tenant_id: Uuid, id: Uuid) -> Result<user::Model, ServiceError> {
+pub async fn get(
+    conn: &impl ConnectionTrait,
+    tenant_id: Uuid,
+    id: Uuid,
+) -> Result<user::Model, ServiceError> {
     user::Entity::find_by_id(id)
         .filter(user::Column::TenantId.eq(tenant_id))
         .one(conn)
@@ -214,7 +280,11 @@ pub async fn list(
 }
 
 /// Creates a user in a tenant on behalf of `actor`, audited in the same transaction.
-pub async fn create_as(services: &Services, actor: &Actor, input: NewUser) -> Result<user::Model, ServiceError> {
+pub async fn create_as(
+    services: &Services,
+    actor: &Actor,
+    input: NewUser,
+) -> Result<user::Model, ServiceError> {
     let email = EmailAddress::parse("email", &input.email)?;
     let display_name = display_name(&input.display_name)?;
     let password = Password::parse("password", &input.password)?;
@@ -236,12 +306,16 @@ pub async fn create_as(services: &Services, actor: &Actor, input: NewUser) -> Re
     .insert(&txn)
     .await
     .map_err(map_unique_violation)?;
-    let event = audit::record(&txn, actor, Change {
-        action: "user.create",
-        object_type: "user",
-        object_id: Some(created.id.to_string()),
-        detail: json!({ "email": created.email, "role": created.role }),
-    })
+    let event = audit::record(
+        &txn,
+        actor,
+        Change {
+            action: "user.create",
+            object_type: "user",
+            object_id: Some(created.id.to_string()),
+            detail: json!({ "email": created.email, "role": created.role }),
+        },
+    )
     .await?;
     txn.commit().await?;
     audit::publish(&services.cache, &event).await;
@@ -249,7 +323,11 @@ pub async fn create_as(services: &Services, actor: &Actor, input: NewUser) -> Re
 }
 
 /// Creates a user in the caller's tenant (admins only).
-pub async fn create(services: &Services, principal: &Principal, input: NewUser) -> Result<user::Model, ServiceError> {
+pub async fn create(
+    services: &Services,
+    principal: &Principal,
+    input: NewUser,
+) -> Result<user::Model, ServiceError> {
     principal.require(Permission::ManageUsers)?;
     create_as(services, &principal.actor(), input).await
 }
@@ -264,13 +342,19 @@ pub async fn update(
     principal.require(Permission::ManageUsers)?;
     if id == principal.user_id {
         if changes.disabled == Some(true) {
-            return Err(ValidationError::new("disabled", "you cannot disable your own account").into());
+            return Err(
+                ValidationError::new("disabled", "you cannot disable your own account").into(),
+            );
         }
         if changes.role.is_some_and(|role| role != principal.role) {
             return Err(ValidationError::new("role", "you cannot change your own role").into());
         }
     }
-    let display_name = changes.display_name.as_deref().map(display_name).transpose()?;
+    let display_name = changes
+        .display_name
+        .as_deref()
+        .map(display_name)
+        .transpose()?;
     let password_hash = match changes.password.as_deref() {
         Some(raw) => Some(passwords::hash(&Password::parse("password", raw)?).await?),
         None => None,
@@ -281,15 +365,24 @@ pub async fn update(
     let mut detail = serde_json::Map::new();
     let mut active: user::ActiveModel = existing.clone().into();
     if let Some(name) = display_name.filter(|n| *n != existing.display_name) {
-        detail.insert("displayName".into(), json!({ "from": existing.display_name, "to": name }));
+        detail.insert(
+            "displayName".into(),
+            json!({ "from": existing.display_name, "to": name }),
+        );
         active.display_name = Set(name);
     }
     if let Some(role) = changes.role.filter(|r| r.as_str() != existing.role) {
-        detail.insert("role".into(), json!({ "from": existing.role, "to": role.as_str() }));
+        detail.insert(
+            "role".into(),
+            json!({ "from": existing.role, "to": role.as_str() }),
+        );
         active.role = Set(role.as_str().to_owned());
     }
     if let Some(disabled) = changes.disabled.filter(|d| *d != existing.disabled) {
-        detail.insert("disabled".into(), json!({ "from": existing.disabled, "to": disabled }));
+        detail.insert(
+            "disabled".into(),
+            json!({ "from": existing.disabled, "to": disabled }),
+        );
         active.disabled = Set(disabled);
     }
     if let Some(hash) = password_hash {
@@ -302,12 +395,16 @@ pub async fn update(
     }
     active.updated_at = Set(Utc::now());
     let updated = active.update(&txn).await?;
-    let event = audit::record(&txn, &principal.actor(), Change {
-        action: "user.update",
-        object_type: "user",
-        object_id: Some(updated.id.to_string()),
-        detail: serde_json::Value::Object(detail),
-    })
+    let event = audit::record(
+        &txn,
+        &principal.actor(),
+        Change {
+            action: "user.update",
+            object_type: "user",
+            object_id: Some(updated.id.to_string()),
+            detail: serde_json::Value::Object(detail),
+        },
+    )
     .await?;
     txn.commit().await?;
     audit::publish(&services.cache, &event).await;

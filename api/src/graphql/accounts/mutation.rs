@@ -21,7 +21,9 @@ impl AccountsMutation {
         #[graphql(desc = "Login e-mail.")] email: String,
         #[graphql(desc = "Password.", secret)] password: String,
     ) -> async_graphql::Result<LoginPayload> {
-        let outcome = users::login(services(ctx), &email, &password, client_ip(ctx)).await.gql()?;
+        let outcome = users::login(services(ctx), &email, &password, client_ip(ctx))
+            .await
+            .gql()?;
         Ok(LoginPayload {
             token: outcome.token.token,
             expires_at: outcome.token.expires_at,
@@ -37,7 +39,11 @@ impl AccountsMutation {
     }
 
     /// Creates a user in the caller's tenant (ADMIN).
-    async fn create_user(&self, ctx: &Context<'_>, input: CreateUserInput) -> async_graphql::Result<User> {
+    async fn create_user(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateUserInput,
+    ) -> async_graphql::Result<User> {
         let principal = principal(ctx)?;
         let new_user = users::NewUser {
             email: input.email,
@@ -45,7 +51,10 @@ impl AccountsMutation {
             role: input.role.into(),
             password: input.password,
         };
-        users::create(services(ctx), principal, new_user).await.map(User).gql()
+        users::create(services(ctx), principal, new_user)
+            .await
+            .map(User)
+            .gql()
     }
 
     /// Changes a user of the caller's tenant (ADMIN): name, role, disabled, password.
@@ -63,6 +72,9 @@ impl AccountsMutation {
             disabled: input.disabled,
             password: input.password,
         };
-        users::update(services(ctx), principal, id, changes).await.map(User).gql()
+        users::update(services(ctx), principal, id, changes)
+            .await
+            .map(User)
+            .gql()
     }
 }

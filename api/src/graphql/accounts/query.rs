@@ -42,17 +42,35 @@ impl AccountsQuery {
     ) -> async_graphql::Result<CountedConnection<User>> {
         let principal = principal(ctx)?;
         let after = decode_cursor(after.as_deref()).gql()?;
-        let page = users::list(services(ctx), principal, page_size(first), after.as_deref(), search.as_deref())
-            .await
-            .gql()?;
-        Ok(connection(page, after.is_some(), |user| user.email.clone(), User))
+        let page = users::list(
+            services(ctx),
+            principal,
+            page_size(first),
+            after.as_deref(),
+            search.as_deref(),
+        )
+        .await
+        .gql()?;
+        Ok(connection(
+            page,
+            after.is_some(),
+            |user| user.email.clone(),
+            User,
+        ))
     }
 
     /// One user of the caller's tenant (ADMIN, SUPERVISOR); another tenant's user is `NOT_FOUND`.
-    async fn user(&self, ctx: &Context<'_>, #[graphql(desc = "The user's id.")] id: ID) -> async_graphql::Result<User> {
+    async fn user(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The user's id.")] id: ID,
+    ) -> async_graphql::Result<User> {
         let principal = principal(ctx)?;
         principal.require(domain::Permission::ViewUsers).gql()?;
         let id = parse_id("id", &id)?;
-        users::get(&services(ctx).db, principal.tenant_id, id).await.map(User).gql()
+        users::get(&services(ctx).db, principal.tenant_id, id)
+            .await
+            .map(User)
+            .gql()
     }
 }

@@ -75,7 +75,15 @@ impl Loader<Uuid> for TenantLoader {
             .gql()?;
         Ok(rows
             .into_iter()
-            .map(|row| (row.id, Tenant { id: ID(row.id.to_string()), name: row.name }))
+            .map(|row| {
+                (
+                    row.id,
+                    Tenant {
+                        id: ID(row.id.to_string()),
+                        name: row.name,
+                    },
+                )
+            })
             .collect())
     }
 }

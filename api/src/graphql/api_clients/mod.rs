@@ -59,7 +59,10 @@ impl ApiClient {
     }
     /// What the client may call.
     async fn scopes(&self) -> Vec<ApiScope> {
-        api_clients::scopes_of(&self.0).into_iter().map(Into::into).collect()
+        api_clients::scopes_of(&self.0)
+            .into_iter()
+            .map(Into::into)
+            .collect()
     }
     /// When it was created.
     async fn created_at(&self) -> DateTime<Utc> {
@@ -111,7 +114,12 @@ impl ApiClientsQuery {
         let page = api_clients::list(services(ctx), principal, page_size(first), after.as_deref())
             .await
             .gql()?;
-        Ok(connection(page, after.is_some(), |client| client.name.clone(), ApiClient))
+        Ok(connection(
+            page,
+            after.is_some(),
+            |client| client.name.clone(),
+            ApiClient,
+        ))
     }
 }
 
@@ -132,7 +140,10 @@ impl ApiClientsMutation {
         let (client, key) = api_clients::create(services(ctx), principal, &input.name, &scopes)
             .await
             .gql()?;
-        Ok(CreateApiClientPayload { api_client: ApiClient(client), key })
+        Ok(CreateApiClientPayload {
+            api_client: ApiClient(client),
+            key,
+        })
     }
 
     /// Revokes an API client: its key is refused from now on (ADMIN).
@@ -143,6 +154,9 @@ impl ApiClientsMutation {
     ) -> async_graphql::Result<ApiClient> {
         let principal = principal(ctx)?;
         let id = crate::graphql::accounts::parse_id("id", &id)?;
-        api_clients::revoke(services(ctx), principal, id).await.map(ApiClient).gql()
+        api_clients::revoke(services(ctx), principal, id)
+            .await
+            .map(ApiClient)
+            .gql()
     }
 }

@@ -73,13 +73,27 @@ impl AuditQuery {
         let after = decode_cursor(after.as_deref()).gql()?;
         let before_id = after
             .as_deref()
-            .map(|raw| raw.parse::<i64>().map_err(|_| ApiError::bad_input("after", "is not a cursor from this list")))
+            .map(|raw| {
+                raw.parse::<i64>()
+                    .map_err(|_| ApiError::bad_input("after", "is not a cursor from this list"))
+            })
             .transpose()
             .gql()?;
-        let page = audit::list(services(ctx), principal.tenant_id, page_size(first), before_id, action.as_deref())
-            .await
-            .gql()?;
-        Ok(connection(page, before_id.is_some(), |event| event.id.to_string(), AuditEvent))
+        let page = audit::list(
+            services(ctx),
+            principal.tenant_id,
+            page_size(first),
+            before_id,
+            action.as_deref(),
+        )
+        .await
+        .gql()?;
+        Ok(connection(
+            page,
+            before_id.is_some(),
+            |event| event.id.to_string(),
+            AuditEvent,
+        ))
     }
 }
 
@@ -90,11 +104,16 @@ pub struct AuditSubscription;
 #[Subscription]
 impl AuditSubscription {
     /// Every audit event of the caller's tenant from now on, from any replica.
-    async fn audit_event_added(&self, ctx: &Context<'_>) -> async_graphql::Result<impl Stream<Item = AuditEvent>> {
+    async fn audit_event_added(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<impl Stream<Item = AuditEvent>> {
         use futures::StreamExt;
         let principal = principal(ctx)?;
         principal.require(Permission::ViewAudit).gql()?;
-        let events = audit::subscribe(&services(ctx).cache, principal.tenant_id).await.gql()?;
+        let events = audit::subscribe(&services(ctx).cache, principal.tenant_id)
+            .await
+            .gql()?;
         Ok(events.map(AuditEvent))
     }
 }

@@ -1,0 +1,8 @@
+//! The black-box suite: every test runs once on PostgreSQL + Redis and once on
+//! SQLite + the in-process cache, against a real server on port 0.
+
+mod accounts;
+mod api_clients;
+mod audit;
+mod http;
+mod schema;
