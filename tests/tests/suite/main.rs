@@ -6,3 +6,4 @@ mod api_clients;
 mod audit;
 mod http;
 mod schema;
+mod tidy;
