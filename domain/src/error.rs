@@ -2,7 +2,7 @@
 
 /// A value that failed to parse; names the input field so the API can point at it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{field}: {message}")]
+#[error("{field} {message}")]
 pub struct ValidationError {
     /// The input field the value came from (GraphQL argument name).
     pub field: &'static str,

@@ -1,7 +1,6 @@
 //! The built SPA in headless Debian Chromium against a real server: sign in,
 //! create a user, and watch the audit log update live.
 
-use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
 
@@ -17,18 +16,31 @@ struct ChromeDriver {
 
 impl ChromeDriver {
     async fn start() -> ChromeDriver {
-        let binary = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let binary =
+            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         let child = tokio::process::Command::new(&binary)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .kill_on_drop(true)
             .spawn()
-            .unwrap_or_else(|error| panic!("starting {binary}: {error} (scripts/test installs chromium-driver)"));
+            .unwrap_or_else(|error| {
+                panic!("starting {binary}: {error} (scripts/test installs chromium-driver)")
+            });
         for _ in 0..100 {
-            if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
-                return ChromeDriver { _child: child, port };
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+            {
+                return ChromeDriver {
+                    _child: child,
+                    port,
+                };
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -48,7 +60,9 @@ impl ChromeDriver {
                 ]
             }
         });
-        let serde_json::Value::Object(capabilities) = capabilities else { unreachable!() };
+        let serde_json::Value::Object(capabilities) = capabilities else {
+            unreachable!()
+        };
         ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
             .capabilities(capabilities)
             .connect(&format!("http://127.0.0.1:{}", self.port))
@@ -58,13 +72,20 @@ impl ChromeDriver {
 }
 
 async fn type_into(browser: &Client, css: &str, text: &str) {
-    let field = browser.wait().at_most(Duration::from_secs(15)).for_element(Locator::Css(css)).await.unwrap();
+    let field = browser
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap();
     field.clear().await.unwrap();
     field.send_keys(text).await.unwrap();
 }
 
 async fn wait_for_text(browser: &Client, text: &str) {
-    let xpath = format!("//*[contains(normalize-space(.), '{text}') and not(*[contains(normalize-space(.), '{text}')])]");
+    let xpath = format!(
+        "//*[contains(normalize-space(.), '{text}') and not(*[contains(normalize-space(.), '{text}')])]"
+    );
     browser
         .wait()
         .at_most(Duration::from_secs(15))
@@ -84,7 +105,7 @@ async fn screenshot(browser: &Client, name: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_create_a_user_and_see_it_in_the_live_audit_log() {
     assert!(
-        spa_dir().join("index.html").is_file() && PathBuf::from(spa_dir()).join("pkg").is_dir(),
+        spa_dir().join("index.html").is_file() && spa_dir().join("pkg").is_dir(),
         "the SPA is not built: run scripts/build-spa"
     );
     let app = spawn_app(Stores::SqliteInProcess).await;
@@ -93,22 +114,45 @@ async fn sign_in_create_a_user_and_see_it_in_the_live_audit_log() {
     let browser = driver.browser(profile.path()).await;
 
     // Sign in.
-    browser.goto(&format!("{}/login", app.address)).await.unwrap();
+    browser
+        .goto(&format!("{}/login", app.address))
+        .await
+        .unwrap();
     type_into(&browser, "#login-email", ADMIN_EMAIL).await;
     type_into(&browser, "#login-password", ADMIN_PASSWORD).await;
     screenshot(&browser, "login").await;
-    browser.find(Locator::Css("form button[type=submit]")).await.unwrap().click().await.unwrap();
-    browser.wait().at_most(Duration::from_secs(15)).for_element(Locator::Css("a[href='/audit']")).await.unwrap();
+    browser
+        .find(Locator::Css("form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css("a[href='/audit']"))
+        .await
+        .unwrap();
 
     // Open the audit log in this tab; it subscribes to new events.
-    browser.find(Locator::Css("a[href='/audit']")).await.unwrap().click().await.unwrap();
+    browser
+        .find(Locator::Css("a[href='/audit']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     wait_for_text(&browser, "auth.login").await;
     let audit_tab = browser.window().await.unwrap();
 
     // Create a user from the Users page in a second tab.
     let users_tab = browser.new_window(true).await.unwrap();
     browser.switch_to_window(users_tab.handle).await.unwrap();
-    browser.goto(&format!("{}/users", app.address)).await.unwrap();
+    browser
+        .goto(&format!("{}/users", app.address))
+        .await
+        .unwrap();
     let new_user = browser
         .wait()
         .at_most(Duration::from_secs(15))
@@ -119,7 +163,13 @@ async fn sign_in_create_a_user_and_see_it_in_the_live_audit_log() {
     type_into(&browser, "#new-user-email", "browser.user@example.com").await;
     type_into(&browser, "#new-user-name", "Browser User").await;
     type_into(&browser, "#new-user-password", "browser-user-password").await;
-    browser.find(Locator::Css("#new-user button[type=submit]")).await.unwrap().click().await.unwrap();
+    browser
+        .find(Locator::Css("#new-user button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     wait_for_text(&browser, "browser.user@example.com").await;
     screenshot(&browser, "users").await;
 
@@ -131,7 +181,13 @@ async fn sign_in_create_a_user_and_see_it_in_the_live_audit_log() {
 
     // The server agrees: the user exists.
     let token = app.admin_token().await;
-    let body = app.graphql(Some(&token), "{ users(search: \"browser.user\") { totalCount } }", json!({})).await;
+    let body = app
+        .graphql(
+            Some(&token),
+            "{ users(search: \"browser.user\") { totalCount } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(body["data"]["users"]["totalCount"], 1, "{body}");
     browser.close().await.unwrap();
 }

@@ -18,7 +18,7 @@ pub enum ServiceError {
     #[error(transparent)]
     Invalid(#[from] ValidationError),
     /// A unique field already holds this value.
-    #[error("{field}: {message}")]
+    #[error("{field} {message}")]
     Conflict {
         /// The input field that collides.
         field: &'static str,

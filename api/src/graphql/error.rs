@@ -70,7 +70,7 @@ impl From<ServiceError> for ApiError {
             },
             ServiceError::Conflict { field, message } => ApiError::Conflict {
                 field: field.to_owned(),
-                message: format!("{field}: {message}"),
+                message: format!("{field} {message}"),
             },
             rate @ ServiceError::RateLimited { .. } => ApiError::Unauthenticated(rate.to_string()),
             internal @ (ServiceError::Database(_)

@@ -52,12 +52,11 @@ impl Extension for OperationMetricsExtension {
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
         let document = next.run(ctx, query, variables).await?;
-        if let DocumentOperations::Multiple(operations) = &document.operations {
-            if operations.len() == 1 {
-                if let (Ok(mut slot), Some(name)) = (self.name.lock(), operations.keys().next()) {
-                    *slot = Some(name.to_string());
-                }
-            }
+        if let DocumentOperations::Multiple(operations) = &document.operations
+            && operations.len() == 1
+            && let (Ok(mut slot), Some(name)) = (self.name.lock(), operations.keys().next())
+        {
+            *slot = Some(name.to_string());
         }
         Ok(document)
     }

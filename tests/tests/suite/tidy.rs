@@ -4,11 +4,17 @@
 use std::path::{Path, PathBuf};
 
 fn rust_files(dir: &Path, found: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         let name = entry.file_name();
-        if name == "target" || name == "dist" || name == "node_modules" || name.to_string_lossy().starts_with('.') {
+        if name == "target"
+            || name == "dist"
+            || name == "node_modules"
+            || name.to_string_lossy().starts_with('.')
+        {
             continue;
         }
         if path.is_dir() {
@@ -23,17 +29,36 @@ fn rust_files(dir: &Path, found: &mut Vec<PathBuf>) {
 fn every_module_has_a_doc_and_no_leftovers() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut files = Vec::new();
-    for crate_dir in ["api", "cache", "domain", "entity", "frontend", "migration", "tests", "workers"] {
+    for crate_dir in [
+        "api",
+        "cache",
+        "domain",
+        "entity",
+        "frontend",
+        "migration",
+        "tests",
+        "workers",
+    ] {
         rust_files(&root.join(crate_dir), &mut files);
     }
     assert!(files.len() > 30, "found only {} files", files.len());
-    let forbidden = [concat!("dbg", "!("), concat!("todo", "!("), concat!("unimplemented", "!(")];
+    let forbidden = [
+        concat!("dbg", "!("),
+        concat!("todo", "!("),
+        concat!("unimplemented", "!("),
+    ];
     let mut problems = Vec::new();
     for file in &files {
         let text = std::fs::read_to_string(file).unwrap_or_default();
-        let first = text.lines().find(|line| !line.trim().is_empty()).unwrap_or_default();
+        let first = text
+            .lines()
+            .find(|line| !line.trim().is_empty())
+            .unwrap_or_default();
         if !first.starts_with("//!") {
-            problems.push(format!("{}: starts without a `//!` module doc", file.display()));
+            problems.push(format!(
+                "{}: starts without a `//!` module doc",
+                file.display()
+            ));
         }
         for word in forbidden {
             if text.contains(word) {

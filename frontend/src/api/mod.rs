@@ -1,0 +1,13 @@
+//! Talking to the server: typed GraphQL operations over HTTP (`http`) and
+//! over the `graphql-transport-ws` WebSocket (`subscription`), with one error
+//! type for both.
+
+pub mod error;
+pub mod operations;
+pub mod schema_types;
+pub mod ws_protocol;
+
+#[cfg(target_arch = "wasm32")]
+pub mod http;
+#[cfg(target_arch = "wasm32")]
+pub mod subscription;

@@ -1,0 +1,167 @@
+//! The typed GraphQL operations: one `graphql/<Name>.graphql` file each,
+//! checked at compile time against the root `schema.graphql`.
+//!
+//! Paths are relative to this crate's `Cargo.toml` (graphql_client joins them
+//! to `CARGO_MANIFEST_DIR`). When the server's generated SDL drops or renames a
+//! field one of these documents uses, this file stops compiling: that is the
+//! point. Each derive generates a module (`login`, `list_users`, ...) holding
+//! the `Variables` and `ResponseData` types; the generated code brings the
+//! scalar and enum types below into scope with `use super::*`.
+
+use graphql_client::GraphQLQuery;
+
+#[allow(unused_imports)] // Used by the generated modules through `use super::*`.
+use super::schema_types::{ApiScope, DateTime, UserRole};
+
+/// `login(email, password)`: a bearer token and the signed-in user.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/Login.graphql",
+    extern_enums("UserRole"),
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct Login;
+
+/// `logout`: revokes the current token.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/Logout.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct Logout;
+
+/// `me`: who the token belongs to.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/Me.graphql",
+    extern_enums("UserRole"),
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct Me;
+
+/// `users(first, after, search)`: one page of users.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/ListUsers.graphql",
+    extern_enums("UserRole"),
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct ListUsers;
+
+/// `createUser(input)`.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/CreateUser.graphql",
+    extern_enums("UserRole"),
+    variables_derives = "Debug, Clone",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct CreateUser;
+
+/// `updateUser(id, input)`: role, name, password or disabled flag.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/UpdateUser.graphql",
+    extern_enums("UserRole"),
+    variables_derives = "Debug, Clone",
+    response_derives = "Debug, Clone, PartialEq",
+    skip_serializing_none
+)]
+pub struct UpdateUser;
+
+/// `apiClients(first, after)`: one page of API clients.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/ListApiClients.graphql",
+    extern_enums("ApiScope"),
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct ListApiClients;
+
+/// `createApiClient(input)`: the new client and its key, returned once.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/CreateApiClient.graphql",
+    extern_enums("ApiScope"),
+    variables_derives = "Debug, Clone",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct CreateApiClient;
+
+/// `revokeApiClient(id)`.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/RevokeApiClient.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct RevokeApiClient;
+
+/// `auditEvents(first, after, action)`: one page of audit events, newest first.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/ListAuditEvents.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct ListAuditEvents;
+
+/// `auditEventAdded`: audit events pushed live over the WebSocket.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/AuditEventAdded.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct AuditEventAdded;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn update_user_sends_only_the_fields_that_change() {
+        let variables = update_user::Variables {
+            id: "u1".to_owned(),
+            input: update_user::UpdateUserInput {
+                display_name: None,
+                role: Some(UserRole::Supervisor),
+                disabled: None,
+                password: None,
+            },
+        };
+        let body = UpdateUser::build_query(variables);
+        let json = serde_json::to_value(&body.variables).expect("variables serialise");
+        assert_eq!(
+            json,
+            serde_json::json!({ "id": "u1", "input": { "role": "SUPERVISOR" } })
+        );
+        assert_eq!(body.operation_name, "UpdateUser");
+    }
+
+    #[test]
+    fn list_users_reads_a_relay_connection() {
+        let json = serde_json::json!({
+            "users": {
+                "totalCount": 1,
+                "pageInfo": { "hasNextPage": false, "endCursor": "c1" },
+                "edges": [{ "node": {
+                    "id": "u1", "email": "a@example.com", "displayName": "Ada",
+                    "role": "ADMIN", "disabled": false,
+                    "createdAt": "2026-11-21T02:34:00Z", "lastLoginAt": null
+                }}]
+            }
+        });
+        let data: list_users::ResponseData = serde_json::from_value(json).expect("parses");
+        assert_eq!(data.users.edges[0].node.role, UserRole::Admin);
+        assert_eq!(data.users.page_info.end_cursor.as_deref(), Some("c1"));
+    }
+}

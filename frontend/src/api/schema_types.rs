@@ -1,0 +1,193 @@
+//! Rust types for the schema's custom scalars and the enums that several
+//! operations share.
+//!
+//! graphql_client generates a fresh enum per operation module; the shared
+//! enums are declared here once instead (`extern_enums` in `operations.rs`) so
+//! a role read by `ListUsers` can be sent back by `UpdateUser`. Because the
+//! derive does not check extern enums against the schema, the tests at the
+//! bottom of this file do: they fail when `schema.graphql` and these lists
+//! drift apart.
+
+use serde::{Deserialize, Serialize};
+
+/// The `DateTime` scalar: an RFC 3339 timestamp, kept as the server's string.
+pub type DateTime = String;
+
+/// A user's role (`UserRole` in the schema); decides what the user may see.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum UserRole {
+    /// Manages users, API clients and every tenant setting.
+    Admin,
+    /// Runs campaigns; reads users.
+    Supervisor,
+    /// Imports and maintains contact lists.
+    ListManager,
+    /// Owns suppression lists and compliance rules.
+    ComplianceOfficer,
+    /// Reads dashboards only.
+    Viewer,
+    /// A role this build does not know yet (the server is newer than the app).
+    #[serde(other)]
+    Unknown,
+}
+
+impl UserRole {
+    /// Every role an administrator can assign, in the order menus show them.
+    pub const ASSIGNABLE: [UserRole; 5] = [
+        UserRole::Admin,
+        UserRole::Supervisor,
+        UserRole::ListManager,
+        UserRole::ComplianceOfficer,
+        UserRole::Viewer,
+    ];
+
+    /// The value on the wire, as spelled in `schema.graphql`.
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            UserRole::Admin => "ADMIN",
+            UserRole::Supervisor => "SUPERVISOR",
+            UserRole::ListManager => "LIST_MANAGER",
+            UserRole::ComplianceOfficer => "COMPLIANCE_OFFICER",
+            UserRole::Viewer => "VIEWER",
+            UserRole::Unknown => "UNKNOWN",
+        }
+    }
+
+    /// The assignable role spelled `wire_name`, if any (used by `<select>` values).
+    pub fn from_wire_name(wire_name: &str) -> Option<UserRole> {
+        UserRole::ASSIGNABLE
+            .into_iter()
+            .find(|role| role.wire_name() == wire_name)
+    }
+
+    /// The name people read in tables and menus.
+    pub fn label(self) -> &'static str {
+        match self {
+            UserRole::Admin => "Administrator",
+            UserRole::Supervisor => "Supervisor",
+            UserRole::ListManager => "List manager",
+            UserRole::ComplianceOfficer => "Compliance officer",
+            UserRole::Viewer => "Viewer",
+            UserRole::Unknown => "Unknown role",
+        }
+    }
+}
+
+/// What an API client's key may call (`ApiScope` in the schema); ordered as
+/// the create form lists them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ApiScope {
+    /// Pre-dial validation: `POST /ocs/v1/validate` and its batch form.
+    OcsValidate,
+    /// Call report records: `POST /ocs/v1/history`.
+    OcsHistory,
+    /// Record pull for dialers: `POST /ocs/v1/campaigns/{id}/records:lease`.
+    OcsLease,
+    /// A scope this build does not know yet (the server is newer than the app).
+    #[serde(other)]
+    Unknown,
+}
+
+impl ApiScope {
+    /// Every scope that can be granted, in the order the create form lists them.
+    pub const GRANTABLE: [ApiScope; 3] = [
+        ApiScope::OcsValidate,
+        ApiScope::OcsHistory,
+        ApiScope::OcsLease,
+    ];
+
+    /// The value on the wire, as spelled in `schema.graphql`.
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            ApiScope::OcsValidate => "OCS_VALIDATE",
+            ApiScope::OcsHistory => "OCS_HISTORY",
+            ApiScope::OcsLease => "OCS_LEASE",
+            ApiScope::Unknown => "UNKNOWN",
+        }
+    }
+
+    /// A short name for badges.
+    pub fn label(self) -> &'static str {
+        match self {
+            ApiScope::OcsValidate => "Validate",
+            ApiScope::OcsHistory => "History",
+            ApiScope::OcsLease => "Lease",
+            ApiScope::Unknown => "Unknown",
+        }
+    }
+
+    /// What the scope allows, for the checkbox's help text.
+    pub fn description(self) -> &'static str {
+        match self {
+            ApiScope::OcsValidate => "Pre-dial validation (POST /ocs/v1/validate)",
+            ApiScope::OcsHistory => "Call results (POST /ocs/v1/history)",
+            ApiScope::OcsLease => "Record pull (POST /ocs/v1/campaigns/{id}/records:lease)",
+            ApiScope::Unknown => "A scope this version of the app does not know",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SCHEMA: &str = include_str!("../../../schema.graphql");
+
+    /// The value names of `enum <name> { ... }` in the SDL, descriptions and
+    /// directives skipped.
+    fn schema_enum_values(name: &str) -> Vec<String> {
+        let header = format!("enum {name} ");
+        let start = SCHEMA
+            .find(&header)
+            .or_else(|| SCHEMA.find(&format!("enum {name}{{")))
+            .unwrap_or_else(|| panic!("schema.graphql has no enum {name}"));
+        let after_brace =
+            &SCHEMA[start..][SCHEMA[start..].find('{').expect("enum body opens") + 1..];
+        // Descriptions may contain braces: drop them before looking for `}`.
+        let without_block_strings: String = after_brace.split("\"\"\"").step_by(2).collect();
+        let without_strings: String = without_block_strings.split('"').step_by(2).collect();
+        let body_end = without_strings.find('}').expect("enum body closes");
+        without_strings[..body_end]
+            .split_whitespace()
+            .filter(|token| !token.starts_with('@') && !token.starts_with('('))
+            .filter(|token| token.chars().all(|c| c.is_ascii_uppercase() || c == '_'))
+            .map(str::to_owned)
+            .collect()
+    }
+
+    #[test]
+    fn user_roles_match_the_schema() {
+        let ours: Vec<&str> = UserRole::ASSIGNABLE.iter().map(|r| r.wire_name()).collect();
+        assert_eq!(schema_enum_values("UserRole"), ours);
+    }
+
+    #[test]
+    fn api_scopes_match_the_schema() {
+        let ours: Vec<&str> = ApiScope::GRANTABLE.iter().map(|s| s.wire_name()).collect();
+        assert_eq!(schema_enum_values("ApiScope"), ours);
+    }
+
+    #[test]
+    fn serde_uses_the_wire_names() {
+        for role in UserRole::ASSIGNABLE {
+            let json = serde_json::to_string(&role).expect("a role serialises");
+            assert_eq!(json, format!("\"{}\"", role.wire_name()));
+            assert_eq!(UserRole::from_wire_name(role.wire_name()), Some(role));
+        }
+        for scope in ApiScope::GRANTABLE {
+            let json = serde_json::to_string(&scope).expect("a scope serialises");
+            assert_eq!(json, format!("\"{}\"", scope.wire_name()));
+        }
+    }
+
+    #[test]
+    fn values_from_a_newer_server_are_unknown_not_an_error() {
+        let role: UserRole = serde_json::from_str("\"AUDITOR\"").expect("parses");
+        assert_eq!(role, UserRole::Unknown);
+        let scope: ApiScope = serde_json::from_str("\"OCS_EXPORT\"").expect("parses");
+        assert_eq!(scope, ApiScope::Unknown);
+        assert_eq!(UserRole::from_wire_name("UNKNOWN"), None);
+    }
+}

@@ -1,0 +1,40 @@
+//! The root component: session and toasts in context, and the route table.
+//!
+//! `/login` stands alone; every other page is a child of `Shell`, which
+//! checks the session and draws the navigation. A new section is one
+//! `<Route>` here plus one line in `state::nav::NAVIGATION`.
+
+use leptos::prelude::*;
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::path;
+
+use crate::components::shell::Shell;
+use crate::components::toast::Toasts;
+use crate::pages::api_clients::ApiClientsPage;
+use crate::pages::audit::AuditPage;
+use crate::pages::home::HomePage;
+use crate::pages::login::LoginPage;
+use crate::pages::not_found::NotFoundPage;
+use crate::pages::users::UsersPage;
+use crate::state::session::Session;
+
+/// The whole app.
+#[component]
+pub fn App() -> impl IntoView {
+    Session::provide();
+    Toasts::provide();
+    view! {
+        <Router>
+            <Routes fallback=NotFoundPage>
+                <Route path=path!("/login") view=LoginPage />
+                <ParentRoute path=path!("") view=Shell>
+                    <Route path=path!("") view=HomePage />
+                    <Route path=path!("/users") view=UsersPage />
+                    <Route path=path!("/api-clients") view=ApiClientsPage />
+                    <Route path=path!("/audit") view=AuditPage />
+                    <Route path=path!("/*any") view=NotFoundPage />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,47 @@
+//! Feedback blocks: error banners, loading and empty states.
+
+use leptos::prelude::*;
+
+use crate::api::error::ApiError;
+
+/// A red banner for a failed call, announced at once (`role="alert"`).
+#[component]
+pub fn ErrorBanner(
+    /// The error to explain.
+    error: ApiError,
+    /// What the user was doing, e.g. "Could not load users".
+    #[prop(optional, into)]
+    title: Option<String>,
+) -> impl IntoView {
+    view! {
+        <div class="banner banner--error" role="alert">
+            {title.map(|title| view! { <strong class="banner__title">{title}</strong> })}
+            <span>{error.message}</span>
+        </div>
+    }
+}
+
+/// A neutral "Loading…" line for data on its way.
+#[component]
+pub fn Loading(
+    /// What is loading, e.g. "users".
+    #[prop(into)]
+    what: String,
+) -> impl IntoView {
+    view! {
+        <p class="loading" role="status">
+            <span class="spinner" aria-hidden="true"></span>
+            {format!("Loading {what}…")}
+        </p>
+    }
+}
+
+/// A message for a table with no rows.
+#[component]
+pub fn EmptyState(
+    /// The explanation, e.g. "No users match this search."
+    #[prop(into)]
+    message: String,
+) -> impl IntoView {
+    view! { <p class="empty-state">{message}</p> }
+}

@@ -1,0 +1,142 @@
+//! Which sections of the app exist and which roles see them.
+//!
+//! The left navigation, the "you cannot open this" guard and the home page's
+//! shortcuts all read `NAVIGATION`: adding a section (Lists, Campaigns, ...)
+//! is one line in that table plus its route in `app.rs`.
+
+use crate::api::schema_types::UserRole;
+
+/// One entry of the left navigation.
+#[derive(Debug, PartialEq, Eq)]
+pub struct NavEntry {
+    /// Where it leads, also the prefix of every page in the section.
+    pub path: &'static str,
+    /// What the link says.
+    pub label: &'static str,
+    /// The roles that may open the section.
+    pub visible_to: &'static [UserRole],
+}
+
+use UserRole::{Admin, ComplianceOfficer, Supervisor};
+
+/// Every section, in menu order.
+#[rustfmt::skip] // A table: one line per section keeps additions one-line diffs.
+pub const NAVIGATION: &[NavEntry] = &[
+    NavEntry::new("/users",       "Users",       &[Admin, Supervisor]),
+    NavEntry::new("/api-clients", "API clients", &[Admin]),
+    NavEntry::new("/audit",       "Audit log",   &[Admin, Supervisor, ComplianceOfficer]),
+];
+
+impl NavEntry {
+    /// A table row: path, label, roles.
+    const fn new(
+        path: &'static str,
+        label: &'static str,
+        visible_to: &'static [UserRole],
+    ) -> NavEntry {
+        NavEntry {
+            path,
+            label,
+            visible_to,
+        }
+    }
+
+    /// Whether `role` may open this section.
+    pub fn is_visible_to(&self, role: UserRole) -> bool {
+        self.visible_to.contains(&role)
+    }
+
+    /// Whether `path` is this section's page or one below it.
+    pub fn contains_path(&self, path: &str) -> bool {
+        path == self.path
+            || path
+                .strip_prefix(self.path)
+                .is_some_and(|rest| rest.starts_with('/'))
+    }
+}
+
+/// The sections `role` sees, in menu order.
+pub fn sections_for(role: UserRole) -> Vec<&'static NavEntry> {
+    NAVIGATION
+        .iter()
+        .filter(|entry| entry.is_visible_to(role))
+        .collect()
+}
+
+/// The section a path belongs to, if any (the home page belongs to none).
+pub fn section_for_path(path: &str) -> Option<&'static NavEntry> {
+    NAVIGATION.iter().find(|entry| entry.contains_path(path))
+}
+
+/// Whether `role` may open `path`; paths outside every section are open to all.
+pub fn may_open(role: UserRole, path: &str) -> bool {
+    section_for_path(path).is_none_or(|entry| entry.is_visible_to(role))
+}
+
+/// Whether `role` may create users and change their role or status.
+///
+/// Supervisors see the user list read-only; the server enforces the same rule.
+pub fn can_manage_users(role: UserRole) -> bool {
+    role == UserRole::Admin
+}
+
+/// Whether `role` may create and revoke API clients.
+pub fn can_manage_api_clients(role: UserRole) -> bool {
+    role == UserRole::Admin
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels(role: UserRole) -> Vec<&'static str> {
+        sections_for(role).iter().map(|entry| entry.label).collect()
+    }
+
+    #[test]
+    fn each_role_sees_its_sections() {
+        let table = [
+            (UserRole::Admin, vec!["Users", "API clients", "Audit log"]),
+            (UserRole::Supervisor, vec!["Users", "Audit log"]),
+            (UserRole::ComplianceOfficer, vec!["Audit log"]),
+            (UserRole::ListManager, vec![]),
+            (UserRole::Viewer, vec![]),
+            (UserRole::Unknown, vec![]),
+        ];
+        for (role, expected) in table {
+            assert_eq!(labels(role), expected, "{role:?}");
+        }
+    }
+
+    #[test]
+    fn paths_map_to_their_section() {
+        assert_eq!(section_for_path("/users").map(|e| e.label), Some("Users"));
+        assert_eq!(
+            section_for_path("/users/42").map(|e| e.label),
+            Some("Users")
+        );
+        assert_eq!(section_for_path("/usersx"), None);
+        assert_eq!(section_for_path("/"), None);
+        assert_eq!(
+            section_for_path("/api-clients").map(|e| e.label),
+            Some("API clients")
+        );
+    }
+
+    #[test]
+    fn guards_follow_the_table() {
+        assert!(may_open(UserRole::Viewer, "/"));
+        assert!(!may_open(UserRole::Viewer, "/audit"));
+        assert!(may_open(UserRole::ComplianceOfficer, "/audit"));
+        assert!(!may_open(UserRole::Supervisor, "/api-clients"));
+        assert!(may_open(UserRole::Viewer, "/no-such-page"));
+    }
+
+    #[test]
+    fn only_admins_manage_users_and_api_clients() {
+        for role in UserRole::ASSIGNABLE {
+            assert_eq!(can_manage_users(role), role == UserRole::Admin);
+            assert_eq!(can_manage_api_clients(role), role == UserRole::Admin);
+        }
+    }
+}
