@@ -49,6 +49,25 @@ pub struct ServerProcess {
     pub port: u16,
     /// Everything it printed on stdout so far.
     pub stdout: Arc<Mutex<Vec<String>>>,
+    /// Everything it printed on stderr (its logs) so far.
+    pub stderr: Arc<Mutex<Vec<String>>>,
+}
+
+/// Copies a child's output lines into a shared buffer as they come.
+fn collect_lines(
+    output: impl tokio::io::AsyncRead + Unpin + Send + 'static,
+) -> Arc<Mutex<Vec<String>>> {
+    let lines = Arc::new(Mutex::new(Vec::new()));
+    let collected = lines.clone();
+    tokio::spawn(async move {
+        let mut reader = BufReader::new(output).lines();
+        while let Ok(Some(line)) = reader.next_line().await {
+            if let Ok(mut lines) = collected.lock() {
+                lines.push(line);
+            }
+        }
+    });
+    lines
 }
 
 impl ServerProcess {
@@ -61,11 +80,12 @@ impl ServerProcess {
             .env_remove("DATABASE_URL")
             .env_remove("REDIS_URL")
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::piped())
             .kill_on_drop(true)
             .spawn()
             .expect("spawning reachline");
         let stdout = child.stdout.take().expect("piped stdout");
+        let stderr = collect_lines(child.stderr.take().expect("piped stderr"));
         let lines = Arc::new(Mutex::new(Vec::new()));
         let (port_tx, port_rx) = tokio::sync::oneshot::channel();
         let collected = lines.clone();
@@ -96,6 +116,7 @@ impl ServerProcess {
             child,
             port,
             stdout: lines,
+            stderr,
         }
     }
 
@@ -125,6 +146,14 @@ impl ServerProcess {
     /// A snapshot of stdout.
     pub fn stdout_text(&self) -> String {
         self.stdout
+            .lock()
+            .map(|lines| lines.join("\n"))
+            .unwrap_or_default()
+    }
+
+    /// A snapshot of stderr (the logs).
+    pub fn stderr_text(&self) -> String {
+        self.stderr
             .lock()
             .map(|lines| lines.join("\n"))
             .unwrap_or_default()

@@ -286,3 +286,66 @@ async fn migrate_tenant_and_user_commands_work() {
         json!({ "role": "COMPLIANCE_OFFICER", "tenant": { "name": "acme" } })
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_only_process_serves_operations_endpoints_with_json_logs_and_no_secrets() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let data = data_dir.path().display().to_string();
+    let admin_password = "admin-password-never-logged";
+    let jwt_secret = "jwt-secret-never-logged-0123456789abcdef";
+    let server = ServerProcess::start(
+        &[
+            "--listen",
+            "127.0.0.1:0",
+            "--data-dir",
+            &data,
+            "--roles",
+            "scheduler,lists",
+            "--log-format",
+            "json",
+        ],
+        &[
+            ("REACHLINE_ADMIN_PASSWORD", admin_password),
+            ("REACHLINE_JWT_SECRET", jwt_secret),
+            ("RUST_LOG", "debug,hyper=info,h2=info"),
+        ],
+    )
+    .await;
+    let ready = reqwest::get(format!("{}/readyz", server.address()))
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), 200);
+    let metrics = reqwest::get(format!("{}/metrics", server.address()))
+        .await
+        .unwrap();
+    assert_eq!(metrics.status(), 200);
+    let graphql = reqwest::Client::new()
+        .post(format!("{}/graphql", server.address()))
+        .json(&json!({ "query": "{ me { email } }" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(graphql.status(), 404, "only the api role serves GraphQL");
+
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let logs = server.stderr_text();
+    let lines: Vec<&str> = logs
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .collect();
+    assert!(!lines.is_empty(), "some logs");
+    for line in &lines {
+        let parsed: Result<serde_json::Value, _> = serde_json::from_str(line);
+        assert!(parsed.is_ok(), "not a JSON log line: {line}");
+    }
+    assert!(logs.contains("role started"), "{logs}");
+    let everything = format!("{logs}\n{}", server.stdout_text());
+    assert!(
+        !everything.contains(admin_password),
+        "the admin password was printed or logged"
+    );
+    assert!(
+        !everything.contains(jwt_secret),
+        "the token secret was printed or logged"
+    );
+}
