@@ -179,6 +179,60 @@ async fn sign_in_create_a_user_and_see_it_in_the_live_audit_log() {
     wait_for_text(&browser, "browser.user@example.com").await;
     screenshot(&browser, "audit").await;
 
+    // Issue an API client key from its page: shown once, in full.
+    browser
+        .find(Locator::Css("a[href='/api-clients']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::XPath(
+            "//button[normalize-space(.)='New API client']",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    type_into(&browser, "#new-client-name", "dialer-east").await;
+    browser
+        .find(Locator::Css("#scope-ocs_validate"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css("#new-api-client button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let key_field = browser
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css("#issued-key"))
+        .await
+        .unwrap();
+    let key = key_field.prop("value").await.unwrap().unwrap_or_default();
+    assert!(
+        key.starts_with("rl_") && key.len() > 70,
+        "the full key is shown: {key:?}"
+    );
+    screenshot(&browser, "api-clients").await;
+    let principal = workers::accounts::api_clients::authenticate(
+        &app.services,
+        &key,
+        domain::ApiScope::OcsValidate,
+    )
+    .await;
+    assert!(principal.is_ok(), "the key shown in the browser works");
+
     // The server agrees: the user exists.
     let token = app.admin_token().await;
     let body = app
