@@ -108,9 +108,17 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let mut background = tokio::task::JoinSet::new();
         for role in &self.roles {
-            // The worker roles gain background work as their capabilities land; today
-            // each process of any role serves /healthz, /readyz and /metrics.
+            // Every process serves /healthz, /readyz and /metrics; the worker roles
+            // gain their background work as their capabilities land.
+            if *role == Role::Scheduler {
+                background.spawn(workers::maintenance::run(
+                    self.state.services.clone(),
+                    stop_rx.clone(),
+                ));
+            }
             tracing::info!(role = role.name(), "role started");
         }
         let draining = self.state.draining.clone();
@@ -133,6 +141,8 @@ impl Application {
             result = server => result.context("serving HTTP")?,
             () = grace => tracing::warn!("connections still open after the grace period; closing them"),
         }
+        let _ = stop_tx.send(true);
+        while background.join_next().await.is_some() {}
         tracing::info!("stopped");
         Ok(())
     }

@@ -5,5 +5,6 @@ mod accounts;
 mod api_clients;
 mod audit;
 mod http;
+mod maintenance;
 mod schema;
 mod tidy;
