@@ -81,6 +81,24 @@ fn tenant_fk(
         .to_owned()
 }
 
+/// Creates a named index (unique when asked) on `columns` of `table`.
+async fn create_index<T: Iden + 'static, C: Iden + 'static, const N: usize>(
+    manager: &SchemaManager<'_>,
+    name: &str,
+    table: T,
+    columns: [C; N],
+    unique: bool,
+) -> Result<(), DbErr> {
+    let mut index = Index::create().name(name).table(table).to_owned();
+    for column in columns {
+        index.col(column);
+    }
+    if unique {
+        index.unique();
+    }
+    manager.create_index(index).await
+}
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -98,16 +116,14 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("tenants_name_key")
-                    .table(Tenants::Table)
-                    .col(Tenants::Name)
-                    .unique()
-                    .to_owned(),
-            )
-            .await?;
+        create_index(
+            manager,
+            "tenants_name_key",
+            Tenants::Table,
+            [Tenants::Name],
+            true,
+        )
+        .await?;
 
         manager
             .create_table(
@@ -157,27 +173,23 @@ impl MigrationTrait for Migration {
             )
             .await?;
         // Login is by e-mail alone, so e-mail is unique across tenants.
-        manager
-            .create_index(
-                Index::create()
-                    .name("users_email_key")
-                    .table(Users::Table)
-                    .col(Users::Email)
-                    .unique()
-                    .to_owned(),
-            )
-            .await?;
+        create_index(
+            manager,
+            "users_email_key",
+            Users::Table,
+            [Users::Email],
+            true,
+        )
+        .await?;
         // The Users page lists a tenant's users in creation order.
-        manager
-            .create_index(
-                Index::create()
-                    .name("users_tenant_created_idx")
-                    .table(Users::Table)
-                    .col(Users::TenantId)
-                    .col(Users::CreatedAt)
-                    .to_owned(),
-            )
-            .await?;
+        create_index(
+            manager,
+            "users_tenant_created_idx",
+            Users::Table,
+            [Users::TenantId, Users::CreatedAt],
+            false,
+        )
+        .await?;
 
         manager
             .create_table(
@@ -227,28 +239,23 @@ impl MigrationTrait for Migration {
             )
             .await?;
         // A key is found by its public prefix, then checked against the hash.
-        manager
-            .create_index(
-                Index::create()
-                    .name("api_clients_key_prefix_key")
-                    .table(ApiClients::Table)
-                    .col(ApiClients::KeyPrefix)
-                    .unique()
-                    .to_owned(),
-            )
-            .await?;
+        create_index(
+            manager,
+            "api_clients_key_prefix_key",
+            ApiClients::Table,
+            [ApiClients::KeyPrefix],
+            true,
+        )
+        .await?;
         // Names tell clients apart in the UI: unique within a tenant.
-        manager
-            .create_index(
-                Index::create()
-                    .name("api_clients_tenant_name_key")
-                    .table(ApiClients::Table)
-                    .col(ApiClients::TenantId)
-                    .col(ApiClients::Name)
-                    .unique()
-                    .to_owned(),
-            )
-            .await?;
+        create_index(
+            manager,
+            "api_clients_tenant_name_key",
+            ApiClients::Table,
+            [ApiClients::TenantId, ApiClients::Name],
+            true,
+        )
+        .await?;
 
         manager
             .create_table(
@@ -295,16 +302,14 @@ impl MigrationTrait for Migration {
             )
             .await?;
         // The audit log pages newest-first within a tenant by id.
-        manager
-            .create_index(
-                Index::create()
-                    .name("audit_events_tenant_id_idx")
-                    .table(AuditEvents::Table)
-                    .col(AuditEvents::TenantId)
-                    .col(AuditEvents::Id)
-                    .to_owned(),
-            )
-            .await?;
+        create_index(
+            manager,
+            "audit_events_tenant_id_idx",
+            AuditEvents::Table,
+            [AuditEvents::TenantId, AuditEvents::Id],
+            false,
+        )
+        .await?;
 
         manager
             .create_table(
@@ -331,15 +336,14 @@ impl MigrationTrait for Migration {
             )
             .await?;
         // Expired revocations are purged by expiry.
-        manager
-            .create_index(
-                Index::create()
-                    .name("revoked_tokens_expires_idx")
-                    .table(RevokedTokens::Table)
-                    .col(RevokedTokens::ExpiresAt)
-                    .to_owned(),
-            )
-            .await
+        create_index(
+            manager,
+            "revoked_tokens_expires_idx",
+            RevokedTokens::Table,
+            [RevokedTokens::ExpiresAt],
+            false,
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

@@ -82,6 +82,16 @@ async fn type_into(browser: &Client, css: &str, text: &str) {
     field.send_keys(text).await.unwrap();
 }
 
+async fn click(browser: &Client, locator: Locator<'_>) {
+    let element = browser
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(locator)
+        .await
+        .unwrap();
+    element.click().await.unwrap();
+}
+
 async fn wait_for_text(browser: &Client, text: &str) {
     let xpath = format!(
         "//*[contains(normalize-space(.), '{text}') and not(*[contains(normalize-space(.), '{text}')])]"
@@ -121,13 +131,7 @@ async fn sign_in_create_a_user_and_see_it_in_the_live_audit_log() {
     type_into(&browser, "#login-email", ADMIN_EMAIL).await;
     type_into(&browser, "#login-password", ADMIN_PASSWORD).await;
     screenshot(&browser, "login").await;
-    browser
-        .find(Locator::Css("form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&browser, Locator::Css("form button[type=submit]")).await;
     browser
         .wait()
         .at_most(Duration::from_secs(15))
@@ -136,13 +140,7 @@ async fn sign_in_create_a_user_and_see_it_in_the_live_audit_log() {
         .unwrap();
 
     // Open the audit log in this tab; it subscribes to new events.
-    browser
-        .find(Locator::Css("a[href='/audit']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&browser, Locator::Css("a[href='/audit']")).await;
     wait_for_text(&browser, "auth.login").await;
     let audit_tab = browser.window().await.unwrap();
 
@@ -153,23 +151,15 @@ async fn sign_in_create_a_user_and_see_it_in_the_live_audit_log() {
         .goto(&format!("{}/users", app.address))
         .await
         .unwrap();
-    let new_user = browser
-        .wait()
-        .at_most(Duration::from_secs(15))
-        .for_element(Locator::XPath("//button[normalize-space(.)='New user']"))
-        .await
-        .unwrap();
-    new_user.click().await.unwrap();
+    click(
+        &browser,
+        Locator::XPath("//button[normalize-space(.)='New user']"),
+    )
+    .await;
     type_into(&browser, "#new-user-email", "browser.user@example.com").await;
     type_into(&browser, "#new-user-name", "Browser User").await;
     type_into(&browser, "#new-user-password", "browser-user-password").await;
-    browser
-        .find(Locator::Css("#new-user button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&browser, Locator::Css("#new-user button[type=submit]")).await;
     wait_for_text(&browser, "browser.user@example.com").await;
     screenshot(&browser, "users").await;
 
@@ -180,39 +170,19 @@ async fn sign_in_create_a_user_and_see_it_in_the_live_audit_log() {
     screenshot(&browser, "audit").await;
 
     // Issue an API client key from its page: shown once, in full.
-    browser
-        .find(Locator::Css("a[href='/api-clients']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    browser
-        .wait()
-        .at_most(Duration::from_secs(15))
-        .for_element(Locator::XPath(
-            "//button[normalize-space(.)='New API client']",
-        ))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&browser, Locator::Css("a[href='/api-clients']")).await;
+    click(
+        &browser,
+        Locator::XPath("//button[normalize-space(.)='New API client']"),
+    )
+    .await;
     type_into(&browser, "#new-client-name", "dialer-east").await;
-    browser
-        .find(Locator::Css("#scope-ocs_validate"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    browser
-        .find(Locator::Css("#new-api-client button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&browser, Locator::Css("#scope-ocs_validate")).await;
+    click(
+        &browser,
+        Locator::Css("#new-api-client button[type=submit]"),
+    )
+    .await;
     let key_field = browser
         .wait()
         .at_most(Duration::from_secs(15))

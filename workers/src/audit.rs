@@ -5,13 +5,10 @@ use cache::Cache;
 use chrono::Utc;
 use entity::audit_event;
 use futures::{Stream, StreamExt};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, Order, QueryFilter, Set};
 use uuid::Uuid;
 
-use crate::page::Page;
+use crate::page::{Page, keyset_page};
 use crate::{ServiceError, Services};
 
 /// Who did something: a user, an API client, or the system itself.
@@ -118,14 +115,5 @@ pub async fn list(
     if let Some(action) = action.filter(|a| !a.is_empty()) {
         query = query.filter(audit_event::Column::Action.eq(action));
     }
-    let total_count = query.clone().count(&services.db).await?;
-    if let Some(before_id) = before_id {
-        query = query.filter(audit_event::Column::Id.lt(before_id));
-    }
-    let rows = query
-        .order_by_desc(audit_event::Column::Id)
-        .limit(size + 1)
-        .all(&services.db)
-        .await?;
-    Ok(Page::from_overfetch(rows, size, total_count))
+    Ok(keyset_page(&services.db, query, audit_event::Column::Id, Order::Desc, before_id, size).await?)
 }

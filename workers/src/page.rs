@@ -1,5 +1,7 @@
 //! Keyset pagination shared by every list use case.
 
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select};
+
 /// The largest page any list returns, whatever the caller asks for.
 pub const MAX_PAGE_SIZE: u64 = 100;
 /// The page size when the caller does not say.
@@ -44,6 +46,32 @@ impl<T> Page<T> {
             total_count: self.total_count,
         }
     }
+}
+
+/// Fetches one keyset page of `query` ordered by the unique column `key`, starting after the
+/// key value `after`; `total_count` counts the whole filtered query.
+pub async fn keyset_page<E, C, V>(
+    db: &impl ConnectionTrait,
+    query: Select<E>,
+    key: C,
+    order: Order,
+    after: Option<V>,
+    size: u64,
+) -> Result<Page<E::Model>, DbErr>
+where
+    E: EntityTrait,
+    E::Model: Send + Sync,
+    C: ColumnTrait,
+    V: Into<sea_orm::Value>,
+{
+    let total_count = query.clone().count(db).await?;
+    let query = match (after, &order) {
+        (Some(after), Order::Desc) => query.filter(key.lt(after)),
+        (Some(after), _) => query.filter(key.gt(after)),
+        (None, _) => query,
+    };
+    let rows = query.order_by(key, order).limit(size + 1).all(db).await?;
+    Ok(Page::from_overfetch(rows, size, total_count))
 }
 
 #[cfg(test)]

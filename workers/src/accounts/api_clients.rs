@@ -8,10 +8,7 @@ use chrono::Utc;
 use domain::{ApiScope, Permission, ValidationError};
 use entity::api_client;
 use rand::RngCore;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, Order, QueryFilter, Set, TransactionTrait};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -19,7 +16,7 @@ use uuid::Uuid;
 use crate::accounts::principal::Principal;
 use crate::audit::{self, Change};
 use crate::db::map_unique_violation;
-use crate::page::Page;
+use crate::page::{Page, keyset_page};
 use crate::{ServiceError, Services};
 
 /// A machine caller established from a valid key.
@@ -78,18 +75,8 @@ pub async fn list(
     after_name: Option<&str>,
 ) -> Result<Page<api_client::Model>, ServiceError> {
     principal.require(Permission::ManageApiClients)?;
-    let mut query =
-        api_client::Entity::find().filter(api_client::Column::TenantId.eq(principal.tenant_id));
-    let total_count = query.clone().count(&services.db).await?;
-    if let Some(after) = after_name {
-        query = query.filter(api_client::Column::Name.gt(after));
-    }
-    let rows = query
-        .order_by_asc(api_client::Column::Name)
-        .limit(size + 1)
-        .all(&services.db)
-        .await?;
-    Ok(Page::from_overfetch(rows, size, total_count))
+    let query = api_client::Entity::find().filter(api_client::Column::TenantId.eq(principal.tenant_id));
+    Ok(keyset_page(&services.db, query, api_client::Column::Name, Order::Asc, after_name, size).await?)
 }
 
 /// Creates a client and returns it with its key, which is never shown again.

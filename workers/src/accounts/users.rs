@@ -4,8 +4,7 @@ use chrono::Utc;
 use domain::{EmailAddress, Password, Permission, UserRole, ValidationError};
 use entity::user;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, QueryFilter, Set, TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -14,7 +13,7 @@ use crate::accounts::principal::Principal;
 use crate::accounts::{passwords, tokens};
 use crate::audit::{self, Actor, Change};
 use crate::db::map_unique_violation;
-use crate::page::Page;
+use crate::page::{Page, keyset_page};
 use crate::{ServiceError, Services};
 
 /// The single message for every failed login, so it reveals nothing about which part was wrong.
@@ -267,16 +266,7 @@ pub async fn list(
                 .add(user::Column::DisplayName.like(pattern.as_str())),
         );
     }
-    let total_count = query.clone().count(&services.db).await?;
-    if let Some(after) = after_email {
-        query = query.filter(user::Column::Email.gt(after));
-    }
-    let rows = query
-        .order_by_asc(user::Column::Email)
-        .limit(size + 1)
-        .all(&services.db)
-        .await?;
-    Ok(Page::from_overfetch(rows, size, total_count))
+    Ok(keyset_page(&services.db, query, user::Column::Email, Order::Asc, after_email, size).await?)
 }
 
 /// Creates a user in a tenant on behalf of `actor`, audited in the same transaction.

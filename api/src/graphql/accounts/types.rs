@@ -13,6 +13,7 @@ use crate::graphql::error::{ApiError, GraphqlResultExt};
 
 /// The role of a user; decides what they may see and change.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "domain::UserRole")]
 pub enum UserRole {
     /// Manages users, API clients and every tenant setting.
     Admin,
@@ -24,30 +25,6 @@ pub enum UserRole {
     ComplianceOfficer,
     /// Reads dashboards; changes nothing.
     Viewer,
-}
-
-impl From<domain::UserRole> for UserRole {
-    fn from(role: domain::UserRole) -> Self {
-        match role {
-            domain::UserRole::Admin => UserRole::Admin,
-            domain::UserRole::Supervisor => UserRole::Supervisor,
-            domain::UserRole::ListManager => UserRole::ListManager,
-            domain::UserRole::ComplianceOfficer => UserRole::ComplianceOfficer,
-            domain::UserRole::Viewer => UserRole::Viewer,
-        }
-    }
-}
-
-impl From<UserRole> for domain::UserRole {
-    fn from(role: UserRole) -> Self {
-        match role {
-            UserRole::Admin => domain::UserRole::Admin,
-            UserRole::Supervisor => domain::UserRole::Supervisor,
-            UserRole::ListManager => domain::UserRole::ListManager,
-            UserRole::ComplianceOfficer => domain::UserRole::ComplianceOfficer,
-            UserRole::Viewer => domain::UserRole::Viewer,
-        }
-    }
 }
 
 /// An organisation sharing this installation.

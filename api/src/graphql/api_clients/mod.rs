@@ -11,6 +11,7 @@ use crate::graphql::{principal, services};
 
 /// What an API client may call.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "domain::ApiScope")]
 pub enum ApiScope {
     /// Pre-dial validation (`/ocs/v1/validate`, `/ocs/v1/validate/batch`).
     OcsValidate,
@@ -18,26 +19,6 @@ pub enum ApiScope {
     OcsHistory,
     /// Record leasing (`/ocs/v1/campaigns/{id}/records:lease`).
     OcsLease,
-}
-
-impl From<ApiScope> for domain::ApiScope {
-    fn from(scope: ApiScope) -> Self {
-        match scope {
-            ApiScope::OcsValidate => domain::ApiScope::OcsValidate,
-            ApiScope::OcsHistory => domain::ApiScope::OcsHistory,
-            ApiScope::OcsLease => domain::ApiScope::OcsLease,
-        }
-    }
-}
-
-impl From<domain::ApiScope> for ApiScope {
-    fn from(scope: domain::ApiScope) -> Self {
-        match scope {
-            domain::ApiScope::OcsValidate => ApiScope::OcsValidate,
-            domain::ApiScope::OcsHistory => ApiScope::OcsHistory,
-            domain::ApiScope::OcsLease => ApiScope::OcsLease,
-        }
-    }
 }
 
 /// A machine credential (its key is shown once, at creation).
