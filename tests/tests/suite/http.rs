@@ -12,7 +12,14 @@ on_both_stores!(
 async fn hostile_requests_get_clear_errors(stores: Stores) {
     let app = spawn_app_with(
         stores,
-        &["--max-body-bytes", "4096", "--graphql-max-depth", "4"],
+        &[
+            "--max-body-bytes",
+            "4096",
+            "--graphql-max-depth",
+            "4",
+            "--graphql-max-complexity",
+            "50",
+        ],
     )
     .await;
     let url = format!("{}/graphql", app.address);
@@ -53,6 +60,29 @@ async fn hostile_requests_get_clear_errors(stores: Stores) {
             .to_lowercase()
             .contains("nested too deep"),
         "{deep}"
+    );
+
+    let complex = app
+        .graphql(
+            None,
+            &format!(
+                "{{ {} }}",
+                (0..60)
+                    .map(|n| format!("m{n}: me {{ email }}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_code(&complex), Some("BAD_USER_INPUT"), "{complex}");
+    assert!(
+        complex["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("complex"),
+        "{complex}"
     );
 
     let syntax = app.graphql(None, "{ me { ", json!({})).await;
@@ -154,4 +184,72 @@ async fn spa_routes_fall_back_to_index(stores: Stores) {
         .await
         .unwrap();
     assert!(graphiql.text().await.unwrap().contains("GraphiQL"));
+}
+
+/// A Redis server of this test's own, so stopping it disturbs no other test.
+struct PrivateRedis {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl PrivateRedis {
+    fn start() -> PrivateRedis {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = std::process::Command::new("redis-server")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("redis-server on PATH");
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return PrivateRedis { child, port };
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("redis-server did not listen on {port}");
+    }
+}
+
+impl Drop for PrivateRedis {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readiness_fails_while_redis_is_down() {
+    let redis = PrivateRedis::start();
+    let url = format!("redis://127.0.0.1:{}", redis.port);
+    let app = spawn_app_with(Stores::PostgresRedis, &["--redis-url", &url]).await;
+    let readyz = format!("{}/readyz", app.address);
+    assert_eq!(app.client.get(&readyz).send().await.unwrap().status(), 200);
+    drop(redis);
+    let response = app.client.get(&readyz).send().await.unwrap();
+    assert_eq!(response.status(), 503);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert!(body["reason"].as_str().unwrap().contains("cache"), "{body}");
+    // Liveness is unaffected: the process is fine, its dependency is not.
+    assert_eq!(
+        app.client
+            .get(format!("{}/healthz", app.address))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
 }
