@@ -1,4 +1,5 @@
-//! Feedback blocks: error banners, loading and empty states.
+//! Feedback blocks: error banners (also for a failed action), loading and
+//! empty states.
 
 use leptos::prelude::*;
 
@@ -18,6 +19,28 @@ pub fn ErrorBanner(
             {title.map(|title| view! { <strong class="banner__title">{title}</strong> })}
             <span>{error.message}</span>
         </div>
+    }
+}
+
+/// The banner for `action`'s last run when it failed; nothing otherwise.
+#[component]
+pub fn ActionErrorBanner<Input, Output>(
+    /// The action to watch, e.g. a row's "Revoke".
+    action: Action<Input, Result<Output, ApiError>>,
+    /// What did not happen, e.g. "The client was not revoked".
+    #[prop(into)]
+    title: String,
+) -> impl IntoView
+where
+    Input: 'static,
+    Output: Clone + 'static,
+{
+    move || {
+        action
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|error| view! { <ErrorBanner error title=title.clone() /> })
     }
 }
 

@@ -4,6 +4,7 @@
 
 pub mod feedback;
 pub mod form;
+pub mod page;
 pub mod shell;
 pub mod table;
 pub mod toast;

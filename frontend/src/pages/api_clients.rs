@@ -10,15 +10,16 @@ use crate::api::operations::{
     revoke_api_client,
 };
 use crate::api::schema_types::ApiScope;
-use crate::components::feedback::{EmptyState, ErrorBanner, Loading};
+use crate::components::feedback::{ActionErrorBanner, EmptyState, ErrorBanner};
 use crate::components::form::TextField;
-use crate::components::table::{DataTable, Pager};
+use crate::components::page::{FormToggle, PageHeader};
+use crate::components::table::{DataTable, PagedTable};
 use crate::components::toast::Toasts;
 use crate::format::{api_client_status, format_date, format_optional_timestamp};
 use crate::state::forms::NewApiClientDraft;
 use crate::state::models::{ApiClientRow, Page};
 use crate::state::nav::can_manage_api_clients;
-use crate::state::paging::{CursorPager, TABLE_PAGE_SIZE, range_label};
+use crate::state::paging::{CursorPager, TABLE_PAGE_SIZE};
 use crate::state::session::Session;
 
 /// A key just created: shown until the user dismisses it, never again.
@@ -63,54 +64,15 @@ pub fn ApiClientsPage() -> impl IntoView {
         }
     });
 
-    let table = move || {
-        clients.get().map(|result| match result {
-            Err(error) => {
-                view! { <ErrorBanner error title="Could not load API clients" /> }.into_any()
-            }
-            Ok((page_number, page)) => {
-                let label = range_label(
-                    page_number,
-                    TABLE_PAGE_SIZE,
-                    page.rows.len(),
-                    page.total_count,
-                );
-                let end_cursor = page.end_cursor.clone();
-                let has_next = page.has_next_page && end_cursor.is_some();
-                view! {
-                    <ApiClientsTable rows=page.rows can_manage=can_manage revoke=revoke />
-                    <Pager
-                        label=label
-                        has_previous=Signal::derive(move || pager.with(CursorPager::has_previous))
-                        has_next=has_next
-                        on_previous=move || pager.update(CursorPager::go_previous)
-                        on_next=move || {
-                            if let Some(cursor) = end_cursor.clone() {
-                                pager.update(|pager| pager.go_next(cursor));
-                            }
-                        }
-                    />
-                }
-                .into_any()
-            }
-        })
+    let new_client = FormToggle {
+        label: "New API client",
+        form_id: "new-api-client",
+        open: show_form,
+        allowed: can_manage.into(),
     };
 
     view! {
-        <header class="page-header">
-            <h1>"API clients"</h1>
-            <Show when=move || can_manage.get()>
-                <button
-                    type="button"
-                    class="button button--primary"
-                    aria-expanded=move || show_form.get().to_string()
-                    aria-controls="new-api-client"
-                    on:click=move |_| show_form.update(|shown| *shown = !*shown)
-                >
-                    "New API client"
-                </button>
-            </Show>
-        </header>
+        <PageHeader title="API clients" toggle=new_client />
         <p class="page-intro">
             "Dialers and messaging gateways authenticate with these keys. Give each \
              system its own client and only the scopes it needs."
@@ -124,14 +86,14 @@ pub fn ApiClientsPage() -> impl IntoView {
                 clients.refetch();
             } />
         </Show>
-        {move || {
-            revoke
-                .value()
-                .get()
-                .and_then(Result::err)
-                .map(|error| view! { <ErrorBanner error title="The client was not revoked" /> })
-        }}
-        <Transition fallback=|| view! { <Loading what="API clients" /> }>{table}</Transition>
+        <ActionErrorBanner action=revoke title="The client was not revoked" />
+        <PagedTable
+            page=clients
+            pager
+            what="API clients"
+            error_title="Could not load API clients"
+            render_rows=move |rows| view! { <ApiClientsTable rows can_manage revoke /> }
+        />
     }
 }
 

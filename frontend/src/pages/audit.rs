@@ -10,6 +10,7 @@ use crate::api::operations::{
 };
 use crate::api::subscription::{Subscription, subscribe};
 use crate::components::feedback::{EmptyState, ErrorBanner, Loading};
+use crate::components::page::PageHeader;
 use crate::components::table::DataTable;
 use crate::format::{format_timestamp, object_label};
 use crate::state::models::AuditEntry;
@@ -115,10 +116,9 @@ pub fn AuditPage() -> impl IntoView {
     };
 
     view! {
-        <header class="page-header">
-            <h1>"Audit log"</h1>
+        <PageHeader title="Audit log">
             <LiveIndicator live />
-        </header>
+        </PageHeader>
         <form class="toolbar" role="search" on:submit=on_filter>
             <label class="toolbar__label" for="audit-action">"Action"</label>
             <input

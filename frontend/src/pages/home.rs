@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::components::page::PageHeader;
 use crate::state::nav::sections_for;
 use crate::state::session::Session;
 
@@ -41,9 +42,7 @@ pub fn HomePage() -> impl IntoView {
             .into_any()
         };
         view! {
-            <header class="page-header">
-                <h1>{format!("Welcome, {}", user.display_name)}</h1>
-            </header>
+            <PageHeader title=format!("Welcome, {}", user.display_name) />
             <section class="panel" aria-labelledby="home-account">
                 <h2 id="home-account">"Your account"</h2>
                 <dl class="facts">

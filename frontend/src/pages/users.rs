@@ -9,15 +9,16 @@ use crate::api::operations::{
     CreateUser, ListUsers, UpdateUser, create_user, list_users, update_user,
 };
 use crate::api::schema_types::UserRole;
-use crate::components::feedback::{EmptyState, ErrorBanner, Loading};
+use crate::components::feedback::{ActionErrorBanner, EmptyState, ErrorBanner};
 use crate::components::form::{RoleSelect, TextField};
-use crate::components::table::{DataTable, Pager};
+use crate::components::page::{FormToggle, PageHeader};
+use crate::components::table::{DataTable, PagedTable};
 use crate::components::toast::Toasts;
 use crate::format::{format_date, format_optional_timestamp, user_status};
 use crate::state::forms::NewUserDraft;
 use crate::state::models::{Page, UserRow};
 use crate::state::nav::can_manage_users;
-use crate::state::paging::{CursorPager, TABLE_PAGE_SIZE, range_label};
+use crate::state::paging::{CursorPager, TABLE_PAGE_SIZE};
 use crate::state::session::Session;
 
 /// A change to one user, from a row's controls.
@@ -74,52 +75,15 @@ pub fn UsersPage() -> impl IntoView {
         pager.update(CursorPager::reset);
     };
 
-    let table = move || {
-        users.get().map(|result| match result {
-            Err(error) => view! { <ErrorBanner error title="Could not load users" /> }.into_any(),
-            Ok((page_number, page)) => {
-                let label = range_label(
-                    page_number,
-                    TABLE_PAGE_SIZE,
-                    page.rows.len(),
-                    page.total_count,
-                );
-                let end_cursor = page.end_cursor.clone();
-                let has_next = page.has_next_page && end_cursor.is_some();
-                view! {
-                    <UsersTable rows=page.rows can_manage=can_manage change_user=change_user />
-                    <Pager
-                        label=label
-                        has_previous=Signal::derive(move || pager.with(CursorPager::has_previous))
-                        has_next=has_next
-                        on_previous=move || pager.update(CursorPager::go_previous)
-                        on_next=move || {
-                            if let Some(cursor) = end_cursor.clone() {
-                                pager.update(|pager| pager.go_next(cursor));
-                            }
-                        }
-                    />
-                }
-                .into_any()
-            }
-        })
+    let new_user = FormToggle {
+        label: "New user",
+        form_id: "new-user",
+        open: show_form,
+        allowed: can_manage.into(),
     };
 
     view! {
-        <header class="page-header">
-            <h1>"Users"</h1>
-            <Show when=move || can_manage.get()>
-                <button
-                    type="button"
-                    class="button button--primary"
-                    aria-expanded=move || show_form.get().to_string()
-                    aria-controls="new-user"
-                    on:click=move |_| show_form.update(|shown| *shown = !*shown)
-                >
-                    "New user"
-                </button>
-            </Show>
-        </header>
+        <PageHeader title="Users" toggle=new_user />
         <Show when=move || !can_manage.get()>
             <p class="page-intro">"Read-only: only administrators create users or change them."</p>
         </Show>
@@ -145,14 +109,14 @@ pub fn UsersPage() -> impl IntoView {
                 "Search"
             </button>
         </form>
-        {move || {
-            change_user
-                .value()
-                .get()
-                .and_then(Result::err)
-                .map(|error| view! { <ErrorBanner error title="The change was not saved" /> })
-        }}
-        <Transition fallback=|| view! { <Loading what="users" /> }>{table}</Transition>
+        <ActionErrorBanner action=change_user title="The change was not saved" />
+        <PagedTable
+            page=users
+            pager
+            what="users"
+            error_title="Could not load users"
+            render_rows=move |rows| view! { <UsersTable rows can_manage change_user /> }
+        />
     }
 }
 

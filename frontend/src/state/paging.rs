@@ -5,7 +5,7 @@
 //! through); `Feed` grows a list with "Load more" and takes live items at
 //! the top without duplicates.
 
-/// Rows per page in the users and API client tables.
+/// Rows per page in every paged table (`components::table::PagedTable`).
 pub const TABLE_PAGE_SIZE: i64 = 25;
 
 /// Events per "Load more" in the audit log.
