@@ -49,6 +49,13 @@ macro_rules! on_both_stores {
     };
 }
 
+/// An HTTP client for tests; installs the TLS crypto provider reqwest needs first
+/// (every test may run in its own process, so each must be able to do it).
+pub fn http_client() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
+}
+
 /// The server used to create per-test databases.
 pub fn postgres_admin_url() -> String {
     std::env::var("REACHLINE_TEST_DATABASE_URL")
@@ -155,7 +162,7 @@ pub async fn spawn_app(stores: Stores) -> TestApp {
 
 /// Starts an app on `stores` with extra `serve` flags (they override the defaults).
 pub async fn spawn_app_with(stores: Stores, extra_args: &[&str]) -> TestApp {
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    let client = http_client();
     let data_dir = tempfile::tempdir().expect("creating a data directory");
     let mut args: Vec<String> = vec![
         "--listen".into(),
@@ -197,7 +204,7 @@ pub async fn spawn_app_with(stores: Stores, extra_args: &[&str]) -> TestApp {
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
         port,
-        client: reqwest::Client::new(),
+        client,
         services,
         stores,
         server,

@@ -14,7 +14,7 @@ async fn graphql(
     query: &str,
     variables: serde_json::Value,
 ) -> serde_json::Value {
-    let mut request = reqwest::Client::new()
+    let mut request = tests::http_client()
         .post(format!("{address}/graphql"))
         .json(&json!({ "query": query, "variables": variables }));
     if let Some(token) = token {
@@ -39,7 +39,6 @@ async fn login(address: &str, email: &str, password: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_subscriber_on_one_replica_sees_an_event_made_on_another() {
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let database = TestDatabase::create().await;
     let data_dir = tempfile::tempdir().unwrap();
     let prefix = unique_redis_prefix();
@@ -159,7 +158,9 @@ async fn first_start_prints_a_generated_password_once_and_stops_on_sigterm() {
         "the SQLite file is created on first start"
     );
     login(&server.address(), ADMIN_EMAIL, &password).await;
-    let ready = reqwest::get(format!("{}/readyz", server.address()))
+    let ready = tests::http_client()
+        .get(format!("{}/readyz", server.address()))
+        .send()
         .await
         .unwrap();
     assert_eq!(ready.status(), 200);
@@ -311,15 +312,19 @@ async fn a_worker_only_process_serves_operations_endpoints_with_json_logs_and_no
         ],
     )
     .await;
-    let ready = reqwest::get(format!("{}/readyz", server.address()))
+    let ready = tests::http_client()
+        .get(format!("{}/readyz", server.address()))
+        .send()
         .await
         .unwrap();
     assert_eq!(ready.status(), 200);
-    let metrics = reqwest::get(format!("{}/metrics", server.address()))
+    let metrics = tests::http_client()
+        .get(format!("{}/metrics", server.address()))
+        .send()
         .await
         .unwrap();
     assert_eq!(metrics.status(), 200);
-    let graphql = reqwest::Client::new()
+    let graphql = tests::http_client()
         .post(format!("{}/graphql", server.address()))
         .json(&json!({ "query": "{ me { email } }" }))
         .send()

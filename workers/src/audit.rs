@@ -5,7 +5,9 @@ use cache::Cache;
 use chrono::Utc;
 use entity::audit_event;
 use futures::{Stream, StreamExt};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, Order, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, Order, QueryFilter, Set,
+};
 use uuid::Uuid;
 
 use crate::page::{Page, keyset_page};
@@ -115,5 +117,13 @@ pub async fn list(
     if let Some(action) = action.filter(|a| !a.is_empty()) {
         query = query.filter(audit_event::Column::Action.eq(action));
     }
-    Ok(keyset_page(&services.db, query, audit_event::Column::Id, Order::Desc, before_id, size).await?)
+    Ok(keyset_page(
+        &services.db,
+        query,
+        audit_event::Column::Id,
+        Order::Desc,
+        before_id,
+        size,
+    )
+    .await?)
 }

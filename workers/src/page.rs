@@ -1,6 +1,9 @@
 //! Keyset pagination shared by every list use case.
 
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, Order, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Select,
+};
 
 /// The largest page any list returns, whatever the caller asks for.
 pub const MAX_PAGE_SIZE: u64 = 100;

@@ -8,7 +8,9 @@ use chrono::Utc;
 use domain::{ApiScope, Permission, ValidationError};
 use entity::api_client;
 use rand::RngCore;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, Order, QueryFilter, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, Order, QueryFilter, Set, TransactionTrait,
+};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -75,8 +77,17 @@ pub async fn list(
     after_name: Option<&str>,
 ) -> Result<Page<api_client::Model>, ServiceError> {
     principal.require(Permission::ManageApiClients)?;
-    let query = api_client::Entity::find().filter(api_client::Column::TenantId.eq(principal.tenant_id));
-    Ok(keyset_page(&services.db, query, api_client::Column::Name, Order::Asc, after_name, size).await?)
+    let query =
+        api_client::Entity::find().filter(api_client::Column::TenantId.eq(principal.tenant_id));
+    Ok(keyset_page(
+        &services.db,
+        query,
+        api_client::Column::Name,
+        Order::Asc,
+        after_name,
+        size,
+    )
+    .await?)
 }
 
 /// Creates a client and returns it with its key, which is never shown again.

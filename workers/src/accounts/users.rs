@@ -4,7 +4,8 @@ use chrono::Utc;
 use domain::{EmailAddress, Password, Permission, UserRole, ValidationError};
 use entity::user;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, QueryFilter, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, QueryFilter,
+    Set, TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -266,7 +267,15 @@ pub async fn list(
                 .add(user::Column::DisplayName.like(pattern.as_str())),
         );
     }
-    Ok(keyset_page(&services.db, query, user::Column::Email, Order::Asc, after_email, size).await?)
+    Ok(keyset_page(
+        &services.db,
+        query,
+        user::Column::Email,
+        Order::Asc,
+        after_email,
+        size,
+    )
+    .await?)
 }
 
 /// Creates a user in a tenant on behalf of `actor`, audited in the same transaction.
