@@ -35,6 +35,12 @@ impl Application {
     pub async fn build(config: ServeConfig) -> anyhow::Result<Self> {
         let db = stores::open_database(&config.store).await?;
         let cache = stores::open_cache(&config.store).await?;
+        if config.store.database_url.is_some() && config.store.redis_url.is_none() {
+            tracing::warn!(
+                "PostgreSQL without REDIS_URL: live events, login limits and revocation caches stay \
+                 inside this process; set REDIS_URL when running more than one replica"
+            );
+        }
         let keys = stores::token_keys(config.jwt_secret.as_ref(), &config.store.data_dir)?;
         let services = Services::new(
             db,
