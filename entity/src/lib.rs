@@ -5,6 +5,7 @@
 
 pub mod api_client;
 pub mod audit_event;
+pub mod queue_task;
 pub mod revoked_token;
 pub mod tenant;
 pub mod user;

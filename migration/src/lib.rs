@@ -5,6 +5,8 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261121_000001_accounts;
+mod m20261121_000002_task_queue;
+mod support;
 
 /// Runs every migration in order; used by `reachline migrate` and at start-up.
 pub struct Migrator;
@@ -12,6 +14,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261121_000001_accounts::Migration)]
+        vec![
+            Box::new(m20261121_000001_accounts::Migration),
+            Box::new(m20261121_000002_task_queue::Migration),
+        ]
     }
 }

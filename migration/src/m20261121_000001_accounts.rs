@@ -2,6 +2,8 @@
 
 use sea_orm_migration::prelude::*;
 
+use crate::support::create_index;
+
 /// Creates the tables every later capability builds on.
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -79,24 +81,6 @@ fn tenant_fk(
         .to(Tenants::Table, Tenants::Id)
         .on_delete(ForeignKeyAction::Restrict)
         .to_owned()
-}
-
-/// Creates a named index (unique when asked) on `columns` of `table`.
-async fn create_index<T: Iden + 'static, C: Iden + 'static, const N: usize>(
-    manager: &SchemaManager<'_>,
-    name: &str,
-    table: T,
-    columns: [C; N],
-    unique: bool,
-) -> Result<(), DbErr> {
-    let mut index = Index::create().name(name).table(table).to_owned();
-    for column in columns {
-        index.col(column);
-    }
-    if unique {
-        index.unique();
-    }
-    manager.create_index(index).await
 }
 
 #[async_trait::async_trait]

@@ -11,6 +11,7 @@ pub mod db;
 pub mod error;
 pub mod maintenance;
 pub mod page;
+pub mod queue;
 pub mod services;
 
 pub use error::ServiceError;

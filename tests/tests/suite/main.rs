@@ -6,5 +6,6 @@ mod api_clients;
 mod audit;
 mod http;
 mod maintenance;
+mod queue;
 mod schema;
 mod tidy;
