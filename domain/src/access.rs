@@ -32,6 +32,10 @@ pub enum Permission {
     ManageApiClients,
     /// Read the audit log.
     ViewAudit,
+    /// Create, change, import into and delete contact lists.
+    ManageLists,
+    /// See contact lists and their contacts.
+    ViewLists,
 }
 
 impl UserRole {
@@ -65,9 +69,10 @@ impl UserRole {
         use Permission::*;
         match self {
             UserRole::Admin => true,
-            UserRole::Supervisor => matches!(permission, ViewUsers | ViewAudit),
-            UserRole::ComplianceOfficer => matches!(permission, ViewAudit),
-            UserRole::ListManager | UserRole::Viewer => false,
+            UserRole::Supervisor => matches!(permission, ViewUsers | ViewAudit | ViewLists),
+            UserRole::ListManager => matches!(permission, ManageLists | ViewLists),
+            UserRole::ComplianceOfficer => matches!(permission, ViewAudit | ViewLists),
+            UserRole::Viewer => matches!(permission, ViewLists),
         }
     }
 }
@@ -125,16 +130,33 @@ mod tests {
     #[test]
     fn permission_matrix() {
         use Permission::*;
+        // ManageUsers, ViewUsers, ManageApiClients, ViewAudit, ManageLists, ViewLists
         let table = [
-            (UserRole::Admin, [true, true, true, true]),
-            (UserRole::Supervisor, [false, true, false, true]),
-            (UserRole::ListManager, [false, false, false, false]),
-            (UserRole::ComplianceOfficer, [false, false, false, true]),
-            (UserRole::Viewer, [false, false, false, false]),
+            (UserRole::Admin, [true, true, true, true, true, true]),
+            (
+                UserRole::Supervisor,
+                [false, true, false, true, false, true],
+            ),
+            (
+                UserRole::ListManager,
+                [false, false, false, false, true, true],
+            ),
+            (
+                UserRole::ComplianceOfficer,
+                [false, false, false, true, false, true],
+            ),
+            (UserRole::Viewer, [false, false, false, false, false, true]),
         ];
         for (role, expected) in table {
-            let actual =
-                [ManageUsers, ViewUsers, ManageApiClients, ViewAudit].map(|p| role.allows(p));
+            let permissions = [
+                ManageUsers,
+                ViewUsers,
+                ManageApiClients,
+                ViewAudit,
+                ManageLists,
+                ViewLists,
+            ];
+            let actual = permissions.map(|p| role.allows(p));
             assert_eq!(actual, expected, "{role:?}");
         }
     }

@@ -7,11 +7,13 @@
 pub mod access;
 pub mod email;
 pub mod error;
+pub mod lists;
 pub mod password;
 pub mod phone;
 
 pub use access::{ApiScope, Permission, UserRole};
 pub use email::EmailAddress;
 pub use error::ValidationError;
+pub use lists::{Channel, ListStatus};
 pub use password::Password;
 pub use phone::{DefaultCountry, DeviceType, PhoneNumber};

@@ -5,7 +5,15 @@
 
 pub mod api_client;
 pub mod audit_event;
+pub mod contact;
+pub mod contact_device;
+pub mod contact_list;
+pub mod import_job;
+pub mod import_mapping;
+pub mod import_rejection;
 pub mod queue_task;
 pub mod revoked_token;
+pub mod selection_rule;
+pub mod split_rule;
 pub mod tenant;
 pub mod user;

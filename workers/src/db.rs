@@ -77,6 +77,13 @@ const UNIQUE_FIELDS: &[(&[&str], &str)] = &[
         ],
         "name",
     ),
+    (
+        &[
+            "contact_lists_tenant_name_key",
+            "contact_lists.tenant_id, contact_lists.name",
+        ],
+        "name",
+    ),
 ];
 
 /// Maps a unique violation to a field conflict, and any other database error through unchanged.

@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod audit;
 pub mod db;
 pub mod error;
+pub mod lists;
 pub mod maintenance;
 pub mod page;
 pub mod queue;

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod api_clients;
 pub mod audit;
 pub mod error;
+pub mod lists;
 pub mod observe;
 pub mod relay;
 
@@ -24,11 +25,16 @@ pub struct Query(
     accounts::AccountsQuery,
     api_clients::ApiClientsQuery,
     audit::AuditQuery,
+    lists::ListsQuery,
 );
 
 /// Every mutation field, merged from the domain modules.
 #[derive(MergedObject, Default)]
-pub struct Mutation(accounts::AccountsMutation, api_clients::ApiClientsMutation);
+pub struct Mutation(
+    accounts::AccountsMutation,
+    api_clients::ApiClientsMutation,
+    lists::ListsMutation,
+);
 
 /// Every subscription field, merged from the domain modules.
 #[derive(MergedSubscription, Default)]

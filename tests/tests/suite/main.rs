@@ -5,6 +5,7 @@ mod accounts;
 mod api_clients;
 mod audit;
 mod http;
+mod lists;
 mod maintenance;
 mod queue;
 mod schema;

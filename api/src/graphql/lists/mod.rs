@@ -1,0 +1,235 @@
+//! Contact lists (List Manager): browse, create, change, archive, delete.
+
+use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object};
+use chrono::{DateTime, Utc};
+use workers::lists;
+use workers::page::page_size;
+
+use crate::graphql::accounts::parse_id;
+use crate::graphql::error::{ApiError, GraphqlResultExt};
+use crate::graphql::relay::{CountedConnection, connection, decode_cursor};
+use crate::graphql::{principal, services};
+
+/// How a list's contacts are reached.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "domain::Channel")]
+pub enum Channel {
+    /// Phone calls.
+    Voice,
+    /// Text messages.
+    Sms,
+    /// E-mail.
+    Email,
+}
+
+/// Where a list is in its life.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "domain::ListStatus")]
+pub enum ContactListStatus {
+    /// An import is running; campaigns do not load it.
+    Importing,
+    /// Usable.
+    Ready,
+    /// The last import failed; the list keeps its previous contents.
+    Failed,
+    /// Kept for reference, hidden by default, not loadable.
+    Archived,
+}
+
+/// A named set of contacts that campaigns dial.
+pub struct ContactList(pub entity::contact_list::Model);
+
+#[Object]
+impl ContactList {
+    /// Stable id.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// Unique name within the tenant.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// Free text.
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    /// Where the list is in its life.
+    async fn status(&self) -> async_graphql::Result<ContactListStatus> {
+        domain::ListStatus::parse(&self.0.status)
+            .map(Into::into)
+            .ok_or(ApiError::Internal)
+            .gql()
+    }
+    /// How its contacts are reached.
+    async fn channel(&self) -> async_graphql::Result<Channel> {
+        domain::Channel::parse(&self.0.channel)
+            .map(Into::into)
+            .ok_or(ApiError::Internal)
+            .gql()
+    }
+    /// The number shown to called parties, or an SMS short code.
+    async fn caller_id(&self) -> Option<&str> {
+        self.0.caller_id.as_deref()
+    }
+    /// Contacts on the list.
+    async fn contact_count(&self) -> i64 {
+        self.0.contact_count
+    }
+    /// Devices (phones and addresses) on the list.
+    async fn device_count(&self) -> i64 {
+        self.0.device_count
+    }
+    /// When it was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// When it last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+/// A new, empty list.
+#[derive(InputObject)]
+pub struct CreateContactListInput {
+    /// Unique name within the tenant.
+    pub name: String,
+    /// Free text.
+    pub description: Option<String>,
+    /// How its contacts are reached.
+    pub channel: Channel,
+    /// The number shown to called parties (+E.164) or an SMS short code.
+    pub caller_id: Option<String>,
+}
+
+/// Changes to a list; omitted fields stay, `null` clears.
+#[derive(InputObject)]
+pub struct UpdateContactListInput {
+    /// New name.
+    pub name: Option<String>,
+    /// New description (`null` clears it).
+    pub description: MaybeUndefined<String>,
+    /// New caller id (`null` clears it).
+    pub caller_id: MaybeUndefined<String>,
+    /// Archive (true) or restore (false).
+    pub archived: Option<bool>,
+}
+
+fn maybe(value: MaybeUndefined<String>) -> Option<Option<String>> {
+    match value {
+        MaybeUndefined::Undefined => None,
+        MaybeUndefined::Null => Some(None),
+        MaybeUndefined::Value(value) => Some(Some(value)),
+    }
+}
+
+/// Contact-list queries.
+#[derive(Default)]
+pub struct ListsQuery;
+
+#[Object]
+impl ListsQuery {
+    /// The tenant's contact lists by name; archived ones only when asked.
+    async fn contact_lists(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size (at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the last edge of the previous page.")] after: Option<String>,
+        #[graphql(desc = "Part of a list name.")] search: Option<String>,
+        #[graphql(desc = "Include archived lists.", default = false)] include_archived: bool,
+    ) -> async_graphql::Result<CountedConnection<ContactList>> {
+        let principal = principal(ctx)?;
+        let after = decode_cursor(after.as_deref()).gql()?;
+        let page = lists::list(
+            services(ctx),
+            principal,
+            page_size(first),
+            after.as_deref(),
+            search.as_deref(),
+            include_archived,
+        )
+        .await
+        .gql()?;
+        Ok(connection(
+            page,
+            after.is_some(),
+            |list| list.name.clone(),
+            ContactList,
+        ))
+    }
+
+    /// One contact list of the tenant.
+    async fn contact_list(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The list's id.")] id: ID,
+    ) -> async_graphql::Result<ContactList> {
+        let principal = principal(ctx)?;
+        let id = parse_id("id", &id)?;
+        lists::get(services(ctx), principal, id)
+            .await
+            .map(ContactList)
+            .gql()
+    }
+}
+
+/// Contact-list mutations (LIST_MANAGER, ADMIN).
+#[derive(Default)]
+pub struct ListsMutation;
+
+#[Object]
+impl ListsMutation {
+    /// Creates an empty, ready list.
+    async fn create_contact_list(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateContactListInput,
+    ) -> async_graphql::Result<ContactList> {
+        let principal = principal(ctx)?;
+        let new_list = lists::NewList {
+            name: input.name,
+            description: input.description,
+            channel: input.channel.into(),
+            caller_id: input.caller_id,
+        };
+        lists::create(services(ctx), principal, new_list)
+            .await
+            .map(ContactList)
+            .gql()
+    }
+
+    /// Renames, re-describes, changes the caller id of, archives or restores a list.
+    async fn update_contact_list(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The list's id.")] id: ID,
+        input: UpdateContactListInput,
+    ) -> async_graphql::Result<ContactList> {
+        let principal = principal(ctx)?;
+        let id = parse_id("id", &id)?;
+        let changes = lists::ListChanges {
+            name: input.name,
+            description: maybe(input.description),
+            caller_id: maybe(input.caller_id),
+            archived: input.archived,
+        };
+        lists::update(services(ctx), principal, id, changes)
+            .await
+            .map(ContactList)
+            .gql()
+    }
+
+    /// Deletes a list with its contacts and import history; refused while an import runs.
+    async fn delete_contact_list(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The list's id.")] id: ID,
+    ) -> async_graphql::Result<ID> {
+        let principal = principal(ctx)?;
+        let list_id = parse_id("id", &id)?;
+        lists::delete(services(ctx), principal, list_id)
+            .await
+            .gql()?;
+        Ok(id)
+    }
+}
