@@ -300,3 +300,105 @@ impl TestApp {
             .to_owned()
     }
 }
+
+/// Inserts `count` contacts with two phones each (home `+1202456nnnn`, mobile
+/// `+1415867nnnn`) into a list — arranging data the import pipeline would load.
+pub async fn seed_contacts(
+    services: &workers::Services,
+    tenant_id: uuid::Uuid,
+    list_id: uuid::Uuid,
+    count: usize,
+) -> Vec<i64> {
+    use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+    let now = chrono::Utc::now();
+    let mut ids = Vec::with_capacity(count);
+    for n in 0..count {
+        let contact = entity::contact::ActiveModel {
+            tenant_id: Set(tenant_id),
+            list_id: Set(list_id),
+            client_id: Set(Some(format!("C{n:05}"))),
+            first_name: Set(Some(format!("First{n}"))),
+            last_name: Set(Some(format!("Last{n}"))),
+            company: Set(None),
+            postal_code: Set(Some("20500".into())),
+            country: Set(Some("US".into())),
+            time_zone: Set(None),
+            custom: Set(json!({ "other1": format!("debt-{n}") })),
+            consent_automated: Set(false),
+            consent_sms: Set(false),
+            consent_email: Set(false),
+            import_job_id: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&services.db)
+        .await
+        .expect("seeding a contact");
+        let device = |position: i16,
+                      kind: &str,
+                      value: String,
+                      area: &str,
+                      exchange: &str,
+                      device_type: &str,
+                      zone: &str| {
+            entity::contact_device::ActiveModel {
+                tenant_id: Set(tenant_id),
+                list_id: Set(list_id),
+                contact_id: Set(contact.id),
+                position: Set(position),
+                kind: Set(kind.into()),
+                raw: Set(value.clone()),
+                subscriber: Set(Some(value[8..].to_owned())),
+                value: Set(value),
+                country_code: Set(Some(1)),
+                area_code: Set(Some(area.into())),
+                exchange: Set(Some(exchange.into())),
+                extension: Set(None),
+                device_type: Set(device_type.into()),
+                country: Set(Some("US".into())),
+                region: Set(None),
+                time_zones: Set(Some(zone.into())),
+                ..Default::default()
+            }
+        };
+        entity::contact_device::Entity::insert_many([
+            device(
+                0,
+                "HOME",
+                format!("+1202456{n:04}"),
+                "202",
+                "456",
+                "UNKNOWN",
+                "America/New_York",
+            ),
+            device(
+                1,
+                "MOBILE",
+                format!("+1415867{n:04}"),
+                "415",
+                "867",
+                "MOBILE",
+                "America/Los_Angeles",
+            ),
+        ])
+        .exec(&services.db)
+        .await
+        .expect("seeding devices");
+        ids.push(contact.id);
+    }
+    let list = entity::contact_list::Entity::find_by_id(list_id)
+        .one(&services.db)
+        .await
+        .ok()
+        .flatten()
+        .expect("the list exists");
+    let mut active: entity::contact_list::ActiveModel = list.clone().into();
+    active.contact_count = Set(list.contact_count + count as i64);
+    active.device_count = Set(list.device_count + 2 * count as i64);
+    active
+        .update(&services.db)
+        .await
+        .expect("updating the list's counts");
+    ids
+}

@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod contacts;
 pub mod db;
 pub mod error;
 pub mod lists;

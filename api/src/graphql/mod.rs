@@ -90,6 +90,10 @@ pub fn build_schema(
                 accounts::TenantLoader(services.clone()),
                 tokio::spawn,
             ))
+            .data(DataLoader::new(
+                lists::DeviceLoader(services.clone()),
+                tokio::spawn,
+            ))
             .data(services);
     }
     builder.finish()

@@ -4,6 +4,7 @@
 mod accounts;
 mod api_clients;
 mod audit;
+mod contacts;
 mod http;
 mod lists;
 mod maintenance;

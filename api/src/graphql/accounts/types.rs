@@ -110,7 +110,7 @@ impl User {
 
     /// The user's tenant.
     async fn tenant(&self, ctx: &Context<'_>) -> async_graphql::Result<Tenant> {
-        ctx.data_unchecked::<DataLoader<TenantLoader>>()
+        ctx.data::<DataLoader<TenantLoader>>()?
             .load_one(self.0.tenant_id)
             .await?
             .ok_or(ApiError::NotFound("tenant not found".into()))

@@ -1,7 +1,11 @@
-//! Contact lists (List Manager): browse, create, change, archive, delete.
+//! Contact lists (List Manager): browse, create, change, archive, delete, and
+//! their contacts (page, search, edit, delete).
+
+mod contacts;
 
 use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object};
 use chrono::{DateTime, Utc};
+pub use contacts::{Contact, Device, DeviceLoader};
 use workers::lists;
 use workers::page::page_size;
 
@@ -87,6 +91,69 @@ impl ContactList {
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
+    /// The list's contacts in id order; `search` matches a name, a client id, or a phone
+    /// number or e-mail address written any way.
+    async fn contacts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size (at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the last edge of the previous page.")] after: Option<String>,
+        #[graphql(desc = "Name, client id, phone number or e-mail address.")] search: Option<
+            String,
+        >,
+    ) -> async_graphql::Result<CountedConnection<Contact>> {
+        let principal = principal(ctx)?;
+        let after = decode_cursor(after.as_deref()).gql()?;
+        let after_id = after
+            .as_deref()
+            .map(|raw| {
+                raw.parse::<i64>()
+                    .map_err(|_| ApiError::bad_input("after", "is not a cursor from this list"))
+            })
+            .transpose()
+            .gql()?;
+        let page = workers::contacts::page(
+            services(ctx),
+            principal,
+            self.0.id,
+            page_size(first),
+            after_id,
+            search.as_deref(),
+        )
+        .await
+        .gql()?;
+        Ok(connection(
+            page,
+            after_id.is_some(),
+            |contact| contact.id.to_string(),
+            Contact,
+        ))
+    }
+}
+
+/// Changes to a contact; omitted fields stay, `null` clears.
+#[derive(InputObject)]
+pub struct UpdateContactInput {
+    /// The customer's own key (≤ 64 characters, unique within the list).
+    pub client_id: MaybeUndefined<String>,
+    /// First name.
+    pub first_name: MaybeUndefined<String>,
+    /// Last name.
+    pub last_name: MaybeUndefined<String>,
+    /// Company.
+    pub company: MaybeUndefined<String>,
+    /// Consent to automated calls and texts to mobiles.
+    pub consent_automated: Option<bool>,
+    /// Consent to text messages.
+    pub consent_sms: Option<bool>,
+    /// Consent to e-mail.
+    pub consent_email: Option<bool>,
+}
+
+fn parse_contact_id(id: &ID) -> async_graphql::Result<i64> {
+    id.parse::<i64>()
+        .map_err(|_| ApiError::bad_input("id", "is not a valid id"))
+        .gql()
 }
 
 /// A new, empty list.
@@ -171,6 +238,20 @@ impl ListsQuery {
             .map(ContactList)
             .gql()
     }
+
+    /// One contact of the tenant, with its devices.
+    async fn contact(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The contact's id.")] id: ID,
+    ) -> async_graphql::Result<Contact> {
+        let principal = principal(ctx)?;
+        let id = parse_contact_id(&id)?;
+        workers::contacts::get(services(ctx), principal, id)
+            .await
+            .map(Contact)
+            .gql()
+    }
 }
 
 /// Contact-list mutations (LIST_MANAGER, ADMIN).
@@ -228,6 +309,44 @@ impl ListsMutation {
         let principal = principal(ctx)?;
         let list_id = parse_id("id", &id)?;
         lists::delete(services(ctx), principal, list_id)
+            .await
+            .gql()?;
+        Ok(id)
+    }
+
+    /// Edits a contact's identity fields and consent flags.
+    async fn update_contact(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The contact's id.")] id: ID,
+        input: UpdateContactInput,
+    ) -> async_graphql::Result<Contact> {
+        let principal = principal(ctx)?;
+        let id = parse_contact_id(&id)?;
+        let changes = workers::contacts::ContactChanges {
+            client_id: maybe(input.client_id),
+            first_name: maybe(input.first_name),
+            last_name: maybe(input.last_name),
+            company: maybe(input.company),
+            consent_automated: input.consent_automated,
+            consent_sms: input.consent_sms,
+            consent_email: input.consent_email,
+        };
+        workers::contacts::update(services(ctx), principal, id, changes)
+            .await
+            .map(Contact)
+            .gql()
+    }
+
+    /// Deletes a contact with its devices.
+    async fn delete_contact(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The contact's id.")] id: ID,
+    ) -> async_graphql::Result<ID> {
+        let principal = principal(ctx)?;
+        let contact_id = parse_contact_id(&id)?;
+        workers::contacts::delete(services(ctx), principal, contact_id)
             .await
             .gql()?;
         Ok(id)
