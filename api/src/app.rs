@@ -33,7 +33,12 @@ pub struct Application {
 impl Application {
     /// Opens the stores (migrating them), creates the first admin on an empty database, and binds.
     pub async fn build(config: ServeConfig) -> anyhow::Result<Self> {
-        let db = stores::open_database(&config.store).await?;
+        let metrics = Arc::new(Metrics::new()?);
+        let mut db = stores::open_database(&config.store).await?;
+        let statement_metrics = metrics.clone();
+        db.set_metric_callback(move |info| {
+            statement_metrics.observe_statement(info.failed, info.elapsed)
+        });
         let cache = stores::open_cache(&config.store).await?;
         if config.store.database_url.is_some() && config.store.redis_url.is_none() {
             tracing::warn!(
@@ -63,7 +68,6 @@ impl Application {
             max_depth: config.graphql_max_depth,
             max_complexity: config.graphql_max_complexity,
         };
-        let metrics = Arc::new(Metrics::new()?);
         let state = AppState {
             schema: build_schema(Some(services.clone()), Some(metrics.clone()), limits),
             services,

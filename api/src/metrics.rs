@@ -19,6 +19,8 @@ pub struct Metrics {
     http_seconds: HistogramVec,
     graphql_operations: IntCounterVec,
     graphql_seconds: HistogramVec,
+    db_statements: IntCounterVec,
+    db_seconds: HistogramVec,
     operation_names: Mutex<HashSet<String>>,
 }
 
@@ -54,6 +56,23 @@ impl Metrics {
             ),
             &["operation"],
         )?;
+        let db_statements = IntCounterVec::new(
+            Opts::new(
+                "db_statements_total",
+                "SQL statements sent to the database, by outcome",
+            ),
+            &["outcome"],
+        )?;
+        let db_seconds = HistogramVec::new(
+            HistogramOpts::new("db_statement_duration_seconds", "SQL statement latency").buckets(
+                vec![
+                    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0, 5.0,
+                ],
+            ),
+            &[],
+        )?;
+        registry.register(Box::new(db_statements.clone()))?;
+        registry.register(Box::new(db_seconds.clone()))?;
         registry.register(Box::new(http_requests.clone()))?;
         registry.register(Box::new(http_seconds.clone()))?;
         registry.register(Box::new(graphql_operations.clone()))?;
@@ -64,6 +83,8 @@ impl Metrics {
             http_seconds,
             graphql_operations,
             graphql_seconds,
+            db_statements,
+            db_seconds,
             operation_names: Mutex::new(HashSet::new()),
         })
     }
@@ -75,6 +96,15 @@ impl Metrics {
             .inc();
         self.http_seconds
             .with_label_values(&[method, route])
+            .observe(elapsed.as_secs_f64());
+    }
+
+    /// Counts one SQL statement (called by the database driver for every statement).
+    pub fn observe_statement(&self, failed: bool, elapsed: Duration) {
+        let outcome = if failed { "error" } else { "ok" };
+        self.db_statements.with_label_values(&[outcome]).inc();
+        self.db_seconds
+            .with_label_values(&[] as &[&str])
             .observe(elapsed.as_secs_f64());
     }
 

@@ -10,7 +10,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::page::{Page, keyset_page};
+use crate::page::{Page, PageRequest, keyset_page};
 use crate::{ServiceError, Services};
 
 /// Who did something: a user, an API client, or the system itself.
@@ -109,7 +109,7 @@ pub async fn subscribe(
 pub async fn list(
     services: &Services,
     tenant_id: Uuid,
-    size: u64,
+    request: PageRequest,
     before_id: Option<i64>,
     action: Option<&str>,
 ) -> Result<Page<audit_event::Model>, ServiceError> {
@@ -123,7 +123,8 @@ pub async fn list(
         audit_event::Column::Id,
         Order::Desc,
         before_id,
-        size,
+        request.size,
+        request.count_total,
     )
     .await?)
 }

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use crate::accounts::principal::Principal;
 use crate::audit::{self, Change};
-use crate::page::{Page, keyset_page};
+use crate::page::{Page, PageRequest, keyset_page};
 use crate::{ServiceError, Services, lists};
 
 /// Input of `update`: only the fields that are `Some` change (`Some(None)` clears).
@@ -59,7 +59,7 @@ pub async fn page(
     services: &Services,
     principal: &Principal,
     list_id: Uuid,
-    size: u64,
+    request: PageRequest,
     after_id: Option<i64>,
     search: Option<&str>,
 ) -> Result<Page<contact::Model>, ServiceError> {
@@ -92,7 +92,8 @@ pub async fn page(
         contact::Column::Id,
         Order::Asc,
         after_id,
-        size,
+        request.size,
+        request.count_total,
     )
     .await?)
 }

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::accounts::principal::Principal;
 use crate::audit::{self, Change};
 use crate::db::map_unique_violation;
-use crate::page::{Page, keyset_page};
+use crate::page::{Page, PageRequest, keyset_page};
 use crate::{ServiceError, Services};
 
 /// Input of `create`.
@@ -105,7 +105,7 @@ pub async fn get(
 pub async fn list(
     services: &Services,
     principal: &Principal,
-    size: u64,
+    request: PageRequest,
     after_name: Option<&str>,
     search: Option<&str>,
     include_archived: bool,
@@ -127,7 +127,8 @@ pub async fn list(
         contact_list::Column::Name,
         Order::Asc,
         after_name,
-        size,
+        request.size,
+        request.count_total,
     )
     .await?)
 }

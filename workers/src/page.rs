@@ -17,8 +17,27 @@ pub struct Page<T> {
     pub items: Vec<T>,
     /// Whether rows follow the last one.
     pub has_next_page: bool,
-    /// Rows in the whole (filtered) list.
-    pub total_count: u64,
+    /// Rows in the whole (filtered) list, when the caller asked for it (a count is a scan).
+    pub total_count: Option<u64>,
+}
+
+/// What a caller asks of a list: how many rows, and whether to count them all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest {
+    /// Rows per page (already clamped by [`page_size`]).
+    pub size: u64,
+    /// Whether to count the whole filtered list (a scan: only when shown).
+    pub count_total: bool,
+}
+
+impl PageRequest {
+    /// A page of `first` rows (clamped), counting the total only when asked.
+    pub fn new(first: Option<i32>, count_total: bool) -> Self {
+        Self {
+            size: page_size(first),
+            count_total,
+        }
+    }
 }
 
 /// Clamps a requested page size into `1..=MAX_PAGE_SIZE`.
@@ -31,7 +50,7 @@ pub fn page_size(first: Option<i32>) -> u64 {
 
 impl<T> Page<T> {
     /// Builds a page from up to `size + 1` fetched rows (the extra row only says "more follow").
-    pub fn from_overfetch(mut rows: Vec<T>, size: u64, total_count: u64) -> Self {
+    pub fn from_overfetch(mut rows: Vec<T>, size: u64, total_count: Option<u64>) -> Self {
         let has_next_page = rows.len() as u64 > size;
         rows.truncate(size as usize);
         Page {
@@ -52,7 +71,7 @@ impl<T> Page<T> {
 }
 
 /// Fetches one keyset page of `query` ordered by the unique column `key`, starting after the
-/// key value `after`; `total_count` counts the whole filtered query.
+/// key value `after`; with `count_total`, also counts the whole filtered query.
 pub async fn keyset_page<E, C, V>(
     db: &impl ConnectionTrait,
     query: Select<E>,
@@ -60,6 +79,7 @@ pub async fn keyset_page<E, C, V>(
     order: Order,
     after: Option<V>,
     size: u64,
+    count_total: bool,
 ) -> Result<Page<E::Model>, DbErr>
 where
     E: EntityTrait,
@@ -67,7 +87,11 @@ where
     C: ColumnTrait,
     V: Into<sea_orm::Value>,
 {
-    let total_count = query.clone().count(db).await?;
+    let total_count = if count_total {
+        Some(query.clone().count(db).await?)
+    } else {
+        None
+    };
     let query = match (after, &order) {
         (Some(after), Order::Desc) => query.filter(key.lt(after)),
         (Some(after), _) => query.filter(key.gt(after)),
@@ -92,10 +116,10 @@ mod tests {
 
     #[test]
     fn overfetch_sets_has_next() {
-        let page = Page::from_overfetch(vec![1, 2, 3], 2, 9);
+        let page = Page::from_overfetch(vec![1, 2, 3], 2, Some(9));
         assert_eq!(page.items, vec![1, 2]);
         assert!(page.has_next_page);
-        let page = Page::from_overfetch(vec![1, 2], 2, 2);
+        let page = Page::from_overfetch(vec![1, 2], 2, None);
         assert!(!page.has_next_page);
     }
 }

@@ -18,6 +18,11 @@ pub struct TotalCount {
 /// A Relay connection with `totalCount`.
 pub type CountedConnection<N> = Connection<String, N, TotalCount, EmptyFields>;
 
+/// Whether the client selected `totalCount` (counting a big list is a scan: only on demand).
+pub fn wants_total(ctx: &async_graphql::Context<'_>) -> bool {
+    ctx.look_ahead().field("totalCount").exists()
+}
+
 /// Encodes a list's sort key as an opaque cursor.
 pub fn encode_cursor(key: &str) -> String {
     URL_SAFE_NO_PAD.encode(key.as_bytes())
@@ -47,7 +52,8 @@ pub fn connection<T, N: OutputType>(
         had_cursor,
         page.has_next_page,
         TotalCount {
-            total_count: page.total_count as i64,
+            // Counted only when the field was selected; an unselected value is never sent.
+            total_count: page.total_count.map_or(0, |count| count as i64),
         },
     );
     connection.edges = page

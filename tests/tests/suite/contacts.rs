@@ -187,3 +187,29 @@ async fn contacts_are_edited_and_deleted(stores: Stores) {
         "+12024560000"
     );
 }
+
+/// SQL statements the app has sent so far, read from its own `/metrics`.
+async fn statements_so_far(app: &TestApp) -> u64 {
+    let metrics = app.client.get(format!("{}/metrics", app.address)).send().await.unwrap().text().await.unwrap();
+    metrics
+        .lines()
+        .filter(|line| line.starts_with("reachline_db_statements_total{"))
+        .filter_map(|line| line.rsplit(' ').next()?.parse::<u64>().ok())
+        .sum()
+}
+
+async fn a_page_of_100_contacts_with_devices_costs_three_statements(stores: Stores) {
+    let app = spawn_app(stores).await;
+    let (admin, list_id, _) = list_with_contacts(&app, 120).await;
+    let query = "query($id: ID!) { contactList(id: $id) { name contacts(first: 100) { pageInfo { hasNextPage } nodes { id clientId firstName lastName devices { value deviceType timeZones } } } } }";
+    // The first request fills the token and user caches, as any signed-in session has.
+    app.graphql(Some(&admin), query, json!({ "id": list_id })).await;
+    let before = statements_so_far(&app).await;
+    let body = app.graphql(Some(&admin), query, json!({ "id": list_id })).await;
+    let after = statements_so_far(&app).await;
+    let nodes = body["data"]["contactList"]["contacts"]["nodes"].as_array().unwrap_or_else(|| panic!("{body}"));
+    assert_eq!(nodes.len(), 100);
+    assert!(nodes.iter().all(|node| node["devices"].as_array().is_some_and(|d| d.len() == 2)));
+    // The list, the page of contacts, and all their devices in one query.
+    assert_eq!(after - before, 3, "statements for one page of 100 contacts with devices");
+}

@@ -18,7 +18,7 @@ use uuid::Uuid;
 use crate::accounts::principal::Principal;
 use crate::audit::{self, Change};
 use crate::db::map_unique_violation;
-use crate::page::{Page, keyset_page};
+use crate::page::{Page, PageRequest, keyset_page};
 use crate::{ServiceError, Services};
 
 /// A machine caller established from a valid key.
@@ -73,7 +73,7 @@ fn new_key() -> (String, String) {
 pub async fn list(
     services: &Services,
     principal: &Principal,
-    size: u64,
+    request: PageRequest,
     after_name: Option<&str>,
 ) -> Result<Page<api_client::Model>, ServiceError> {
     principal.require(Permission::ManageApiClients)?;
@@ -85,7 +85,8 @@ pub async fn list(
         api_client::Column::Name,
         Order::Asc,
         after_name,
-        size,
+        request.size,
+        request.count_total,
     )
     .await?)
 }

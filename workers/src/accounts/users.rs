@@ -14,7 +14,7 @@ use crate::accounts::principal::Principal;
 use crate::accounts::{passwords, tokens};
 use crate::audit::{self, Actor, Change};
 use crate::db::map_unique_violation;
-use crate::page::{Page, keyset_page};
+use crate::page::{Page, PageRequest, keyset_page};
 use crate::{ServiceError, Services};
 
 /// The single message for every failed login, so it reveals nothing about which part was wrong.
@@ -66,6 +66,51 @@ fn display_name(raw: &str) -> Result<String, ValidationError> {
     Ok(name.to_owned())
 }
 
+/// What authentication needs of a user, cached briefly so a request costs no query.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct UserSnapshot {
+    tenant_id: Uuid,
+    email: String,
+    role: String,
+    disabled: bool,
+}
+
+/// How long a user snapshot is trusted. Changes through `update` evict it at once; this
+/// only bounds a read that raced with a concurrent change.
+const USER_SNAPSHOT_TTL: std::time::Duration = std::time::Duration::from_secs(10);
+
+fn snapshot_key(user_id: Uuid) -> String {
+    format!("auth:user:{user_id}")
+}
+
+async fn user_snapshot(
+    services: &Services,
+    user_id: Uuid,
+) -> Result<Option<UserSnapshot>, ServiceError> {
+    let key = snapshot_key(user_id);
+    if let Some(cached) = services.cache.get(&key).await? {
+        if let Ok(snapshot) = serde_json::from_str(&cached) {
+            return Ok(Some(snapshot));
+        }
+    }
+    let Some(user) = user::Entity::find_by_id(user_id).one(&services.db).await? else {
+        return Ok(None);
+    };
+    let snapshot = UserSnapshot {
+        tenant_id: user.tenant_id,
+        email: user.email,
+        role: user.role,
+        disabled: user.disabled,
+    };
+    if let Ok(text) = serde_json::to_string(&snapshot) {
+        services
+            .cache
+            .set(&key, &text, Some(USER_SNAPSHOT_TTL))
+            .await?;
+    }
+    Ok(Some(snapshot))
+}
+
 /// Turns a bearer token into a principal: signature, expiry, revocation, and an enabled account.
 pub async fn authenticate(
     services: &Services,
@@ -76,8 +121,7 @@ pub async fn authenticate(
     if tokens::is_revoked(services, &claims).await? {
         return Err(ServiceError::Unauthenticated("token revoked"));
     }
-    let user = user::Entity::find_by_id(claims.sub)
-        .one(&services.db)
+    let user = user_snapshot(services, claims.sub)
         .await?
         .filter(|user| user.tenant_id == claims.tid && !user.disabled)
         .ok_or(ServiceError::Unauthenticated(
@@ -86,7 +130,7 @@ pub async fn authenticate(
     let role = UserRole::parse(&user.role)
         .ok_or_else(|| anyhow::anyhow!("stored role {:?} is unknown", user.role))?;
     Ok(Principal {
-        user_id: user.id,
+        user_id: claims.sub,
         tenant_id: user.tenant_id,
         email: user.email,
         role,
@@ -253,7 +297,7 @@ pub async fn get(
 pub async fn list(
     services: &Services,
     principal: &Principal,
-    size: u64,
+    request: PageRequest,
     after_email: Option<&str>,
     search: Option<&str>,
 ) -> Result<Page<user::Model>, ServiceError> {
@@ -273,7 +317,8 @@ pub async fn list(
         user::Column::Email,
         Order::Asc,
         after_email,
-        size,
+        request.size,
+        request.count_total,
     )
     .await?)
 }
@@ -406,6 +451,8 @@ pub async fn update(
     )
     .await?;
     txn.commit().await?;
+    // Role and disabled changes must apply to the very next request, on every replica.
+    services.cache.delete(&snapshot_key(updated.id)).await?;
     audit::publish(&services.cache, &event).await;
     Ok(updated)
 }

@@ -3,11 +3,11 @@
 use async_graphql::{Context, ID, Object};
 use uuid::Uuid;
 use workers::accounts::users;
-use workers::page::page_size;
+use workers::page::PageRequest;
 
 use super::types::User;
 use crate::graphql::error::{ApiError, GraphqlResultExt};
-use crate::graphql::relay::{CountedConnection, connection, decode_cursor};
+use crate::graphql::relay::{CountedConnection, connection, decode_cursor, wants_total};
 use crate::graphql::{principal, services};
 
 /// Parses an `ID` argument as a UUID (`BAD_USER_INPUT` otherwise).
@@ -45,7 +45,7 @@ impl AccountsQuery {
         let page = users::list(
             services(ctx),
             principal,
-            page_size(first),
+            PageRequest::new(first, wants_total(ctx)),
             after.as_deref(),
             search.as_deref(),
         )

@@ -3,10 +3,10 @@
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use workers::accounts::api_clients;
-use workers::page::page_size;
+use workers::page::PageRequest;
 
 use crate::graphql::error::GraphqlResultExt;
-use crate::graphql::relay::{CountedConnection, connection, decode_cursor};
+use crate::graphql::relay::{CountedConnection, connection, decode_cursor, wants_total};
 use crate::graphql::{principal, services};
 
 /// What an API client may call.
@@ -92,9 +92,14 @@ impl ApiClientsQuery {
     ) -> async_graphql::Result<CountedConnection<ApiClient>> {
         let principal = principal(ctx)?;
         let after = decode_cursor(after.as_deref()).gql()?;
-        let page = api_clients::list(services(ctx), principal, page_size(first), after.as_deref())
-            .await
-            .gql()?;
+        let page = api_clients::list(
+            services(ctx),
+            principal,
+            PageRequest::new(first, wants_total(ctx)),
+            after.as_deref(),
+        )
+        .await
+        .gql()?;
         Ok(connection(
             page,
             after.is_some(),

@@ -5,10 +5,10 @@ use chrono::{DateTime, Utc};
 use domain::Permission;
 use futures::Stream;
 use workers::audit;
-use workers::page::page_size;
+use workers::page::PageRequest;
 
 use crate::graphql::error::{ApiError, GraphqlResultExt};
-use crate::graphql::relay::{CountedConnection, connection, decode_cursor};
+use crate::graphql::relay::{CountedConnection, connection, decode_cursor, wants_total};
 use crate::graphql::{principal, services};
 
 /// One audited action.
@@ -82,7 +82,7 @@ impl AuditQuery {
         let page = audit::list(
             services(ctx),
             principal.tenant_id,
-            page_size(first),
+            PageRequest::new(first, wants_total(ctx)),
             before_id,
             action.as_deref(),
         )

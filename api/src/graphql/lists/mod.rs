@@ -7,11 +7,11 @@ use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object};
 use chrono::{DateTime, Utc};
 pub use contacts::{Contact, Device, DeviceLoader};
 use workers::lists;
-use workers::page::page_size;
+use workers::page::PageRequest;
 
 use crate::graphql::accounts::parse_id;
 use crate::graphql::error::{ApiError, GraphqlResultExt};
-use crate::graphql::relay::{CountedConnection, connection, decode_cursor};
+use crate::graphql::relay::{CountedConnection, connection, decode_cursor, wants_total};
 use crate::graphql::{principal, services};
 
 /// How a list's contacts are reached.
@@ -116,7 +116,7 @@ impl ContactList {
             services(ctx),
             principal,
             self.0.id,
-            page_size(first),
+            PageRequest::new(first, wants_total(ctx)),
             after_id,
             search.as_deref(),
         )
@@ -210,7 +210,7 @@ impl ListsQuery {
         let page = lists::list(
             services(ctx),
             principal,
-            page_size(first),
+            PageRequest::new(first, wants_total(ctx)),
             after.as_deref(),
             search.as_deref(),
             include_archived,
