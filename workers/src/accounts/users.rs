@@ -88,10 +88,10 @@ async fn user_snapshot(
     user_id: Uuid,
 ) -> Result<Option<UserSnapshot>, ServiceError> {
     let key = snapshot_key(user_id);
-    if let Some(cached) = services.cache.get(&key).await? {
-        if let Ok(snapshot) = serde_json::from_str(&cached) {
-            return Ok(Some(snapshot));
-        }
+    if let Some(cached) = services.cache.get(&key).await?
+        && let Ok(snapshot) = serde_json::from_str(&cached)
+    {
+        return Ok(Some(snapshot));
     }
     let Some(user) = user::Entity::find_by_id(user_id).one(&services.db).await? else {
         return Ok(None);
