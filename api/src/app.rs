@@ -37,7 +37,9 @@ impl Application {
         let mut db = stores::open_database(&config.store).await?;
         let statement_metrics = metrics.clone();
         db.set_metric_callback(move |info| {
-            statement_metrics.observe_statement(info.failed, info.elapsed)
+            // The statement text has placeholders, never values: safe to log when tracing SQL.
+            tracing::trace!(target: "reachline::sql", sql = %info.statement.sql, elapsed = ?info.elapsed);
+            statement_metrics.observe_statement(info.failed, info.elapsed);
         });
         let cache = stores::open_cache(&config.store).await?;
         if config.store.database_url.is_some() && config.store.redis_url.is_none() {

@@ -163,6 +163,9 @@ pub async fn spawn_app(stores: Stores) -> TestApp {
 /// Starts an app on `stores` with extra `serve` flags (they override the defaults).
 pub async fn spawn_app_with(stores: Stores, extra_args: &[&str]) -> TestApp {
     let client = http_client();
+    if std::env::var_os("REACHLINE_TEST_LOG").is_some() {
+        api::telemetry::init(api::config::LogFormat::Text);
+    }
     let data_dir = tempfile::tempdir().expect("creating a data directory");
     let mut args: Vec<String> = vec![
         "--listen".into(),

@@ -46,7 +46,7 @@ pub fn connection<T, N: OutputType>(
     page: Page<T>,
     had_cursor: bool,
     key: impl Fn(&T) -> String,
-    node: impl Fn(T) -> N,
+    mut node: impl FnMut(T) -> N,
 ) -> CountedConnection<N> {
     let mut connection = Connection::with_additional_fields(
         had_cursor,

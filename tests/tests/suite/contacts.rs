@@ -7,6 +7,7 @@ use tests::{
 };
 
 on_both_stores!(
+    a_page_of_100_contacts_with_devices_costs_three_statements,
     contacts_page_with_their_devices,
     contacts_are_found_however_the_number_is_written,
     contacts_are_edited_and_deleted
@@ -190,7 +191,15 @@ async fn contacts_are_edited_and_deleted(stores: Stores) {
 
 /// SQL statements the app has sent so far, read from its own `/metrics`.
 async fn statements_so_far(app: &TestApp) -> u64 {
-    let metrics = app.client.get(format!("{}/metrics", app.address)).send().await.unwrap().text().await.unwrap();
+    let metrics = app
+        .client
+        .get(format!("{}/metrics", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     metrics
         .lines()
         .filter(|line| line.starts_with("reachline_db_statements_total{"))
@@ -203,13 +212,26 @@ async fn a_page_of_100_contacts_with_devices_costs_three_statements(stores: Stor
     let (admin, list_id, _) = list_with_contacts(&app, 120).await;
     let query = "query($id: ID!) { contactList(id: $id) { name contacts(first: 100) { pageInfo { hasNextPage } nodes { id clientId firstName lastName devices { value deviceType timeZones } } } } }";
     // The first request fills the token and user caches, as any signed-in session has.
-    app.graphql(Some(&admin), query, json!({ "id": list_id })).await;
+    app.graphql(Some(&admin), query, json!({ "id": list_id }))
+        .await;
     let before = statements_so_far(&app).await;
-    let body = app.graphql(Some(&admin), query, json!({ "id": list_id })).await;
+    let body = app
+        .graphql(Some(&admin), query, json!({ "id": list_id }))
+        .await;
     let after = statements_so_far(&app).await;
-    let nodes = body["data"]["contactList"]["contacts"]["nodes"].as_array().unwrap_or_else(|| panic!("{body}"));
+    let nodes = body["data"]["contactList"]["contacts"]["nodes"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{body}"));
     assert_eq!(nodes.len(), 100);
-    assert!(nodes.iter().all(|node| node["devices"].as_array().is_some_and(|d| d.len() == 2)));
+    assert!(
+        nodes
+            .iter()
+            .all(|node| node["devices"].as_array().is_some_and(|d| d.len() == 2))
+    );
     // The list, the page of contacts, and all their devices in one query.
-    assert_eq!(after - before, 3, "statements for one page of 100 contacts with devices");
+    assert_eq!(
+        after - before,
+        3,
+        "statements for one page of 100 contacts with devices"
+    );
 }

@@ -110,8 +110,22 @@ impl From<entity::contact_device::Model> for Device {
     }
 }
 
-/// A person on a contact list.
-pub struct Contact(pub entity::contact::Model);
+/// A person on a contact list, with its devices when a page fetched them up front.
+pub struct Contact(pub entity::contact::Model, pub Option<Vec<Device>>);
+
+impl Contact {
+    /// A contact whose devices load on demand (through the dataloader).
+    pub fn new(row: entity::contact::Model) -> Self {
+        Contact(row, None)
+    }
+}
+
+/// Whether a connection query selects its nodes' devices (through `nodes` or `edges.node`).
+pub fn selects_devices(ctx: &Context<'_>) -> bool {
+    let look = ctx.look_ahead();
+    look.field("nodes").field("devices").exists()
+        || look.field("edges").field("node").field("devices").exists()
+}
 
 #[Object]
 impl Contact {
@@ -169,6 +183,9 @@ impl Contact {
     }
     /// Phones and addresses, in the order they are tried.
     async fn devices(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Device>> {
+        if let Some(devices) = &self.1 {
+            return Ok(devices.clone());
+        }
         let key = DeviceKey {
             tenant_id: self.0.tenant_id,
             contact_id: self.0.id,
