@@ -7,6 +7,7 @@
 pub mod access;
 pub mod email;
 pub mod error;
+pub mod import;
 pub mod lists;
 pub mod password;
 pub mod phone;
