@@ -26,6 +26,8 @@ pub struct Model {
     pub consent_sms: bool,
     pub consent_email: bool,
     pub import_job_id: Option<Uuid>,
+    /// The staging row (of `import_job_id`) the contact came from.
+    pub import_seq: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261121_000001_accounts;
 mod m20261121_000002_task_queue;
 mod m20261121_000003_contact_lists;
+mod m20261121_000004_import_staging;
 mod support;
 
 /// Runs every migration in order; used by `reachline migrate` and at start-up.
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000001_accounts::Migration),
             Box::new(m20261121_000002_task_queue::Migration),
             Box::new(m20261121_000003_contact_lists::Migration),
+            Box::new(m20261121_000004_import_staging::Migration),
         ]
     }
 }

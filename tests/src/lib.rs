@@ -331,6 +331,7 @@ pub async fn seed_contacts(
             consent_sms: Set(false),
             consent_email: Set(false),
             import_job_id: Set(None),
+            import_seq: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
