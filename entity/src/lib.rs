@@ -11,6 +11,8 @@ pub mod contact_list;
 pub mod import_job;
 pub mod import_mapping;
 pub mod import_rejection;
+pub mod import_staging;
+pub mod import_staging_device;
 pub mod queue_task;
 pub mod revoked_token;
 pub mod selection_rule;

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod contacts;
 pub mod db;
 pub mod error;
+pub mod import;
 pub mod lists;
 pub mod maintenance;
 pub mod page;

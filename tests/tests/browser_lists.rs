@@ -1,0 +1,442 @@
+//! The Lists section of the built SPA in headless Debian Chromium against a
+//! real server: create a list, see its empty state, page and search seeded
+//! contacts (a phone written any way), open a contact's devices, and archive
+//! the list.
+//!
+//! The chromedriver and element helpers repeat those of `browser.rs` on
+//! purpose: they are few, and each browser test stays readable on its own.
+
+use std::future::Future;
+use std::process::Stdio;
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+use tests::{ADMIN_EMAIL, ADMIN_PASSWORD, Stores, spa_dir, spawn_app};
+
+/// How long any one thing may take to appear.
+const PATIENCE: Duration = Duration::from_secs(15);
+
+/// A chromedriver child process on a free port, killed on drop.
+struct ChromeDriver {
+    _child: tokio::process::Child,
+    port: u16,
+}
+
+impl ChromeDriver {
+    async fn start() -> ChromeDriver {
+        let binary =
+            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = tokio::process::Command::new(&binary)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap_or_else(|error| {
+                panic!("starting {binary}: {error} (scripts/test installs chromium-driver)")
+            });
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+            {
+                return ChromeDriver {
+                    _child: child,
+                    port,
+                };
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("chromedriver did not listen on {port}");
+    }
+
+    async fn browser(&self, profile: &std::path::Path) -> Client {
+        let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        let capabilities = json!({
+            "goog:chromeOptions": {
+                "binary": chromium,
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--window-size=1280,800",
+                    format!("--user-data-dir={}", profile.display()),
+                ]
+            }
+        });
+        let serde_json::Value::Object(capabilities) = capabilities else {
+            unreachable!()
+        };
+        ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{}", self.port))
+            .await
+            .expect("a browser session")
+    }
+}
+
+async fn type_into(browser: &Client, css: &str, text: &str) {
+    let field = browser
+        .wait()
+        .at_most(PATIENCE)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+async fn click(browser: &Client, locator: Locator<'_>) {
+    let element = browser
+        .wait()
+        .at_most(PATIENCE)
+        .for_element(locator)
+        .await
+        .unwrap();
+    element.click().await.unwrap();
+}
+
+async fn wait_for_text(browser: &Client, text: &str) {
+    let xpath = format!(
+        "//*[contains(normalize-space(.), '{text}') and not(*[contains(normalize-space(.), '{text}')])]"
+    );
+    browser
+        .wait()
+        .at_most(PATIENCE)
+        .for_element(Locator::XPath(&xpath))
+        .await
+        .unwrap_or_else(|error| panic!("{text:?} did not appear: {error}"));
+}
+
+/// Polls `condition` until it holds; panics naming `what` after `PATIENCE`.
+async fn wait_until<Condition, Check>(what: &str, mut condition: Condition)
+where
+    Condition: FnMut() -> Check,
+    Check: Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    while tokio::time::Instant::now() < deadline {
+        if condition().await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("timed out waiting until {what}");
+}
+
+/// The text of every body row of the page's table, one string per row.
+async fn table_rows(browser: &Client) -> Vec<String> {
+    let Ok(rows) = browser.find_all(Locator::Css("table tbody tr")).await else {
+        return Vec::new();
+    };
+    let mut texts = Vec::with_capacity(rows.len());
+    for row in rows {
+        texts.push(row.text().await.unwrap_or_default());
+    }
+    texts
+}
+
+/// The text of the first cell of every body row (the contacts' client ids).
+async fn first_cells(browser: &Client) -> Vec<String> {
+    let Ok(cells) = browser
+        .find_all(Locator::Css("table tbody tr td:first-child"))
+        .await
+    else {
+        return Vec::new();
+    };
+    let mut texts = Vec::with_capacity(cells.len());
+    for cell in cells {
+        texts.push(cell.text().await.unwrap_or_default().trim().to_owned());
+    }
+    texts
+}
+
+/// The pager's "Showing 1–25 of 30".
+async fn pager_label(browser: &Client) -> String {
+    match browser.find(Locator::Css(".pager__label")).await {
+        Ok(label) => label.text().await.unwrap_or_default(),
+        Err(_) => String::new(),
+    }
+}
+
+async fn screenshot(browser: &Client, name: &str) {
+    let dir = std::env::temp_dir().join("reachline-screenshots");
+    let _ = std::fs::create_dir_all(&dir);
+    if let Ok(png) = browser.screenshot().await {
+        let _ = std::fs::write(dir.join(format!("{name}.png")), png);
+    }
+}
+
+/// The row of the Lists table whose name link says `name`.
+fn list_row_xpath(name: &str) -> String {
+    format!("//table//tr[.//a[normalize-space(.)='{name}']]")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_a_list_page_and_search_its_contacts_open_one_and_archive_the_list() {
+    assert!(
+        spa_dir().join("index.html").is_file() && spa_dir().join("pkg").is_dir(),
+        "the SPA is not built: run scripts/build-spa"
+    );
+    let app = spawn_app(Stores::SqliteInProcess).await;
+    let driver = ChromeDriver::start().await;
+    let profile = tempfile::tempdir().unwrap();
+    let session = driver.browser(profile.path()).await;
+    // A shared reference the polling closures below can copy into their futures.
+    let browser = &session;
+
+    // Sign in; every role sees Lists in the navigation.
+    browser
+        .goto(&format!("{}/login", app.address))
+        .await
+        .unwrap();
+    type_into(browser, "#login-email", ADMIN_EMAIL).await;
+    type_into(browser, "#login-password", ADMIN_PASSWORD).await;
+    click(browser, Locator::Css("form button[type=submit]")).await;
+    click(browser, Locator::Css("nav a[href='/lists']")).await;
+    wait_for_text(browser, "No lists yet.").await;
+
+    // Create a list through the "New list" form; it shows up in the table.
+    click(
+        browser,
+        Locator::XPath("//button[normalize-space(.)='New list']"),
+    )
+    .await;
+    type_into(browser, "#new-list-name", "Spring leads").await;
+    type_into(browser, "#new-list-caller-id", "+1 202 456 1414").await;
+    type_into(
+        browser,
+        "#new-list-description",
+        "Web sign-ups from the spring campaign",
+    )
+    .await;
+    click(browser, Locator::Css("#new-list button[type=submit]")).await;
+    let list_row = &list_row_xpath("Spring leads");
+    browser
+        .wait()
+        .at_most(PATIENCE)
+        .for_element(Locator::XPath(list_row))
+        .await
+        .expect("the new list is in the table");
+    let row_text = browser
+        .find(Locator::XPath(list_row))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        row_text.contains("Voice") && row_text.contains("Ready"),
+        "{row_text:?}"
+    );
+
+    // The same name again: the server's CONFLICT lands next to the Name field.
+    click(
+        browser,
+        Locator::XPath("//button[normalize-space(.)='New list']"),
+    )
+    .await;
+    type_into(browser, "#new-list-name", "Spring leads").await;
+    click(browser, Locator::Css("#new-list button[type=submit]")).await;
+    let name_error = browser
+        .wait()
+        .at_most(PATIENCE)
+        .for_element(Locator::Css("#new-list-name-error"))
+        .await
+        .expect("the duplicate name is flagged at the field");
+    let name_error = name_error.text().await.unwrap();
+    assert!(name_error.contains("already taken"), "{name_error:?}");
+    screenshot(browser, "lists").await;
+    click(
+        browser,
+        Locator::XPath("//button[normalize-space(.)='New list']"),
+    )
+    .await;
+
+    // Open it: nothing in it yet.
+    click(
+        browser,
+        Locator::XPath(&format!("{list_row}//a[normalize-space(.)='Spring leads']")),
+    )
+    .await;
+    wait_for_text(browser, "This list has no contacts yet.").await;
+    wait_for_text(browser, "+12024561414").await;
+    screenshot(browser, "list-empty").await;
+
+    // Edit it: a short code replaces the number, an emptied description is cleared.
+    click(
+        browser,
+        Locator::XPath("//button[normalize-space(.)='Edit list']"),
+    )
+    .await;
+    type_into(browser, "#edit-list-caller-id", "72345").await;
+    type_into(browser, "#edit-list-description", "").await;
+    screenshot(browser, "list-edit").await;
+    click(browser, Locator::Css("#edit-list button[type=submit]")).await;
+    wait_for_text(browser, "Spring leads saved").await;
+    wait_until("the header shows the new caller id", move || async move {
+        let Ok(summary) = browser.find(Locator::Css(".summary")).await else {
+            return false;
+        };
+        summary.text().await.unwrap_or_default().contains("72345")
+            && browser
+                .find(Locator::Css(".summary__description"))
+                .await
+                .is_err()
+    })
+    .await;
+    let url = browser.current_url().await.unwrap();
+    let list_id = url
+        .path()
+        .strip_prefix("/lists/")
+        .expect("the list's page is /lists/<id>")
+        .to_owned();
+
+    // Seed 30 contacts (as an import would) into the admin's tenant.
+    let token = app.admin_token().await;
+    let me = app
+        .graphql(Some(&token), "{ me { tenant { id } } }", json!({}))
+        .await;
+    let tenant_id: uuid::Uuid = me["data"]["me"]["tenant"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no tenant id: {me}"))
+        .parse()
+        .unwrap();
+    let list_uuid: uuid::Uuid = list_id.parse().unwrap();
+    tests::seed_contacts(&app.services, tenant_id, list_uuid, 30).await;
+
+    // Reload: the first page, then the second.
+    browser.refresh().await.unwrap();
+    wait_until("the first page of contacts shows", move || async move {
+        first_cells(browser).await.len() == 25
+    })
+    .await;
+    assert_eq!(pager_label(browser).await, "Showing 1–25 of 30");
+    wait_for_text(browser, "+12024560000 (unknown)").await;
+    wait_for_text(browser, "+14158670000 (mobile)").await;
+    screenshot(browser, "list-detail").await;
+    click(
+        browser,
+        Locator::XPath("//button[normalize-space(.)='Next']"),
+    )
+    .await;
+    wait_until("the second page of contacts shows", move || async move {
+        first_cells(browser).await == ["C00025", "C00026", "C00027", "C00028", "C00029"]
+    })
+    .await;
+    assert_eq!(pager_label(browser).await, "Showing 26–30 of 30");
+
+    // A phone number written the way people write it finds exactly one contact.
+    type_into(browser, "#contact-search", "(202) 456-0007").await;
+    click(
+        browser,
+        Locator::XPath("//form[@role='search']//button[normalize-space(.)='Search']"),
+    )
+    .await;
+    wait_until("the search finds exactly C00007", move || async move {
+        first_cells(browser).await == ["C00007"]
+    })
+    .await;
+    assert_eq!(pager_label(browser).await, "Showing 1–1 of 1");
+    screenshot(browser, "list-search").await;
+
+    // The contact's page lists its devices with their normalised parts.
+    click(
+        browser,
+        Locator::XPath("//table//a[normalize-space(.)='First7 Last7']"),
+    )
+    .await;
+    wait_until("the contact's devices show", move || async move {
+        let rows = table_rows(browser).await;
+        rows.len() == 2
+            && rows[0].contains("+12024560007")
+            && rows[0].contains("America/New_York")
+            && rows[1].contains("+14158670007")
+            && rows[1].contains("America/Los_Angeles")
+    })
+    .await;
+    wait_for_text(browser, "debt-7").await;
+    wait_for_text(browser, "202 · 456 · 0007").await;
+    // The breadcrumb names the list once it is known.
+    browser
+        .wait()
+        .at_most(PATIENCE)
+        .for_element(Locator::XPath(
+            "//nav[@aria-label='Breadcrumb']//a[normalize-space(.)='Spring leads']",
+        ))
+        .await
+        .expect("the breadcrumb links back to the list");
+    screenshot(browser, "contact").await;
+
+    // Edit it: a company and consent to text messages.
+    click(
+        browser,
+        Locator::XPath("//button[normalize-space(.)='Edit contact']"),
+    )
+    .await;
+    type_into(browser, "#edit-contact-company", "Acme Tools").await;
+    click(browser, Locator::Css("#edit-contact-consent-sms")).await;
+    screenshot(browser, "contact-edit").await;
+    click(browser, Locator::Css("#edit-contact button[type=submit]")).await;
+    wait_for_text(browser, "Contact saved").await;
+    wait_for_text(browser, "Acme Tools").await;
+    let consent = browser
+        .find(Locator::XPath(
+            "//dt[normalize-space(.)='Text messages']/following-sibling::dd[1]",
+        ))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(consent.trim(), "Yes");
+
+    // Archive the list from the Lists page: it leaves the default view and
+    // comes back, marked, with "Show archived".
+    click(browser, Locator::Css("nav a[href='/lists']")).await;
+    click(
+        browser,
+        Locator::XPath(&format!("{list_row}//button[normalize-space(.)='Archive']")),
+    )
+    .await;
+    wait_for_text(browser, "Spring leads archived").await;
+    wait_until("the archived list leaves the table", move || async move {
+        browser.find(Locator::XPath(list_row)).await.is_err()
+    })
+    .await;
+    click(browser, Locator::Css("#show-archived")).await;
+    let archived_row = &browser
+        .wait()
+        .at_most(PATIENCE)
+        .for_element(Locator::XPath(list_row))
+        .await
+        .expect("the archived list shows with Show archived");
+    wait_until("the archived row offers Restore", move || async move {
+        let text = archived_row.text().await.unwrap_or_default();
+        text.contains("Archived") && text.contains("Restore")
+    })
+    .await;
+    screenshot(browser, "lists-archived").await;
+    click(browser, Locator::Css("#show-archived")).await;
+    wait_until("the archived list is hidden again", move || async move {
+        browser.find(Locator::XPath(list_row)).await.is_err()
+    })
+    .await;
+
+    // The server agrees.
+    let body = app
+        .graphql(
+            Some(&token),
+            "query($id: ID!) { contactList(id: $id) { status contactCount } }",
+            json!({ "id": list_id }),
+        )
+        .await;
+    assert_eq!(body["data"]["contactList"]["status"], "ARCHIVED", "{body}");
+    assert_eq!(body["data"]["contactList"]["contactCount"], 30, "{body}");
+    session.close().await.unwrap();
+}

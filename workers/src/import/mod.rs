@@ -1,0 +1,312 @@
+//! Contact imports (List Builder): a durable job that reads a stored upload,
+//! stages accepted rows and rejections, and moves the staged rows into the list
+//! in one transaction. A killed worker loses nothing and doubles nothing: a
+//! restarted job clears its own staging rows and reads the file again, and the
+//! list only changes at the final commit.
+
+mod finalize;
+mod reader;
+mod staging;
+
+use std::path::PathBuf;
+
+use chrono::Utc;
+use domain::import::MappingSpec;
+use domain::{ListStatus, Permission, ValidationError};
+use entity::import_job;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::accounts::principal::Principal;
+use crate::audit::{self, Change};
+use crate::queue::{self, ClaimedTask, NewTask};
+use crate::{ServiceError, Services, lists};
+
+/// The queue task kind the `lists` role runs.
+pub const TASK_KIND: &str = "contacts.import";
+
+/// How an import treats what the list already holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ImportMode {
+    /// Add new contacts; rows matching an existing contact are duplicates.
+    AppendOnly,
+    /// Replace the list's contents with the file's.
+    FlushAppend,
+    /// Update contacts matched by client id, add the rest.
+    AppendAndUpdate,
+}
+
+impl ImportMode {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImportMode::AppendOnly => "APPEND_ONLY",
+            ImportMode::FlushAppend => "FLUSH_APPEND",
+            ImportMode::AppendAndUpdate => "APPEND_AND_UPDATE",
+        }
+    }
+
+    /// Parses the stored name.
+    pub fn parse(raw: &str) -> Option<Self> {
+        [
+            ImportMode::AppendOnly,
+            ImportMode::FlushAppend,
+            ImportMode::AppendAndUpdate,
+        ]
+        .into_iter()
+        .find(|mode| mode.as_str() == raw)
+    }
+}
+
+/// Import job states, as stored.
+pub mod status {
+    /// Waiting for a `lists` worker.
+    pub const QUEUED: &str = "QUEUED";
+    /// Being read.
+    pub const RUNNING: &str = "RUNNING";
+    /// Moved into the list.
+    pub const SUCCEEDED: &str = "SUCCEEDED";
+    /// Stopped by a file-level problem; the list kept its contents.
+    pub const FAILED: &str = "FAILED";
+}
+
+/// How to read the file, and what its columns mean (stored with the job).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportOptions {
+    /// The column mapping.
+    pub mapping: MappingSpec,
+    /// The delimiter, or `None` to detect it.
+    #[serde(default)]
+    pub delimiter: Option<char>,
+    /// Whether the first line names the columns.
+    #[serde(default = "default_true")]
+    pub has_header: bool,
+    /// `AUTO`, `UTF8`, `LATIN1`, `WINDOWS1252`, `UTF16LE` or `UTF16BE`.
+    #[serde(default = "default_encoding")]
+    pub encoding: String,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+fn default_encoding() -> String {
+    "AUTO".to_owned()
+}
+
+/// An import to start.
+#[derive(Debug, Clone)]
+pub struct NewImport {
+    /// The list to import into.
+    pub list_id: Uuid,
+    /// The file's name as uploaded.
+    pub file_name: String,
+    /// Where the upload is stored (readable by every `lists` worker).
+    pub file_path: PathBuf,
+    /// The upload's size in bytes.
+    pub file_bytes: u64,
+    /// What to do with the list's current contents.
+    pub mode: ImportMode,
+    /// How to read the file.
+    pub options: ImportOptions,
+    /// The saved mapping it came from, if any.
+    pub mapping_id: Option<Uuid>,
+}
+
+/// Records an import and queues it, in one transaction; the list shows `IMPORTING` until it ends.
+pub async fn start(
+    services: &Services,
+    principal: &Principal,
+    input: NewImport,
+) -> Result<import_job::Model, ServiceError> {
+    principal.require(Permission::ManageLists)?;
+    if input
+        .options
+        .delimiter
+        .is_some_and(|d| !d.is_ascii() || d.is_ascii_alphanumeric() || d == '"')
+    {
+        return Err(
+            ValidationError::new("delimiter", "must be a punctuation character or tab").into(),
+        );
+    }
+    reader::encoding(&input.options.encoding)?;
+    let options = serde_json::to_value(&input.options).map_err(anyhow::Error::from)?;
+    let now = Utc::now();
+    let txn = services.db.begin().await?;
+    let list = lists::find(&txn, principal.tenant_id, input.list_id).await?;
+    match ListStatus::parse(&list.status) {
+        Some(ListStatus::Importing) => {
+            return Err(ServiceError::conflict(
+                "listId",
+                "an import is already running into this list",
+            ));
+        }
+        Some(ListStatus::Archived) => {
+            return Err(ServiceError::conflict(
+                "listId",
+                "the list is archived: restore it first",
+            ));
+        }
+        _ => {}
+    }
+    let job = import_job::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        tenant_id: Set(principal.tenant_id),
+        list_id: Set(list.id),
+        mapping_id: Set(input.mapping_id),
+        mode: Set(input.mode.as_str().to_owned()),
+        status: Set(status::QUEUED.to_owned()),
+        file_name: Set(input.file_name.chars().take(255).collect()),
+        file_path: Set(input.file_path.display().to_string()),
+        file_bytes: Set(i64::try_from(input.file_bytes).unwrap_or(i64::MAX)),
+        bytes_read: Set(0),
+        rows_read: Set(0),
+        accepted: Set(0),
+        rejected: Set(0),
+        duplicates: Set(0),
+        suppressed: Set(0),
+        options: Set(options),
+        error: Set(None),
+        created_by: Set(Some(principal.user_id)),
+        created_at: Set(now),
+        started_at: Set(None),
+        finished_at: Set(None),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    let mut active: entity::contact_list::ActiveModel = list.into();
+    active.status = Set(ListStatus::Importing.as_str().to_owned());
+    active.updated_at = Set(now);
+    active.update(&txn).await?;
+    queue::enqueue(
+        &txn,
+        NewTask {
+            kind: TASK_KIND,
+            tenant_id: Some(principal.tenant_id),
+            payload: json!({ "jobId": job.id }),
+            run_at: None,
+            max_attempts: 3,
+        },
+    )
+    .await?;
+    let event = audit::record(
+        &txn,
+        &principal.actor(),
+        Change {
+            action: "contact_list.import",
+            object_type: "contact_list",
+            object_id: Some(job.list_id.to_string()),
+            detail: json!({ "jobId": job.id, "file": job.file_name, "mode": job.mode }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    audit::publish(&services.cache, &event).await;
+    Ok(job)
+}
+
+/// The final figures of a finished import.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ImportCounts {
+    /// Records read (good and bad).
+    pub rows_read: i64,
+    /// Contacts added or updated.
+    pub accepted: i64,
+    /// Rows refused, each with a line number and reason.
+    pub rejected: i64,
+    /// Rows that repeat an earlier row or a contact already on the list.
+    pub duplicates: i64,
+}
+
+/// Runs (or re-runs from scratch) one import job. `task` is completed in the final
+/// transaction; `stop_after_rows` simulates a crash (tests).
+pub async fn run(
+    services: &Services,
+    job_id: Uuid,
+    task: Option<&ClaimedTask>,
+    stop_after_rows: Option<i64>,
+) -> Result<ImportCounts, ServiceError> {
+    let job = import_job::Entity::find_by_id(job_id)
+        .one(&services.db)
+        .await?
+        .ok_or(ServiceError::NotFound("import job"))?;
+    if job.status == status::SUCCEEDED || job.status == status::FAILED {
+        if let Some(task) = task {
+            queue::complete(&services.db, task).await?;
+        }
+        return Ok(ImportCounts {
+            rows_read: job.rows_read,
+            accepted: job.accepted,
+            rejected: job.rejected,
+            duplicates: job.duplicates,
+        });
+    }
+    staging::restart(services, &job).await?;
+    let options: ImportOptions =
+        serde_json::from_value(job.options.clone()).map_err(anyhow::Error::from)?;
+    let staged = match staging::stage_file(services, &job, &options, task, stop_after_rows).await {
+        Ok(staged) => staged,
+        Err(staging::StageError::Fatal(reason)) => {
+            finalize::fail(services, &job, &reason, task).await?;
+            return Err(ValidationError::new("file", reason).into());
+        }
+        Err(staging::StageError::Service(error)) => return Err(error),
+    };
+    let mode = ImportMode::parse(&job.mode).unwrap_or(ImportMode::AppendOnly);
+    finalize::finish(services, &job, mode, &options, staged, task).await
+}
+
+/// Claims and runs the next queued import, if any (the `lists` role's loop calls this;
+/// tests call it to drain the queue without sleeping). True when it ran one.
+pub async fn try_execute_task(services: &Services, worker: &str) -> Result<bool, ServiceError> {
+    let lease = std::time::Duration::from_secs(120);
+    let Some(task) = queue::claim(&services.db, &[TASK_KIND], worker, lease).await? else {
+        return Ok(false);
+    };
+    let job_id = task.payload["jobId"]
+        .as_str()
+        .and_then(|id| Uuid::parse_str(id).ok());
+    let Some(job_id) = job_id else {
+        queue::fail(
+            &services.db,
+            &task,
+            "payload has no job id",
+            queue::backoff(task.attempts),
+        )
+        .await?;
+        return Ok(true);
+    };
+    match run(services, job_id, Some(&task), None).await {
+        Ok(_) | Err(ServiceError::Invalid(_)) => {}
+        Err(error) => {
+            tracing::warn!(error = ?anyhow::Error::from(error), %job_id, "import attempt failed");
+            queue::fail(
+                &services.db,
+                &task,
+                "import attempt failed; see the logs",
+                queue::backoff(task.attempts),
+            )
+            .await?;
+        }
+    }
+    Ok(true)
+}
+
+/// The jobs of a list, newest first (for the list page), scoped to the caller's tenant.
+pub async fn job(
+    services: &Services,
+    principal: &Principal,
+    id: Uuid,
+) -> Result<import_job::Model, ServiceError> {
+    principal.require(Permission::ViewLists)?;
+    import_job::Entity::find_by_id(id)
+        .filter(import_job::Column::TenantId.eq(principal.tenant_id))
+        .one(&services.db)
+        .await?
+        .ok_or(ServiceError::NotFound("import job"))
+}
