@@ -58,6 +58,7 @@ impl Application {
                 login_failures_per_account: config.login_failures_per_account,
                 login_failures_per_ip: config.login_failures_per_ip,
                 login_window: config.login_window,
+                uploads_dir: config.store.data_dir.join("uploads"),
             },
         );
         let first_admin = bootstrap::ensure_first_admin(
@@ -77,6 +78,7 @@ impl Application {
             draining: Arc::new(AtomicBool::new(false)),
             trust_forwarded_for: config.trust_forwarded_for,
             max_body_bytes: config.max_body_bytes,
+            max_upload_bytes: config.max_upload_bytes,
             spa_dir: config.spa_dir.clone(),
             serves_api: config.runs(Role::Api),
         };
@@ -125,11 +127,20 @@ impl Application {
         for role in &self.roles {
             // Every process serves /healthz, /readyz and /metrics; the worker roles
             // gain their background work as their capabilities land.
-            if *role == Role::Scheduler {
-                background.spawn(workers::maintenance::run(
-                    self.state.services.clone(),
-                    stop_rx.clone(),
-                ));
+            let services = self.state.services.clone();
+            match role {
+                Role::Scheduler => {
+                    background.spawn(workers::maintenance::run(services, stop_rx.clone()));
+                }
+                Role::Lists => {
+                    let worker = format!("{}-{}", role.name(), uuid::Uuid::new_v4().simple());
+                    background.spawn(workers::import::run_worker(
+                        services,
+                        worker,
+                        stop_rx.clone(),
+                    ));
+                }
+                _ => {}
             }
             tracing::info!(role = role.name(), "role started");
         }

@@ -220,6 +220,9 @@ pub struct ServeConfig {
     /// Largest accepted request body for GraphQL and REST JSON, in bytes.
     #[arg(long, env = "REACHLINE_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
     pub max_body_bytes: usize,
+    /// Largest accepted upload (GraphQL multipart `Upload`), in bytes.
+    #[arg(long, env = "REACHLINE_MAX_UPLOAD_BYTES", default_value_t = 2 * 1024 * 1024 * 1024)]
+    pub max_upload_bytes: usize,
     /// Deepest accepted GraphQL query.
     #[arg(long, env = "REACHLINE_GRAPHQL_MAX_DEPTH", default_value_t = 12)]
     pub graphql_max_depth: usize,

@@ -200,6 +200,30 @@ fn max_len(field: ContactField) -> usize {
 }
 
 impl MappingSpec {
+    /// Checks everything that does not need the file (country, duplicates, device count,
+    /// an identifying column); column names are checked when a file is read.
+    pub fn check(&self) -> Result<(), ValidationError> {
+        let names: Vec<String> = self
+            .columns
+            .iter()
+            .filter_map(|column| match &column.column {
+                ColumnRef::Name(name) => Some(name.clone()),
+                ColumnRef::Position(_) => None,
+            })
+            .collect();
+        let widest = self
+            .columns
+            .iter()
+            .filter_map(|column| match column.column {
+                ColumnRef::Position(position) => Some(position),
+                ColumnRef::Name(_) => None,
+            })
+            .max()
+            .unwrap_or(0)
+            .max(names.len());
+        self.resolve(Some(&names), widest).map(|_| ())
+    }
+
     /// Checks the mapping against a file's header (or its column count without one):
     /// every named column exists, no field is mapped twice, at most ten devices,
     /// and something identifies a contact (a device or a client id).

@@ -12,7 +12,10 @@ use crate::components::shell::Shell;
 use crate::components::toast::Toasts;
 use crate::pages::api_clients::ApiClientsPage;
 use crate::pages::audit::AuditPage;
+use crate::pages::contact::ContactPage;
 use crate::pages::home::HomePage;
+use crate::pages::list_detail::ListDetailPage;
+use crate::pages::lists::ListsPage;
 use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::users::UsersPage;
@@ -29,6 +32,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage />
                 <ParentRoute path=path!("") view=Shell>
                     <Route path=path!("") view=HomePage />
+                    <Route path=path!("/lists") view=ListsPage />
+                    <Route path=path!("/lists/:id") view=ListDetailPage />
+                    <Route path=path!("/contacts/:id") view=ContactPage />
                     <Route path=path!("/users") view=UsersPage />
                     <Route path=path!("/api-clients") view=ApiClientsPage />
                     <Route path=path!("/audit") view=AuditPage />

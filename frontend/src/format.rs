@@ -1,5 +1,7 @@
-//! Formatting helpers shared by the pages: timestamps, statuses, audit
-//! objects, and the login redirect's return path.
+//! Formatting helpers shared by the pages: timestamps, counts, statuses,
+//! audit objects, and the login redirect's return path.
+
+use crate::api::schema_types::ContactListStatus;
 
 /// An RFC 3339 timestamp as `2026-11-21 02:34 UTC` (minutes are enough in a
 /// table; the full value goes into the cell's tooltip). Text that does not
@@ -70,12 +72,29 @@ pub fn object_label(object_type: &str, object_id: Option<&str>) -> String {
     }
 }
 
+/// A count with thousands separators: `1,234,567`.
+pub fn format_count(count: i64) -> String {
+    let digits = count.unsigned_abs().to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if count < 0 {
+        grouped.push('-');
+    }
+    for (index, digit) in digits.chars().enumerate() {
+        let digits_left = digits.len() - index;
+        if index > 0 && digits_left.is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    grouped
+}
+
 /// A status badge: the word and its CSS modifier.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Badge {
     /// The word shown.
     pub label: &'static str,
-    /// `badge--ok`, `badge--muted` or `badge--danger`.
+    /// `badge--ok`, `badge--info`, `badge--muted` or `badge--danger`.
     pub class: &'static str,
 }
 
@@ -107,6 +126,18 @@ pub fn api_client_status(revoked_at: Option<&str>) -> Badge {
             class: "badge badge--ok",
         }
     }
+}
+
+/// A contact list's status badge.
+pub fn list_status(status: ContactListStatus) -> Badge {
+    let (label, class) = match status {
+        ContactListStatus::Ready => ("Ready", "badge badge--ok"),
+        ContactListStatus::Importing => ("Importing", "badge badge--info"),
+        ContactListStatus::Failed => ("Import failed", "badge badge--danger"),
+        ContactListStatus::Archived => ("Archived", "badge badge--muted"),
+        ContactListStatus::Unknown => ("Unknown", "badge"),
+    };
+    Badge { label, class }
 }
 
 /// Where to go after signing in: the `next` query value when it is a path
@@ -201,6 +232,37 @@ mod tests {
         assert_eq!(
             api_client_status(Some("2026-11-21T02:34:56Z")).label,
             "Revoked"
+        );
+    }
+
+    #[test]
+    fn counts_get_thousands_separators() {
+        let cases = [
+            (0, "0"),
+            (999, "999"),
+            (1_000, "1,000"),
+            (12_500, "12,500"),
+            (1_234_567, "1,234,567"),
+            (-4_200, "-4,200"),
+        ];
+        for (count, expected) in cases {
+            assert_eq!(format_count(count), expected);
+        }
+    }
+
+    #[test]
+    fn list_statuses() {
+        assert_eq!(
+            list_status(ContactListStatus::Ready).class,
+            "badge badge--ok"
+        );
+        assert_eq!(
+            list_status(ContactListStatus::Failed).label,
+            "Import failed"
+        );
+        assert_eq!(
+            list_status(ContactListStatus::Archived).class,
+            "badge badge--muted"
         );
     }
 

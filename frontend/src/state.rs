@@ -1,8 +1,10 @@
 //! Application state: the pure rules the pages follow (navigation by role,
-//! paging, form drafts, server objects) and, in the browser, the signed-in
-//! session shared through Leptos context.
+//! paging, form drafts, server objects, contact lists and their contacts)
+//! and, in the browser, the signed-in session shared through Leptos context.
 
+pub mod contacts;
 pub mod forms;
+pub mod lists;
 pub mod models;
 pub mod nav;
 pub mod paging;

@@ -10,6 +10,7 @@ use std::future::Future;
 use std::process::Stdio;
 use std::time::Duration;
 
+use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 use tests::{ADMIN_EMAIL, ADMIN_PASSWORD, Stores, spa_dir, spawn_app};
@@ -88,6 +89,15 @@ async fn type_into(browser: &Client, css: &str, text: &str) {
         .await
         .unwrap();
     field.clear().await.unwrap();
+    if text.is_empty() {
+        // Clearing alone fires no `input` event, so the page would keep the
+        // old value: type a character and delete it, as a person would.
+        field
+            .send_keys(&format!("x{}", char::from(Key::Backspace)))
+            .await
+            .unwrap();
+        return;
+    }
     field.send_keys(text).await.unwrap();
 }
 
@@ -129,31 +139,28 @@ where
     panic!("timed out waiting until {what}");
 }
 
-/// The text of every body row of the page's table, one string per row.
-async fn table_rows(browser: &Client) -> Vec<String> {
-    let Ok(rows) = browser.find_all(Locator::Css("table tbody tr")).await else {
+/// The text of each element matching `css`, trimmed (table rows or cells).
+async fn texts_of(browser: &Client, css: &str) -> Vec<String> {
+    let Ok(elements) = browser.find_all(Locator::Css(css)).await else {
         return Vec::new();
     };
-    let mut texts = Vec::with_capacity(rows.len());
-    for row in rows {
-        texts.push(row.text().await.unwrap_or_default());
+    let mut texts = Vec::with_capacity(elements.len());
+    for element in elements {
+        texts.push(element.text().await.unwrap_or_default().trim().to_owned());
     }
     texts
 }
 
-/// The text of the first cell of every body row (the contacts' client ids).
-async fn first_cells(browser: &Client) -> Vec<String> {
-    let Ok(cells) = browser
-        .find_all(Locator::Css("table tbody tr td:first-child"))
-        .await
-    else {
-        return Vec::new();
-    };
-    let mut texts = Vec::with_capacity(cells.len());
-    for cell in cells {
-        texts.push(cell.text().await.unwrap_or_default().trim().to_owned());
-    }
-    texts
+/// The client ids in the contacts table (its first column).
+const CLIENT_ID_CELLS: &str = "table tbody tr td:first-child";
+
+/// Signs in through the login page and waits for the navigation.
+async fn sign_in(browser: &Client, address: &str, email: &str, password: &str) {
+    browser.goto(&format!("{address}/login")).await.unwrap();
+    type_into(browser, "#login-email", email).await;
+    type_into(browser, "#login-password", password).await;
+    click(browser, Locator::Css("form button[type=submit]")).await;
+    click(browser, Locator::Css("nav a[href='/lists']")).await;
 }
 
 /// The pager's "Showing 1–25 of 30".
@@ -191,14 +198,7 @@ async fn create_a_list_page_and_search_its_contacts_open_one_and_archive_the_lis
     let browser = &session;
 
     // Sign in; every role sees Lists in the navigation.
-    browser
-        .goto(&format!("{}/login", app.address))
-        .await
-        .unwrap();
-    type_into(browser, "#login-email", ADMIN_EMAIL).await;
-    type_into(browser, "#login-password", ADMIN_PASSWORD).await;
-    click(browser, Locator::Css("form button[type=submit]")).await;
-    click(browser, Locator::Css("nav a[href='/lists']")).await;
+    sign_in(browser, &app.address, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     wait_for_text(browser, "No lists yet.").await;
 
     // Create a list through the "New list" form; it shows up in the table.
@@ -308,12 +308,12 @@ async fn create_a_list_page_and_search_its_contacts_open_one_and_archive_the_lis
         .parse()
         .unwrap();
     let list_uuid: uuid::Uuid = list_id.parse().unwrap();
-    tests::seed_contacts(&app.services, tenant_id, list_uuid, 30).await;
+    let contact_ids = tests::seed_contacts(&app.services, tenant_id, list_uuid, 30).await;
 
     // Reload: the first page, then the second.
     browser.refresh().await.unwrap();
     wait_until("the first page of contacts shows", move || async move {
-        first_cells(browser).await.len() == 25
+        texts_of(browser, CLIENT_ID_CELLS).await.len() == 25
     })
     .await;
     assert_eq!(pager_label(browser).await, "Showing 1–25 of 30");
@@ -326,7 +326,8 @@ async fn create_a_list_page_and_search_its_contacts_open_one_and_archive_the_lis
     )
     .await;
     wait_until("the second page of contacts shows", move || async move {
-        first_cells(browser).await == ["C00025", "C00026", "C00027", "C00028", "C00029"]
+        texts_of(browser, CLIENT_ID_CELLS).await
+            == ["C00025", "C00026", "C00027", "C00028", "C00029"]
     })
     .await;
     assert_eq!(pager_label(browser).await, "Showing 26–30 of 30");
@@ -339,7 +340,7 @@ async fn create_a_list_page_and_search_its_contacts_open_one_and_archive_the_lis
     )
     .await;
     wait_until("the search finds exactly C00007", move || async move {
-        first_cells(browser).await == ["C00007"]
+        texts_of(browser, CLIENT_ID_CELLS).await == ["C00007"]
     })
     .await;
     assert_eq!(pager_label(browser).await, "Showing 1–1 of 1");
@@ -352,7 +353,7 @@ async fn create_a_list_page_and_search_its_contacts_open_one_and_archive_the_lis
     )
     .await;
     wait_until("the contact's devices show", move || async move {
-        let rows = table_rows(browser).await;
+        let rows = texts_of(browser, "table tbody tr").await;
         rows.len() == 2
             && rows[0].contains("+12024560007")
             && rows[0].contains("America/New_York")
@@ -396,6 +397,26 @@ async fn create_a_list_page_and_search_its_contacts_open_one_and_archive_the_lis
         .unwrap();
     assert_eq!(consent.trim(), "Yes");
 
+    // Delete another contact after confirming: back on its list, one fewer.
+    browser
+        .goto(&format!("{}/contacts/{}", app.address, contact_ids[3]))
+        .await
+        .unwrap();
+    click(
+        browser,
+        Locator::XPath("//button[normalize-space(.)='Delete contact']"),
+    )
+    .await;
+    browser.accept_alert().await.unwrap();
+    wait_for_text(browser, "First3 Last3 deleted").await;
+    wait_until("the list shows 29 contacts", move || async move {
+        pager_label(browser).await == "Showing 1–25 of 29"
+            && !texts_of(browser, CLIENT_ID_CELLS)
+                .await
+                .contains(&"C00003".to_owned())
+    })
+    .await;
+
     // Archive the list from the Lists page: it leaves the default view and
     // comes back, marked, with "Show archived".
     click(browser, Locator::Css("nav a[href='/lists']")).await;
@@ -437,6 +458,67 @@ async fn create_a_list_page_and_search_its_contacts_open_one_and_archive_the_lis
         )
         .await;
     assert_eq!(body["data"]["contactList"]["status"], "ARCHIVED", "{body}");
-    assert_eq!(body["data"]["contactList"]["contactCount"], 30, "{body}");
+    assert_eq!(body["data"]["contactList"]["contactCount"], 29, "{body}");
+
+    // A viewer reads everything and is offered no change.
+    app.create_user(&token, "viewer@example.com", "VIEWER")
+        .await;
+    let viewer_profile = tempfile::tempdir().unwrap();
+    let viewer = &driver.browser(viewer_profile.path()).await;
+    sign_in(
+        viewer,
+        &app.address,
+        "viewer@example.com",
+        tests::USER_PASSWORD,
+    )
+    .await;
+    wait_for_text(viewer, "Read-only").await;
+    click(viewer, Locator::Css("#show-archived")).await;
+    wait_for_text(viewer, "Archived").await;
+    let row_buttons = viewer
+        .find_all(Locator::XPath(&format!("{list_row}//button")))
+        .await
+        .unwrap();
+    assert!(row_buttons.is_empty(), "a viewer may not archive or delete");
+    click(
+        viewer,
+        Locator::XPath(&format!("{list_row}//a[normalize-space(.)='Spring leads']")),
+    )
+    .await;
+    wait_until("the viewer sees the contacts", move || async move {
+        texts_of(viewer, CLIENT_ID_CELLS).await.len() == 25
+    })
+    .await;
+    click(
+        viewer,
+        Locator::XPath("//table//a[normalize-space(.)='First0 Last0']"),
+    )
+    .await;
+    wait_for_text(viewer, "+12024560000").await;
+    let buttons = texts_of(viewer, ".content button").await;
+    assert!(buttons.is_empty(), "a viewer is offered {buttons:?}");
+    viewer.clone().close().await.unwrap();
+
+    // Delete the list after confirming: it is gone for good.
+    click(browser, Locator::Css("#show-archived")).await;
+    click(
+        browser,
+        Locator::XPath(&format!("{list_row}//button[normalize-space(.)='Delete']")),
+    )
+    .await;
+    browser.accept_alert().await.unwrap();
+    wait_for_text(browser, "Spring leads deleted").await;
+    wait_until("the deleted list leaves the table", move || async move {
+        browser.find(Locator::XPath(list_row)).await.is_err()
+    })
+    .await;
+    let body = app
+        .graphql(
+            Some(&token),
+            "query($id: ID!) { contactList(id: $id) { id } }",
+            json!({ "id": list_id }),
+        )
+        .await;
+    assert_eq!(tests::error_code(&body), Some("NOT_FOUND"), "{body}");
     session.close().await.unwrap();
 }

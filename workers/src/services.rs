@@ -18,6 +18,8 @@ pub struct ServicesConfig {
     pub login_failures_per_ip: u32,
     /// The fixed window the two limits above count in.
     pub login_window: Duration,
+    /// Where uploads are stored for the `lists` workers (shared by every replica).
+    pub uploads_dir: std::path::PathBuf,
 }
 
 impl Default for ServicesConfig {
@@ -27,6 +29,7 @@ impl Default for ServicesConfig {
             login_failures_per_account: 10,
             login_failures_per_ip: 50,
             login_window: Duration::from_secs(15 * 60),
+            uploads_dir: std::path::PathBuf::from("./data/uploads"),
         }
     }
 }

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod api_clients;
 pub mod audit;
 pub mod error;
+pub mod imports;
 pub mod lists;
 pub mod observe;
 pub mod relay;
@@ -26,6 +27,7 @@ pub struct Query(
     api_clients::ApiClientsQuery,
     audit::AuditQuery,
     lists::ListsQuery,
+    imports::ImportsQuery,
 );
 
 /// Every mutation field, merged from the domain modules.
@@ -34,11 +36,12 @@ pub struct Mutation(
     accounts::AccountsMutation,
     api_clients::ApiClientsMutation,
     lists::ListsMutation,
+    imports::ImportsMutation,
 );
 
 /// Every subscription field, merged from the domain modules.
 #[derive(MergedSubscription, Default)]
-pub struct Subscription(audit::AuditSubscription);
+pub struct Subscription(audit::AuditSubscription, imports::ImportsSubscription);
 
 /// The executable schema.
 pub type AppSchema = Schema<Query, Mutation, Subscription>;

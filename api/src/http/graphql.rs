@@ -12,7 +12,6 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::json;
-use tower_http::limit::RequestBodyLimitLayer;
 use workers::Services;
 use workers::accounts::users;
 
@@ -27,10 +26,44 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             "/graphql",
             post(execute)
                 .get(graphiql)
-                .layer(RequestBodyLimitLayer::new(state.max_body_bytes)),
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    limit_body,
+                )),
         )
         .route("/graphql/ws", get(websocket))
         .route("/graphiql", get(graphiql))
+}
+
+/// Caps request bodies: JSON documents at `max_body_bytes`, multipart uploads at
+/// `max_upload_bytes`; a declared length over the cap is refused before reading.
+async fn limit_body(
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let multipart = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("multipart/form-data"));
+    let limit = if multipart {
+        state.max_upload_bytes
+    } else {
+        state.max_body_bytes
+    };
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > limit) {
+        return Rejection(ParseRequestError::PayloadTooLarge).into_response();
+    }
+    let (parts, body) = request.into_parts();
+    let body = axum::body::Body::new(http_body_util::Limited::new(body, limit));
+    next.run(axum::extract::Request::from_parts(parts, body))
+        .await
 }
 
 /// A request that is not GraphQL at all: answered in GraphQL's error shape, never a crash.

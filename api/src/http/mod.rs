@@ -39,6 +39,8 @@ pub struct AppState {
     pub trust_forwarded_for: bool,
     /// Largest accepted JSON body.
     pub max_body_bytes: usize,
+    /// Largest accepted multipart upload.
+    pub max_upload_bytes: usize,
     /// Where the built SPA is.
     pub spa_dir: PathBuf,
     /// Whether this process serves the API role (GraphQL, SPA); others only serve operations endpoints.

@@ -84,7 +84,7 @@ impl ApiError {
     pub fn from_field_errors(field_errors: Vec<FieldError>) -> ApiError {
         ApiError {
             kind: ErrorKind::BadUserInput,
-            message: "Some fields need attention.".to_owned(),
+            message: FIELDS_NEED_ATTENTION.to_owned(),
             field_errors,
         }
     }
@@ -136,7 +136,7 @@ impl ApiError {
         let message = if !general_messages.is_empty() {
             general_messages.join(" ")
         } else if !field_errors.is_empty() {
-            "Some fields need attention.".to_owned()
+            FIELDS_NEED_ATTENTION.to_owned()
         } else {
             default_message(kind).to_owned()
         };
@@ -153,6 +153,33 @@ impl ApiError {
             .iter()
             .find(|error| error.field == field)
             .map(|error| error.message.as_str())
+    }
+
+    /// What a banner about this error says: the message and, since a banner
+    /// stands where no field can show them, the field errors' messages too.
+    pub fn banner_text(&self) -> String {
+        if self.field_errors.is_empty() {
+            return self.message.clone();
+        }
+        let field_messages: Vec<String> = self
+            .field_errors
+            .iter()
+            .map(|error| as_sentence(&error.message))
+            .collect();
+        if self.message == FIELDS_NEED_ATTENTION {
+            return field_messages.join(" ");
+        }
+        format!("{} {}", self.message, field_messages.join(" "))
+    }
+
+    /// Whether a form showing `shown_fields` needs a banner as well: some
+    /// problem is not tied to one of its fields.
+    pub fn needs_banner(&self, shown_fields: &[&str]) -> bool {
+        self.field_errors.is_empty()
+            || self
+                .field_errors
+                .iter()
+                .any(|error| !shown_fields.contains(&error.field.as_str()))
     }
 
     /// True when the session is gone and the user must sign in again.
@@ -201,6 +228,23 @@ pub fn parse_http_response<Data: DeserializeOwned>(
         )),
         _ => Err(ApiError::from_http_status(status)),
     }
+}
+
+/// The message of an error made only of field errors.
+const FIELDS_NEED_ATTENTION: &str = "Some fields need attention.";
+
+/// A server message (`is already taken`) as a sentence (`Is already taken.`).
+fn as_sentence(message: &str) -> String {
+    let message = message.trim();
+    let mut characters = message.chars();
+    let Some(first) = characters.next() else {
+        return String::new();
+    };
+    let mut sentence: String = first.to_uppercase().chain(characters).collect();
+    if !sentence.ends_with(['.', '!', '?']) {
+        sentence.push('.');
+    }
+    sentence
 }
 
 /// Most pressing first: the order `from_graphql_errors` picks the kind in.
@@ -374,6 +418,27 @@ mod tests {
             error.field_message("email"),
             Some("Enter an e-mail address.")
         );
+    }
+
+    #[test]
+    fn banners_spell_out_field_errors() {
+        let json = serde_json::json!({ "errors": [
+            { "message": "an import is running into this list", "extensions": { "code": "CONFLICT", "field": "id" } }
+        ]});
+        let error = into_result(response(json)).expect_err("errors present");
+        assert_eq!(error.banner_text(), "An import is running into this list.");
+        assert!(error.needs_banner(&["name"]));
+        assert!(!error.needs_banner(&["id", "name"]));
+        let plain = ApiError::new(ErrorKind::Internal, "Boom.");
+        assert_eq!(plain.banner_text(), "Boom.");
+        assert!(plain.needs_banner(&["name"]));
+        let mixed = serde_json::json!({ "errors": [
+            { "message": "Not now.", "extensions": { "code": "CONFLICT" } },
+            { "message": "is already taken", "extensions": { "code": "CONFLICT", "field": "name" } }
+        ]});
+        let error = into_result(response(mixed)).expect_err("errors present");
+        assert_eq!(error.banner_text(), "Not now. Is already taken.");
+        assert_eq!(as_sentence(""), "");
     }
 
     #[test]

@@ -11,7 +11,7 @@
 use graphql_client::GraphQLQuery;
 
 #[allow(unused_imports)] // Used by the generated modules through `use super::*`.
-use super::schema_types::{ApiScope, DateTime, UserRole};
+use super::schema_types::{ApiScope, Channel, ContactListStatus, DateTime, UserRole};
 
 /// `login(email, password)`: a bearer token and the signed-in user.
 #[derive(GraphQLQuery)]
@@ -122,6 +122,105 @@ pub struct ListAuditEvents;
     response_derives = "Debug, Clone, PartialEq"
 )]
 pub struct AuditEventAdded;
+
+/// `contactLists(first, after, search, includeArchived)`: one page of lists.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/ListContactLists.graphql",
+    extern_enums("Channel", "ContactListStatus"),
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct ListContactLists;
+
+/// `contactList(id)`: one list's header.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/GetContactList.graphql",
+    extern_enums("Channel", "ContactListStatus"),
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct GetContactList;
+
+/// `contactList(id) { contacts(first, after, search) }`: one page of a list's contacts.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/ListContacts.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct ListContacts;
+
+/// `contact(id)`: one contact with every device.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/GetContact.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct GetContact;
+
+/// `createContactList(input)`.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/CreateContactList.graphql",
+    extern_enums("Channel"),
+    variables_derives = "Debug, Clone",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct CreateContactList;
+
+/// `updateContactList(id, input)` from the edit form: name, description and
+/// caller id, `None` sent as `null` (which clears).
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/UpdateContactList.graphql",
+    variables_derives = "Debug, Clone",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct UpdateContactList;
+
+/// `updateContactList(id, input: { archived })`: archive or restore.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/SetContactListArchived.graphql",
+    extern_enums("ContactListStatus"),
+    variables_derives = "Debug, Clone",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct SetContactListArchived;
+
+/// `deleteContactList(id)`.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/DeleteContactList.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct DeleteContactList;
+
+/// `updateContact(id, input)`: every field sent, `None` as `null` (which clears).
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/UpdateContact.graphql",
+    variables_derives = "Debug, Clone",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct UpdateContact;
+
+/// `deleteContact(id)`.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/DeleteContact.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct DeleteContact;
 
 #[cfg(test)]
 mod tests {

@@ -129,6 +129,93 @@ impl ApiScope {
     }
 }
 
+/// How a list's contacts are reached (`Channel` in the schema).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Channel {
+    /// Phone calls.
+    Voice,
+    /// Text messages.
+    Sms,
+    /// E-mail.
+    Email,
+    /// A channel this build does not know yet (the server is newer than the app).
+    #[serde(other)]
+    Unknown,
+}
+
+impl Channel {
+    /// Every channel a new list can use, in the order the create form lists them.
+    pub const CHOOSABLE: [Channel; 3] = [Channel::Voice, Channel::Sms, Channel::Email];
+
+    /// The value on the wire, as spelled in `schema.graphql`.
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            Channel::Voice => "VOICE",
+            Channel::Sms => "SMS",
+            Channel::Email => "EMAIL",
+            Channel::Unknown => "UNKNOWN",
+        }
+    }
+
+    /// The choosable channel spelled `wire_name`, if any (used by `<select>` values).
+    pub fn from_wire_name(wire_name: &str) -> Option<Channel> {
+        Channel::CHOOSABLE
+            .into_iter()
+            .find(|channel| channel.wire_name() == wire_name)
+    }
+
+    /// The name people read in tables and menus.
+    pub fn label(self) -> &'static str {
+        match self {
+            Channel::Voice => "Voice",
+            Channel::Sms => "SMS",
+            Channel::Email => "E-mail",
+            Channel::Unknown => "Unknown",
+        }
+    }
+}
+
+/// Where a contact list is in its life (`ContactListStatus` in the schema).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ContactListStatus {
+    /// An import is running; the list cannot be archived or deleted meanwhile.
+    Importing,
+    /// Usable.
+    Ready,
+    /// The last import failed; the list keeps its previous contents.
+    Failed,
+    /// Kept for reference, hidden from the Lists page by default.
+    Archived,
+    /// A status this build does not know yet (the server is newer than the app).
+    #[serde(other)]
+    Unknown,
+}
+
+// Only the schema check below needs the wire names: statuses arrive through serde.
+#[cfg(test)]
+impl ContactListStatus {
+    /// Every status the server sends, in the schema's order.
+    pub const ALL: [ContactListStatus; 4] = [
+        ContactListStatus::Importing,
+        ContactListStatus::Ready,
+        ContactListStatus::Failed,
+        ContactListStatus::Archived,
+    ];
+
+    /// The value on the wire, as spelled in `schema.graphql`.
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            ContactListStatus::Importing => "IMPORTING",
+            ContactListStatus::Ready => "READY",
+            ContactListStatus::Failed => "FAILED",
+            ContactListStatus::Archived => "ARCHIVED",
+            ContactListStatus::Unknown => "UNKNOWN",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,6 +257,21 @@ mod tests {
     }
 
     #[test]
+    fn channels_match_the_schema() {
+        let ours: Vec<&str> = Channel::CHOOSABLE.iter().map(|c| c.wire_name()).collect();
+        assert_eq!(schema_enum_values("Channel"), ours);
+    }
+
+    #[test]
+    fn list_statuses_match_the_schema() {
+        let ours: Vec<&str> = ContactListStatus::ALL
+            .iter()
+            .map(|s| s.wire_name())
+            .collect();
+        assert_eq!(schema_enum_values("ContactListStatus"), ours);
+    }
+
+    #[test]
     fn serde_uses_the_wire_names() {
         for role in UserRole::ASSIGNABLE {
             let json = serde_json::to_string(&role).expect("a role serialises");
@@ -180,6 +282,15 @@ mod tests {
             let json = serde_json::to_string(&scope).expect("a scope serialises");
             assert_eq!(json, format!("\"{}\"", scope.wire_name()));
         }
+        for channel in Channel::CHOOSABLE {
+            let json = serde_json::to_string(&channel).expect("a channel serialises");
+            assert_eq!(json, format!("\"{}\"", channel.wire_name()));
+            assert_eq!(Channel::from_wire_name(channel.wire_name()), Some(channel));
+        }
+        for status in ContactListStatus::ALL {
+            let json = serde_json::to_string(&status).expect("a status serialises");
+            assert_eq!(json, format!("\"{}\"", status.wire_name()));
+        }
     }
 
     #[test]
@@ -189,5 +300,10 @@ mod tests {
         let scope: ApiScope = serde_json::from_str("\"OCS_EXPORT\"").expect("parses");
         assert_eq!(scope, ApiScope::Unknown);
         assert_eq!(UserRole::from_wire_name("UNKNOWN"), None);
+        let channel: Channel = serde_json::from_str("\"FAX\"").expect("parses");
+        assert_eq!(channel, Channel::Unknown);
+        assert_eq!(Channel::from_wire_name("UNKNOWN"), None);
+        let status: ContactListStatus = serde_json::from_str("\"PAUSED\"").expect("parses");
+        assert_eq!(status, ContactListStatus::Unknown);
     }
 }

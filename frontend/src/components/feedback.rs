@@ -1,5 +1,5 @@
 //! Feedback blocks: error banners (also for a failed action), loading and
-//! empty states.
+//! empty states, and the confirmation question before a destructive action.
 
 use leptos::prelude::*;
 
@@ -17,7 +17,7 @@ pub fn ErrorBanner(
     view! {
         <div class="banner banner--error" role="alert">
             {title.map(|title| view! { <strong class="banner__title">{title}</strong> })}
-            <span>{error.message}</span>
+            <span>{error.banner_text()}</span>
         </div>
     }
 }
@@ -67,4 +67,10 @@ pub fn EmptyState(
     message: String,
 ) -> impl IntoView {
     view! { <p class="empty-state">{message}</p> }
+}
+
+/// Asks the browser's own yes/no question (a modal dialog every assistive
+/// technology knows); true when the user confirmed.
+pub fn confirm(question: &str) -> bool {
+    window().confirm_with_message(question).unwrap_or(false)
 }

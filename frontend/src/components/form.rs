@@ -1,9 +1,26 @@
-//! The form set: labelled inputs with their error underneath, wired for
-//! screen readers (`aria-invalid`, `aria-describedby`), and the role picker.
+//! The form set: labelled inputs and text areas with a hint and their error
+//! underneath, wired for screen readers (`aria-invalid`, `aria-describedby`),
+//! checkboxes, and the role and channel pickers.
 
 use leptos::prelude::*;
 
-use crate::api::schema_types::UserRole;
+use crate::api::error::ApiError;
+use crate::api::schema_types::{Channel, UserRole};
+
+/// The message `error` holds for `field` (the server's or the form's own
+/// check), as the signal a field shows under itself.
+pub fn field_message(
+    error: RwSignal<Option<ApiError>>,
+    field: &'static str,
+) -> Signal<Option<String>> {
+    Signal::derive(move || {
+        error.with(|error| {
+            error
+                .as_ref()
+                .and_then(|error| error.field_message(field).map(str::to_owned))
+        })
+    })
+}
 
 /// A labelled text input bound to `value`, showing `error` under it.
 #[component]
@@ -24,20 +41,20 @@ pub fn TextField(
     /// Whether the browser should insist on a value.
     #[prop(optional)]
     required: bool,
+    /// A short help text under the label, e.g. the expected format.
+    #[prop(optional)]
+    hint: Option<&'static str>,
     /// A problem with the value, shown under the input.
     #[prop(into, optional)]
     error: MaybeProp<String>,
 ) -> impl IntoView {
-    let error_id = format!("{id}-error");
-    let described_by = {
-        let error_id = error_id.clone();
-        move || error.get().map(|_| error_id.clone())
-    };
+    let described_by = described_by(id, hint, error);
     view! {
         <div class="field" class:field--invalid=move || error.get().is_some()>
             <label class="field__label" for=id>
                 {label}
             </label>
+            <FieldHint id hint />
             <input
                 class="input"
                 id=id
@@ -49,18 +66,118 @@ pub fn TextField(
                 aria-invalid=move || error.get().map(|_| "true")
                 aria-describedby=described_by
             />
-            {move || {
-                error
-                    .get()
-                    .map(|message| {
-                        view! {
-                            <p class="field__error" id=error_id.clone()>
-                                {message}
-                            </p>
-                        }
-                    })
-            }}
+            <FieldError id error />
         </div>
+    }
+}
+
+/// A labelled multi-line text box bound to `value`, showing `error` under it.
+#[component]
+pub fn TextAreaField(
+    /// The text area's id, unique on the page; the label points at it.
+    id: &'static str,
+    /// The visible label.
+    #[prop(into)]
+    label: String,
+    /// The text, two-way bound.
+    value: RwSignal<String>,
+    /// Visible lines.
+    #[prop(default = 3)]
+    rows: u32,
+    /// A short help text under the label.
+    #[prop(optional)]
+    hint: Option<&'static str>,
+    /// A problem with the value, shown under the text area.
+    #[prop(into, optional)]
+    error: MaybeProp<String>,
+) -> impl IntoView {
+    let described_by = described_by(id, hint, error);
+    view! {
+        <div class="field" class:field--invalid=move || error.get().is_some()>
+            <label class="field__label" for=id>
+                {label}
+            </label>
+            <FieldHint id hint />
+            <textarea
+                class="input textarea"
+                id=id
+                name=id
+                rows=rows
+                bind:value=value
+                aria-invalid=move || error.get().map(|_| "true")
+                aria-describedby=described_by
+            ></textarea>
+            <FieldError id error />
+        </div>
+    }
+}
+
+/// A checkbox with its label and an optional hint, bound to `checked`.
+#[component]
+pub fn CheckboxField(
+    /// The input's id, unique on the page.
+    id: &'static str,
+    /// The visible label.
+    #[prop(into)]
+    label: String,
+    /// What ticking it means.
+    #[prop(optional)]
+    hint: Option<&'static str>,
+    /// The value, two-way bound.
+    checked: RwSignal<bool>,
+) -> impl IntoView {
+    view! {
+        <div class="checkbox">
+            <input type="checkbox" id=id name=id bind:checked=checked />
+            <label for=id>
+                <span class="checkbox__label">{label}</span>
+                {hint.map(|hint| view! { <span class="checkbox__hint">{hint}</span> })}
+            </label>
+        </div>
+    }
+}
+
+/// The ids of the hint and the error (when shown) that describe a field.
+fn described_by(
+    id: &'static str,
+    hint: Option<&'static str>,
+    error: MaybeProp<String>,
+) -> impl Fn() -> Option<String> + Send + Sync + 'static {
+    move || {
+        let ids: Vec<String> = [
+            hint.map(|_| format!("{id}-hint")),
+            error.get().map(|_| format!("{id}-error")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        (!ids.is_empty()).then(|| ids.join(" "))
+    }
+}
+
+/// The hint under a field's label, if it has one.
+#[component]
+fn FieldHint(id: &'static str, hint: Option<&'static str>) -> impl IntoView {
+    hint.map(|hint| {
+        view! {
+            <p class="field__hint" id=format!("{id}-hint")>
+                {hint}
+            </p>
+        }
+    })
+}
+
+/// The field's error, while there is one.
+#[component]
+fn FieldError(id: &'static str, error: MaybeProp<String>) -> impl IntoView {
+    move || {
+        error.get().map(|message| {
+            view! {
+                <p class="field__error" id=format!("{id}-error")>
+                    {message}
+                </p>
+            }
+        })
     }
 }
 
@@ -116,5 +233,43 @@ pub fn RoleSelect(
         >
             {options}
         </select>
+    }
+}
+
+/// A labelled `<select>` of the channels a new list can use.
+#[component]
+pub fn ChannelSelect(
+    /// The select's id, unique on the page.
+    id: &'static str,
+    /// The channel selected, two-way bound.
+    selected: RwSignal<Channel>,
+) -> impl IntoView {
+    let options = Channel::CHOOSABLE
+        .into_iter()
+        .map(|channel| {
+            view! {
+                <option value=channel.wire_name() selected=move || selected.get() == channel>
+                    {channel.label()}
+                </option>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="field">
+            <label class="field__label" for=id>
+                "Channel"
+            </label>
+            <select
+                class="select"
+                id=id
+                on:change=move |event| {
+                    if let Some(channel) = Channel::from_wire_name(&event_target_value(&event)) {
+                        selected.set(channel);
+                    }
+                }
+            >
+                {options}
+            </select>
+        </div>
     }
 }

@@ -1,9 +1,11 @@
-//! The top of a page: its title, and the "New …" button that opens the
-//! page's create form for those allowed to create.
+//! The top of a page: the breadcrumb trail of a detail page, its title, and
+//! the "New …" (or "Edit …") button that opens the page's form for those
+//! allowed to use it.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 
-/// A button that shows and hides a create form further down the page.
+/// A button that shows and hides a create or edit form further down the page.
 #[derive(Clone, Copy)]
 pub struct FormToggle {
     /// The button's text, e.g. "New user".
@@ -33,8 +35,10 @@ pub fn PageHeader(
     view! {
         <header class="page-header">
             <h1>{title}</h1>
-            {toggle.map(|toggle| view! { <FormToggleButton toggle /> })}
-            {children.map(|children| children())}
+            <div class="page-header__actions">
+                {toggle.map(|toggle| view! { <FormToggleButton toggle /> })}
+                {children.map(|children| children())}
+            </div>
         </header>
     }
 }
@@ -60,5 +64,58 @@ fn FormToggleButton(toggle: FormToggle) -> impl IntoView {
                 {label}
             </button>
         </Show>
+    }
+}
+
+/// One step of a breadcrumb trail: a link, or the current page when `href`
+/// is `None`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Crumb {
+    /// What the step says.
+    pub label: String,
+    /// Where it leads; `None` for the page itself.
+    pub href: Option<String>,
+}
+
+impl Crumb {
+    /// A step that links to `href`.
+    pub fn link(label: impl Into<String>, href: impl Into<String>) -> Crumb {
+        Crumb {
+            label: label.into(),
+            href: Some(href.into()),
+        }
+    }
+
+    /// The page itself, last in the trail.
+    pub fn here(label: impl Into<String>) -> Crumb {
+        Crumb {
+            label: label.into(),
+            href: None,
+        }
+    }
+}
+
+/// The trail above a detail page's title, e.g. "Lists / Spring leads".
+#[component]
+pub fn Breadcrumbs(
+    /// The steps, outermost first.
+    trail: Vec<Crumb>,
+) -> impl IntoView {
+    let steps = trail
+        .into_iter()
+        .map(|crumb| match crumb.href {
+            Some(href) => view! {
+                <li>
+                    <A href=href>{crumb.label}</A>
+                </li>
+            }
+            .into_any(),
+            None => view! { <li aria-current="page">{crumb.label}</li> }.into_any(),
+        })
+        .collect_view();
+    view! {
+        <nav aria-label="Breadcrumb">
+            <ol class="breadcrumbs">{steps}</ol>
+        </nav>
     }
 }

@@ -13,7 +13,7 @@ use crate::components::feedback::ErrorBanner;
 use crate::components::toast::ToastRegion;
 use crate::format::login_path_returning_to;
 use crate::state::models::CurrentUser;
-use crate::state::nav::{may_open, sections_for};
+use crate::state::nav::{may_open, section_for_path, sections_for};
 use crate::state::session::Session;
 
 /// The parent route of every signed-in page.
@@ -102,15 +102,21 @@ fn Layout() -> impl IntoView {
 }
 
 /// The left navigation: home plus the sections the user's role may open.
+/// A section stays highlighted on its pages outside its own path (Lists on
+/// a contact's page).
 #[component]
 fn Navigation() -> impl IntoView {
     let session = Session::use_context();
+    let location = use_location();
+    let current_section =
+        Memo::new(move |_| section_for_path(&location.pathname.get()).map(|entry| entry.path));
     let section_links = move || {
         sections_for(session.role())
             .into_iter()
             .map(|entry| {
+                let is_current = move || current_section.get() == Some(entry.path);
                 view! {
-                    <li>
+                    <li class:nav__item--current=is_current>
                         <A href=entry.path>{entry.label}</A>
                     </li>
                 }

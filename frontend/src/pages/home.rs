@@ -19,8 +19,8 @@ pub fn HomePage() -> impl IntoView {
         let shortcuts = if sections.is_empty() {
             view! {
                 <p class="muted">
-                    "Your role has no administration sections. Lists, campaigns and \
-                     dashboards will appear here as they become available."
+                    "Your role opens no sections of Reachline. Ask an administrator \
+                     if you need access."
                 </p>
             }
             .into_any()

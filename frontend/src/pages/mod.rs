@@ -2,7 +2,10 @@
 
 pub mod api_clients;
 pub mod audit;
+pub mod contact;
 pub mod home;
+pub mod list_detail;
+pub mod lists;
 pub mod login;
 pub mod not_found;
 pub mod users;

@@ -136,7 +136,8 @@ impl NewApiClientDraft {
     }
 }
 
-fn field_error(field: &str, message: &str) -> FieldError {
+/// A problem with one field, shaped like the server's field errors.
+pub fn field_error(field: &str, message: &str) -> FieldError {
     FieldError {
         field: field.to_owned(),
         message: message.to_owned(),

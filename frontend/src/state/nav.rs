@@ -15,13 +15,20 @@ pub struct NavEntry {
     pub label: &'static str,
     /// The roles that may open the section.
     pub visible_to: &'static [UserRole],
+    /// Other path prefixes whose pages belong to the section (a contact's
+    /// page `/contacts/7` is part of Lists).
+    pub also_covers: &'static [&'static str],
 }
 
-use UserRole::{Admin, ComplianceOfficer, Supervisor};
+use UserRole::{Admin, ComplianceOfficer, ListManager, Supervisor, Viewer};
+
+/// Every role: sections any signed-in user may read.
+const EVERY_ROLE: &[UserRole] = &[Admin, Supervisor, ListManager, ComplianceOfficer, Viewer];
 
 /// Every section, in menu order.
 #[rustfmt::skip] // A table: one line per section keeps additions one-line diffs.
 pub const NAVIGATION: &[NavEntry] = &[
+    NavEntry::new("/lists",       "Lists",       EVERY_ROLE).covering(&["/contacts"]),
     NavEntry::new("/users",       "Users",       &[Admin, Supervisor]),
     NavEntry::new("/api-clients", "API clients", &[Admin]),
     NavEntry::new("/audit",       "Audit log",   &[Admin, Supervisor, ComplianceOfficer]),
@@ -38,6 +45,15 @@ impl NavEntry {
             path,
             label,
             visible_to,
+            also_covers: &[],
+        }
+    }
+
+    /// The same entry, also owning the pages under `prefixes`.
+    const fn covering(self, prefixes: &'static [&'static str]) -> NavEntry {
+        NavEntry {
+            also_covers: prefixes,
+            ..self
         }
     }
 
@@ -46,12 +62,12 @@ impl NavEntry {
         self.visible_to.contains(&role)
     }
 
-    /// Whether `path` is this section's page or one below it.
+    /// Whether `path` is this section's page or one below it (or below one
+    /// of the prefixes it also covers).
     pub fn contains_path(&self, path: &str) -> bool {
-        path == self.path
-            || path
-                .strip_prefix(self.path)
-                .is_some_and(|rest| rest.starts_with('/'))
+        std::iter::once(self.path)
+            .chain(self.also_covers.iter().copied())
+            .any(|prefix| is_at_or_below(path, prefix))
     }
 }
 
@@ -85,6 +101,22 @@ pub fn can_manage_api_clients(role: UserRole) -> bool {
     role == UserRole::Admin
 }
 
+/// Whether `role` may create, edit, archive and delete lists and edit or
+/// delete their contacts; every other role reads them. The server enforces
+/// the same rule.
+pub fn can_manage_lists(role: UserRole) -> bool {
+    matches!(role, UserRole::Admin | UserRole::ListManager)
+}
+
+/// Whether `path` is `prefix` itself or a page below it (`/lists/7` is below
+/// `/lists`, `/listsx` is not).
+fn is_at_or_below(path: &str, prefix: &str) -> bool {
+    path == prefix
+        || path
+            .strip_prefix(prefix)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,11 +128,14 @@ mod tests {
     #[test]
     fn each_role_sees_its_sections() {
         let table = [
-            (UserRole::Admin, vec!["Users", "API clients", "Audit log"]),
-            (UserRole::Supervisor, vec!["Users", "Audit log"]),
-            (UserRole::ComplianceOfficer, vec!["Audit log"]),
-            (UserRole::ListManager, vec![]),
-            (UserRole::Viewer, vec![]),
+            (
+                UserRole::Admin,
+                vec!["Lists", "Users", "API clients", "Audit log"],
+            ),
+            (UserRole::Supervisor, vec!["Lists", "Users", "Audit log"]),
+            (UserRole::ComplianceOfficer, vec!["Lists", "Audit log"]),
+            (UserRole::ListManager, vec!["Lists"]),
+            (UserRole::Viewer, vec!["Lists"]),
             (UserRole::Unknown, vec![]),
         ];
         for (role, expected) in table {
@@ -116,6 +151,15 @@ mod tests {
             Some("Users")
         );
         assert_eq!(section_for_path("/usersx"), None);
+        assert_eq!(
+            section_for_path("/lists/0192").map(|e| e.label),
+            Some("Lists")
+        );
+        assert_eq!(
+            section_for_path("/contacts/7").map(|e| e.label),
+            Some("Lists")
+        );
+        assert_eq!(section_for_path("/contactsx"), None);
         assert_eq!(section_for_path("/"), None);
         assert_eq!(
             section_for_path("/api-clients").map(|e| e.label),
@@ -130,6 +174,27 @@ mod tests {
         assert!(may_open(UserRole::ComplianceOfficer, "/audit"));
         assert!(!may_open(UserRole::Supervisor, "/api-clients"));
         assert!(may_open(UserRole::Viewer, "/no-such-page"));
+        for role in UserRole::ASSIGNABLE {
+            assert!(may_open(role, "/lists"), "{role:?}");
+            assert!(may_open(role, "/lists/0192"), "{role:?}");
+            assert!(may_open(role, "/contacts/7"), "{role:?}");
+        }
+        assert!(!may_open(UserRole::Unknown, "/contacts/7"));
+    }
+
+    #[test]
+    fn only_admins_and_list_managers_manage_lists() {
+        let table = [
+            (UserRole::Admin, true),
+            (UserRole::ListManager, true),
+            (UserRole::Supervisor, false),
+            (UserRole::ComplianceOfficer, false),
+            (UserRole::Viewer, false),
+            (UserRole::Unknown, false),
+        ];
+        for (role, expected) in table {
+            assert_eq!(can_manage_lists(role), expected, "{role:?}");
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod api_clients;
 mod audit;
 mod contacts;
 mod http;
+mod import_api;
 mod imports;
 mod lists;
 mod maintenance;

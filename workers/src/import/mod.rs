@@ -5,6 +5,7 @@
 //! list only changes at the final commit.
 
 mod finalize;
+pub mod mappings;
 mod reader;
 mod staging;
 
@@ -297,7 +298,61 @@ pub async fn try_execute_task(services: &Services, worker: &str) -> Result<bool,
     Ok(true)
 }
 
-/// The jobs of a list, newest first (for the list page), scoped to the caller's tenant.
+/// Stores an uploaded file under the uploads directory (on a blocking thread) and returns
+/// its path and size.
+pub async fn store_upload(
+    services: &Services,
+    file_name: &str,
+    mut content: std::fs::File,
+) -> Result<(PathBuf, u64), ServiceError> {
+    let safe: String = file_name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        .take(80)
+        .collect();
+    let path = services
+        .config
+        .uploads_dir
+        .join(format!("{}-{safe}", Uuid::now_v7().simple()));
+    let target = path.clone();
+    let dir = services.config.uploads_dir.clone();
+    let bytes = tokio::task::spawn_blocking(move || -> std::io::Result<u64> {
+        std::fs::create_dir_all(&dir)?;
+        let mut out = std::fs::File::create(&target)?;
+        let bytes = std::io::copy(&mut content, &mut out)?;
+        out.sync_all()?;
+        Ok(bytes)
+    })
+    .await
+    .map_err(anyhow::Error::from)?
+    .map_err(|error| anyhow::anyhow!("storing the upload: {error}"))?;
+    Ok((path, bytes))
+}
+
+/// The rejected rows of a job in line order (for the report and its CSV download).
+pub async fn rejections(
+    services: &Services,
+    principal: &Principal,
+    job_id: Uuid,
+    request: crate::page::PageRequest,
+    after_id: Option<i64>,
+) -> Result<crate::page::Page<entity::import_rejection::Model>, ServiceError> {
+    let job = job(services, principal, job_id).await?;
+    let query = entity::import_rejection::Entity::find()
+        .filter(entity::import_rejection::Column::JobId.eq(job.id));
+    Ok(crate::page::keyset_page(
+        &services.db,
+        query,
+        entity::import_rejection::Column::Id,
+        sea_orm::Order::Asc,
+        after_id,
+        request.size,
+        request.count_total,
+    )
+    .await?)
+}
+
+/// One import job of the caller's tenant.
 pub async fn job(
     services: &Services,
     principal: &Principal,
@@ -309,4 +364,30 @@ pub async fn job(
         .one(&services.db)
         .await?
         .ok_or(ServiceError::NotFound("import job"))
+}
+
+/// The `lists` role: runs queued imports until `stop` turns true, polling when idle.
+pub async fn run_worker(
+    services: Services,
+    worker: String,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    loop {
+        let ran = match try_execute_task(&services, &worker).await {
+            Ok(ran) => ran,
+            Err(error) => {
+                tracing::warn!(error = ?anyhow::Error::from(error), "import worker");
+                false
+            }
+        };
+        if *stop.borrow() {
+            return;
+        }
+        if !ran {
+            tokio::select! {
+                _ = tokio::time::sleep(std::time::Duration::from_millis(500)) => {}
+                _ = stop.wait_for(|stopped| *stopped) => return,
+            }
+        }
+    }
 }

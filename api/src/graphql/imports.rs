@@ -1,0 +1,509 @@
+//! Imports: saved mappings, `importContacts` with a multipart `Upload`, the job
+//! with its counts and rejected rows, and live progress.
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject, Subscription, Upload};
+use chrono::{DateTime, Utc};
+use domain::import::{ColumnMapping, ColumnRef, MappingSpec, Target};
+use futures::{Stream, StreamExt};
+use workers::import::{self, ImportOptions, NewImport, mappings};
+use workers::page::PageRequest;
+
+use crate::graphql::accounts::parse_id;
+use crate::graphql::error::{ApiError, GraphqlResultExt};
+use crate::graphql::relay::{CountedConnection, connection, decode_cursor, wants_total};
+use crate::graphql::{principal, services};
+
+/// What an import does with the list's current contents.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "workers::import::ImportMode")]
+pub enum ImportMode {
+    /// Add new contacts; rows matching a listed contact are duplicates.
+    AppendOnly,
+    /// Replace the list's contents with the file's.
+    FlushAppend,
+    /// Update contacts matched by client id, add the rest.
+    AppendAndUpdate,
+}
+
+/// A contact field a column can fill.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "domain::import::ContactField")]
+pub enum ContactField {
+    /// The customer's own key.
+    ClientId,
+    /// First name.
+    FirstName,
+    /// Last name.
+    LastName,
+    /// Company.
+    Company,
+    /// Postal code.
+    PostalCode,
+    /// ISO country of the address.
+    Country,
+    /// An explicit IANA time zone.
+    TimeZone,
+    /// Consent to automated calls and texts to mobiles.
+    ConsentAutomated,
+    /// Consent to text messages.
+    ConsentSms,
+    /// Consent to e-mail.
+    ConsentEmail,
+}
+
+/// The kind of a device column.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "domain::import::DeviceKind")]
+pub enum DeviceKind {
+    /// Home phone.
+    Home,
+    /// Direct business phone.
+    Work,
+    /// Mobile phone.
+    Mobile,
+    /// Any other phone.
+    Other,
+    /// A number for text messages.
+    Sms,
+    /// An e-mail address.
+    Email,
+}
+
+/// A clean-up applied to a cell.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "domain::import::Transform")]
+pub enum Transform {
+    /// Upper-case.
+    Upper,
+    /// Lower-case.
+    Lower,
+    /// Keep digits only.
+    DigitsOnly,
+    /// Capitalise each word.
+    TitleCase,
+}
+
+/// One mapped column: give `header` (files with a header row) or `position` (1-based), and
+/// exactly one of `field`, `device` or `custom`.
+#[derive(InputObject)]
+pub struct ColumnMappingInput {
+    /// The header name (case-insensitive).
+    pub header: Option<String>,
+    /// The 1-based column position.
+    pub position: Option<i32>,
+    /// The contact field it fills.
+    pub field: Option<ContactField>,
+    /// The device kind it is.
+    pub device: Option<DeviceKind>,
+    /// The custom field number (1–20: `other<n>`).
+    pub custom: Option<i32>,
+    /// Clean-ups, in order.
+    #[graphql(default)]
+    pub transforms: Vec<Transform>,
+}
+
+/// A column mapping.
+#[derive(InputObject)]
+pub struct ImportMappingInput {
+    /// ISO country for numbers written without a country code.
+    pub default_country: String,
+    /// The mapped columns.
+    pub columns: Vec<ColumnMappingInput>,
+}
+
+impl ImportMappingInput {
+    fn into_spec(self) -> Result<MappingSpec, ApiError> {
+        let columns = self
+            .columns
+            .into_iter()
+            .map(|column| {
+                let reference = match (column.header, column.position) {
+                    (Some(header), None) => ColumnRef::Name(header),
+                    (None, Some(position)) if position > 0 => {
+                        ColumnRef::Position(position as usize)
+                    }
+                    _ => {
+                        return Err(ApiError::bad_input(
+                            "columns",
+                            "give each column a header or a position (from 1)",
+                        ));
+                    }
+                };
+                let target = match (column.field, column.device, column.custom) {
+                    (Some(field), None, None) => Target::Field {
+                        field: field.into(),
+                    },
+                    (None, Some(kind), None) => Target::Device { kind: kind.into() },
+                    (None, None, Some(number)) => Target::Custom {
+                        number: u8::try_from(number).unwrap_or(0),
+                    },
+                    _ => {
+                        return Err(ApiError::bad_input(
+                            "columns",
+                            "map each column to exactly one field, device or custom field",
+                        ));
+                    }
+                };
+                Ok(ColumnMapping {
+                    column: reference,
+                    target,
+                    transforms: column.transforms.into_iter().map(Into::into).collect(),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(MappingSpec {
+            default_country: self.default_country,
+            columns,
+        })
+    }
+}
+
+/// A saved, reusable column mapping.
+pub struct ImportMapping(entity::import_mapping::Model);
+
+#[Object]
+impl ImportMapping {
+    /// Stable id.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// Unique name within the tenant.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// The mapping as JSON (`defaultCountry`, `columns`).
+    async fn spec(&self) -> String {
+        self.0.spec.to_string()
+    }
+    /// When it was saved.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// A row an import refused.
+#[derive(SimpleObject)]
+pub struct ImportRejection {
+    /// The line of the file where the row starts.
+    pub line: i64,
+    /// Why it was refused.
+    pub reason: String,
+    /// The row as read (empty when the row could not be split into cells).
+    pub raw: String,
+}
+
+/// One upload into a list: its progress and counts.
+pub struct ImportJob(entity::import_job::Model);
+
+#[Object]
+impl ImportJob {
+    /// Stable id.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// The list imported into.
+    async fn list_id(&self) -> ID {
+        ID(self.0.list_id.to_string())
+    }
+    /// `QUEUED`, `RUNNING`, `SUCCEEDED` or `FAILED`.
+    async fn status(&self) -> &str {
+        &self.0.status
+    }
+    /// What it does with the list's contents.
+    async fn mode(&self) -> &str {
+        &self.0.mode
+    }
+    /// The file's name.
+    async fn file_name(&self) -> &str {
+        &self.0.file_name
+    }
+    /// The file's size.
+    async fn file_bytes(&self) -> i64 {
+        self.0.file_bytes
+    }
+    /// Bytes read so far.
+    async fn bytes_read(&self) -> i64 {
+        self.0.bytes_read
+    }
+    /// Records read so far.
+    async fn rows_read(&self) -> i64 {
+        self.0.rows_read
+    }
+    /// Contacts added or updated (staged so far, while running).
+    async fn accepted(&self) -> i64 {
+        self.0.accepted
+    }
+    /// Rows refused.
+    async fn rejected(&self) -> i64 {
+        self.0.rejected
+    }
+    /// Rows repeating an earlier row or a listed contact.
+    async fn duplicates(&self) -> i64 {
+        self.0.duplicates
+    }
+    /// Rows on a suppression list.
+    async fn suppressed(&self) -> i64 {
+        self.0.suppressed
+    }
+    /// Why the import failed, when it did.
+    async fn error(&self) -> Option<&str> {
+        self.0.error.as_deref()
+    }
+    /// When it was asked for.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// When it ended.
+    async fn finished_at(&self) -> Option<DateTime<Utc>> {
+        self.0.finished_at
+    }
+    /// The refused rows in line order.
+    async fn rejections(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size (at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the last edge of the previous page.")] after: Option<String>,
+    ) -> async_graphql::Result<CountedConnection<ImportRejection>> {
+        let principal = principal(ctx)?;
+        let after = decode_cursor(after.as_deref()).gql()?;
+        let after_id = after
+            .as_deref()
+            .map(|raw| {
+                raw.parse::<i64>()
+                    .map_err(|_| ApiError::bad_input("after", "is not a cursor from this list"))
+            })
+            .transpose()
+            .gql()?;
+        let page = import::rejections(
+            services(ctx),
+            principal,
+            self.0.id,
+            PageRequest::new(first, wants_total(ctx)),
+            after_id,
+        )
+        .await
+        .gql()?;
+        Ok(connection(
+            page,
+            after_id.is_some(),
+            |row| row.id.to_string(),
+            |row| ImportRejection {
+                line: row.line,
+                reason: row.reason,
+                raw: row.raw,
+            },
+        ))
+    }
+}
+
+/// Import queries.
+#[derive(Default)]
+pub struct ImportsQuery;
+
+#[Object]
+impl ImportsQuery {
+    /// One import job.
+    async fn import_job(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The job's id.")] id: ID,
+    ) -> async_graphql::Result<ImportJob> {
+        let principal = principal(ctx)?;
+        let id = parse_id("id", &id)?;
+        import::job(services(ctx), principal, id)
+            .await
+            .map(ImportJob)
+            .gql()
+    }
+
+    /// The tenant's saved mappings by name.
+    async fn import_mappings(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size (at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the last edge of the previous page.")] after: Option<String>,
+    ) -> async_graphql::Result<CountedConnection<ImportMapping>> {
+        let principal = principal(ctx)?;
+        let after = decode_cursor(after.as_deref()).gql()?;
+        let page = mappings::list(
+            services(ctx),
+            principal,
+            PageRequest::new(first, wants_total(ctx)),
+            after.as_deref(),
+        )
+        .await
+        .gql()?;
+        Ok(connection(
+            page,
+            after.is_some(),
+            |mapping| mapping.name.clone(),
+            ImportMapping,
+        ))
+    }
+}
+
+/// Import mutations (LIST_MANAGER, ADMIN).
+#[derive(Default)]
+pub struct ImportsMutation;
+
+#[Object]
+impl ImportsMutation {
+    /// Saves a column mapping for reuse.
+    async fn create_import_mapping(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Unique name within the tenant.")] name: String,
+        mapping: ImportMappingInput,
+    ) -> async_graphql::Result<ImportMapping> {
+        let principal = principal(ctx)?;
+        let spec = mapping.into_spec().gql()?;
+        mappings::create(services(ctx), principal, &name, &spec)
+            .await
+            .map(ImportMapping)
+            .gql()
+    }
+
+    /// Uploads a file (GraphQL multipart) and queues its import into a list; give a saved
+    /// `mappingId` or an inline `mapping`.
+    #[allow(clippy::too_many_arguments)]
+    async fn import_contacts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The list to import into.")] list_id: ID,
+        #[graphql(desc = "The file: CSV or delimited text, fixed width, .gz or .zip.")]
+        file: Upload,
+        #[graphql(desc = "What to do with the list's contents.")] mode: ImportMode,
+        #[graphql(desc = "A saved mapping.")] mapping_id: Option<ID>,
+        #[graphql(desc = "An inline mapping (instead of `mappingId`).")] mapping: Option<
+            ImportMappingInput,
+        >,
+        #[graphql(desc = "The delimiter; detected when omitted.")] delimiter: Option<String>,
+        #[graphql(desc = "Whether the first line names the columns.", default = true)]
+        has_header: bool,
+        #[graphql(
+            desc = "AUTO, UTF8, LATIN1, WINDOWS1252, UTF16LE or UTF16BE.",
+            default_with = "String::from(\"AUTO\")"
+        )]
+        encoding: String,
+    ) -> async_graphql::Result<ImportJob> {
+        let principal = principal(ctx)?;
+        let list_id = parse_id("listId", &list_id)?;
+        let (spec, mapping_id) = match (mapping_id, mapping) {
+            (Some(id), None) => {
+                let id = parse_id("mappingId", &id)?;
+                let (_, spec) = mappings::get(services(ctx), principal, id).await.gql()?;
+                (spec, Some(id))
+            }
+            (None, Some(inline)) => (inline.into_spec().gql()?, None),
+            _ => {
+                return Err(ApiError::bad_input(
+                    "mapping",
+                    "give either mappingId or mapping",
+                ))
+                .gql();
+            }
+        };
+        spec.check().map_err(workers::ServiceError::from).gql()?;
+        let delimiter = match delimiter.as_deref() {
+            None | Some("") => None,
+            Some("\\t") | Some("tab") => Some('\t'),
+            Some(text) if text.chars().count() == 1 => text.chars().next(),
+            Some(_) => return Err(ApiError::bad_input("delimiter", "must be one character")).gql(),
+        };
+        let upload = file.value(ctx)?;
+        let file_name = upload.filename.clone();
+        let (path, bytes) = import::store_upload(services(ctx), &file_name, upload.content)
+            .await
+            .gql()?;
+        let options = ImportOptions {
+            mapping: spec,
+            delimiter,
+            has_header,
+            encoding,
+        };
+        let new_import = NewImport {
+            list_id,
+            file_name,
+            file_path: path,
+            file_bytes: bytes,
+            mode: mode.into(),
+            options,
+            mapping_id,
+        };
+        import::start(services(ctx), principal, new_import)
+            .await
+            .map(ImportJob)
+            .gql()
+    }
+}
+
+/// Live progress of an import.
+#[derive(SimpleObject, Clone)]
+pub struct ImportProgress {
+    /// The job.
+    pub job_id: ID,
+    /// `RUNNING`, `SUCCEEDED` or `FAILED`.
+    pub status: String,
+    /// Records read so far.
+    pub rows_read: i64,
+    /// Input bytes read so far (with `fileBytes`, a progress bar).
+    pub bytes_read: Option<i64>,
+    /// The file's size.
+    pub file_bytes: Option<i64>,
+    /// Contacts added or updated (when finished).
+    pub accepted: Option<i64>,
+    /// Rows refused so far.
+    pub rejected: i64,
+    /// Duplicates so far.
+    pub duplicates: i64,
+}
+
+/// Import subscriptions.
+#[derive(Default)]
+pub struct ImportsSubscription;
+
+#[Subscription]
+impl ImportsSubscription {
+    /// Progress of one import, from any replica, until it ends.
+    async fn import_progress(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The job.")] job_id: ID,
+    ) -> async_graphql::Result<impl Stream<Item = ImportProgress>> {
+        let principal = principal(ctx)?;
+        let id = parse_id("jobId", &job_id)?;
+        let job = import::job(services(ctx), principal, id).await.gql()?;
+        let payloads = services(ctx)
+            .cache
+            .subscribe(&format!("import:{}", job.id))
+            .await
+            .map_err(workers::ServiceError::from)
+            .gql()?;
+        let job_id = ID(job.id.to_string());
+        Ok(payloads
+            .filter_map(move |payload| {
+                let job_id = job_id.clone();
+                async move {
+                    let value: serde_json::Value = serde_json::from_str(&payload).ok()?;
+                    Some(ImportProgress {
+                        job_id,
+                        status: value["status"].as_str().unwrap_or("RUNNING").to_owned(),
+                        rows_read: value["rowsRead"].as_i64().unwrap_or(0),
+                        bytes_read: value["bytesRead"].as_i64(),
+                        file_bytes: value["fileBytes"].as_i64(),
+                        accepted: value["accepted"].as_i64(),
+                        rejected: value["rejected"].as_i64().unwrap_or(0),
+                        duplicates: value["duplicates"].as_i64().unwrap_or(0),
+                    })
+                }
+            })
+            .scan(false, |ended, progress| {
+                // Deliver the final event, then end the stream.
+                if *ended {
+                    return futures::future::ready(None);
+                }
+                *ended = progress.status != "RUNNING";
+                futures::future::ready(Some(progress))
+            }))
+    }
+}

@@ -1,0 +1,193 @@
+//! Imports through the API: a multipart upload, the queued job, live progress,
+//! counts and rejected rows — with the worker run by the test or by the `lists` role.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use tests::graphql_ws::subscribe;
+use tests::{Stores, TestApp, error_code, on_both_stores, spawn_app, spawn_app_with};
+
+on_both_stores!(
+    an_upload_is_imported_by_the_lists_role,
+    import_progress_streams_until_the_end
+);
+
+const FILE: &str = "Account,First,Last,Phone\nA1,Ada,Lovelace,(202) 456-1414\nA2,Alan,Turing,not a number\nA3,Grace,Hopper,+1 415 867 5309\n";
+
+const IMPORT: &str = "mutation($list: ID!, $file: Upload!) { importContacts(listId: $list, file: $file, mode: APPEND_ONLY, \
+    mapping: { defaultCountry: \"US\", columns: [ \
+      { header: \"Account\", field: CLIENT_ID }, { header: \"First\", field: FIRST_NAME }, \
+      { header: \"Last\", field: LAST_NAME }, { header: \"Phone\", device: HOME } ] }) { id status fileName fileBytes } }";
+
+/// Posts a GraphQL multipart request (the `graphql-multipart-request` spec) with one file.
+async fn upload(
+    app: &TestApp,
+    token: &str,
+    query: &str,
+    variables: Value,
+    file_name: &str,
+    content: &str,
+) -> Value {
+    let boundary = "reachline-test-boundary";
+    let operations = json!({ "query": query, "variables": variables });
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"operations\"\r\n\r\n{operations}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"map\"\r\n\r\n{{\"0\": [\"variables.file\"]}}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"0\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n{content}\r\n\
+         --{boundary}--\r\n"
+    );
+    app.client
+        .post(format!("{}/graphql", app.address))
+        .bearer_auth(token)
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+async fn new_list(app: &TestApp, token: &str) -> String {
+    let body = app
+        .graphql(
+            Some(token),
+            "mutation { createContactList(input: { name: \"Uploads\", channel: VOICE }) { id } }",
+            json!({}),
+        )
+        .await;
+    body["data"]["createContactList"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+const JOB: &str = "query($id: ID!) { importJob(id: $id) { status rowsRead accepted rejected duplicates error rejections { totalCount nodes { line reason } } } }";
+
+async fn an_upload_is_imported_by_the_lists_role(stores: Stores) {
+    let app = spawn_app(stores).await;
+    let admin = app.admin_token().await;
+    let list_id = new_list(&app, &admin).await;
+    let body = upload(
+        &app,
+        &admin,
+        IMPORT,
+        json!({ "list": list_id, "file": null }),
+        "people.csv",
+        FILE,
+    )
+    .await;
+    let job = &body["data"]["importContacts"];
+    assert_eq!(job["status"], "QUEUED", "{body}");
+    assert_eq!(job["fileName"], "people.csv");
+    assert_eq!(job["fileBytes"], FILE.len());
+    let id = job["id"].clone();
+
+    // The app runs every role: its `lists` worker picks the job up.
+    let mut finished = Value::Null;
+    for _ in 0..100 {
+        let body = app.graphql(Some(&admin), JOB, json!({ "id": id })).await;
+        if body["data"]["importJob"]["status"] == "SUCCEEDED"
+            || body["data"]["importJob"]["status"] == "FAILED"
+        {
+            finished = body;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let job = &finished["data"]["importJob"];
+    assert_eq!(job["status"], "SUCCEEDED", "{finished}");
+    assert_eq!(
+        (
+            job["rowsRead"].as_i64(),
+            job["accepted"].as_i64(),
+            job["rejected"].as_i64()
+        ),
+        (Some(3), Some(2), Some(1))
+    );
+    assert_eq!(job["rejections"]["totalCount"], 1);
+    assert_eq!(job["rejections"]["nodes"][0]["line"], 3);
+    assert!(
+        job["rejections"]["nodes"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("Phone"),
+        "{finished}"
+    );
+
+    let list = app.graphql(Some(&admin), "query($id: ID!) { contactList(id: $id) { status contactCount contacts { nodes { clientId devices { value } } } } }", json!({ "id": list_id })).await;
+    assert_eq!(list["data"]["contactList"]["status"], "READY");
+    assert_eq!(list["data"]["contactList"]["contactCount"], 2);
+    assert_eq!(
+        list["data"]["contactList"]["contacts"]["nodes"][1]["devices"][0]["value"], "+14158675309",
+        "{list}"
+    );
+
+    // A second import while one runs is refused; a missing mapping is a clear error.
+    let no_mapping = upload(&app, &admin, "mutation($list: ID!, $file: Upload!) { importContacts(listId: $list, file: $file, mode: APPEND_ONLY) { id } }", json!({ "list": list_id, "file": null }), "x.csv", FILE).await;
+    assert_eq!(
+        error_code(&no_mapping),
+        Some("BAD_USER_INPUT"),
+        "{no_mapping}"
+    );
+}
+
+async fn import_progress_streams_until_the_end(stores: Stores) {
+    // Only the api role: the test runs the worker itself, after subscribing.
+    let app = spawn_app_with(stores, &["--roles", "api"]).await;
+    let admin = app.admin_token().await;
+    let list_id = new_list(&app, &admin).await;
+    let mut big = String::from("Account,First,Last,Phone\n");
+    for n in 0..2500 {
+        big.push_str(&format!("B{n},F{n},L{n},(202) 555-{:04}\n", n));
+    }
+    let body = upload(
+        &app,
+        &admin,
+        IMPORT,
+        json!({ "list": list_id, "file": null }),
+        "big.csv",
+        &big,
+    )
+    .await;
+    let job_id = body["data"]["importContacts"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{body}"))
+        .to_owned();
+    let query = format!(
+        "subscription {{ importProgress(jobId: \"{job_id}\") {{ status rowsRead bytesRead fileBytes accepted }} }}"
+    );
+    let mut progress = subscribe(&app.ws_url(), Some(&admin), &query)
+        .await
+        .expect("subscribed");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        workers::import::try_execute_task(&app.services, "test-worker")
+            .await
+            .unwrap()
+    );
+
+    let mut events = Vec::new();
+    while let Some(payload) = progress.next_payload(Duration::from_secs(5)).await {
+        let event = payload["data"]["importProgress"].clone();
+        let done = event["status"] != "RUNNING";
+        events.push(event);
+        if done {
+            break;
+        }
+    }
+    assert!(events.len() >= 3, "running events then the end: {events:?}");
+    assert!(
+        events
+            .iter()
+            .any(|e| e["status"] == "RUNNING" && e["rowsRead"].as_i64() == Some(1000)),
+        "{events:?}"
+    );
+    let last = events.last().unwrap();
+    assert_eq!(last["status"], "SUCCEEDED");
+    assert_eq!(last["accepted"], 2500);
+}
