@@ -158,6 +158,16 @@ impl ImportMappingInput {
     }
 }
 
+/// A delimiter argument: one character, `tab` or `\\t`, or none to detect it.
+fn parse_delimiter(raw: Option<&str>) -> Result<Option<char>, ApiError> {
+    match raw {
+        None | Some("") => Ok(None),
+        Some("\\t") | Some("tab") => Ok(Some('\t')),
+        Some(text) if text.chars().count() == 1 => Ok(text.chars().next()),
+        Some(_) => Err(ApiError::bad_input("delimiter", "must be one character")),
+    }
+}
+
 /// A saved, reusable column mapping.
 pub struct ImportMapping(entity::import_mapping::Model);
 
@@ -296,6 +306,32 @@ impl ImportJob {
     }
 }
 
+/// One previewed row: its cells, or why the import would refuse it.
+#[derive(SimpleObject)]
+pub struct PreviewRow {
+    /// The line of the file where the row starts.
+    pub line: i64,
+    /// The cells, when the row could be split.
+    pub cells: Option<Vec<String>>,
+    /// Why the row would be refused.
+    pub error: Option<String>,
+}
+
+/// The start of a file as the import will read it.
+#[derive(SimpleObject)]
+pub struct ImportPreview {
+    /// Header names, when the file has a header row.
+    pub headers: Option<Vec<String>>,
+    /// The delimiter used (detected or given).
+    pub delimiter: Option<String>,
+    /// The encoding used.
+    pub encoding: String,
+    /// `NONE`, `GZIP` or `ZIP`.
+    pub compression: String,
+    /// The first rows.
+    pub rows: Vec<PreviewRow>,
+}
+
 /// Import queries.
 #[derive(Default)]
 pub struct ImportsQuery;
@@ -363,6 +399,63 @@ impl ImportsMutation {
             .gql()
     }
 
+    /// Parses the start of a file the way an import would (send the first few hundred KB
+    /// of a large file): columns, delimiter, encoding and the first rows.
+    async fn preview_import(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The file or its beginning.")] file: Upload,
+        #[graphql(desc = "The delimiter; detected when omitted.")] delimiter: Option<String>,
+        #[graphql(desc = "Whether the first line names the columns.", default = true)]
+        has_header: bool,
+        #[graphql(
+            desc = "AUTO, UTF8, LATIN1, WINDOWS1252, UTF16LE or UTF16BE.",
+            default_with = "String::from(\"AUTO\")"
+        )]
+        encoding: String,
+        #[graphql(desc = "Rows to show (at most 100).", default = 10)] rows: i32,
+    ) -> async_graphql::Result<ImportPreview> {
+        let principal = principal(ctx)?;
+        let delimiter = parse_delimiter(delimiter.as_deref()).gql()?;
+        let upload = file.value(ctx)?;
+        let rows = usize::try_from(rows).unwrap_or(10);
+        let preview = import::preview(
+            principal,
+            upload.content,
+            delimiter,
+            has_header,
+            &encoding,
+            rows,
+        )
+        .await
+        .gql()?;
+        Ok(ImportPreview {
+            headers: preview.headers,
+            delimiter: preview.delimiter.map(String::from),
+            encoding: preview.encoding,
+            compression: preview.compression.to_owned(),
+            rows: preview
+                .rows
+                .into_iter()
+                .map(|(line, row)| {
+                    let line = i64::try_from(line).unwrap_or(i64::MAX);
+                    match row {
+                        Ok(cells) => PreviewRow {
+                            line,
+                            cells: Some(cells),
+                            error: None,
+                        },
+                        Err(error) => PreviewRow {
+                            line,
+                            cells: None,
+                            error: Some(error),
+                        },
+                    }
+                })
+                .collect(),
+        })
+    }
+
     /// Uploads a file (GraphQL multipart) and queues its import into a list; give a saved
     /// `mappingId` or an inline `mapping`.
     #[allow(clippy::too_many_arguments)]
@@ -404,12 +497,7 @@ impl ImportsMutation {
             }
         };
         spec.check().map_err(workers::ServiceError::from).gql()?;
-        let delimiter = match delimiter.as_deref() {
-            None | Some("") => None,
-            Some("\\t") | Some("tab") => Some('\t'),
-            Some(text) if text.chars().count() == 1 => text.chars().next(),
-            Some(_) => return Err(ApiError::bad_input("delimiter", "must be one character")).gql(),
-        };
+        let delimiter = parse_delimiter(delimiter.as_deref()).gql()?;
         let upload = file.value(ctx)?;
         let file_name = upload.filename.clone();
         let (path, bytes) = import::store_upload(services(ctx), &file_name, upload.content)

@@ -1,6 +1,7 @@
 //! The HTTP surface: one shared state, one `router()` that tests can call,
 //! with request ids, tracing spans and metrics on every route.
 
+mod downloads;
 mod graphql;
 mod ops;
 mod spa;
@@ -100,6 +101,7 @@ pub fn router(state: AppState) -> Router {
     if state.serves_api {
         router = router
             .merge(graphql::routes(&state))
+            .merge(downloads::routes())
             .fallback(spa::service(&state.spa_dir));
     }
     let trace = TraceLayer::new_for_http().make_span_with(|request: &Request| {

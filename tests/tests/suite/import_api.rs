@@ -9,7 +9,8 @@ use tests::{Stores, TestApp, error_code, on_both_stores, spawn_app, spawn_app_wi
 
 on_both_stores!(
     an_upload_is_imported_by_the_lists_role,
-    import_progress_streams_until_the_end
+    import_progress_streams_until_the_end,
+    a_preview_shows_the_file_as_the_import_reads_it,
 );
 
 const FILE: &str = "Account,First,Last,Phone\nA1,Ada,Lovelace,(202) 456-1414\nA2,Alan,Turing,not a number\nA3,Grace,Hopper,+1 415 867 5309\n";
@@ -127,6 +128,39 @@ async fn an_upload_is_imported_by_the_lists_role(stores: Stores) {
         "{list}"
     );
 
+    // The rejected rows download as a formula-safe CSV, for the signed-in only.
+    let url = format!(
+        "{}/api/v1/imports/{}/rejections.csv",
+        app.address,
+        id.as_str().unwrap()
+    );
+    let csv = app
+        .client
+        .get(&url)
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.status(), 200);
+    assert!(
+        csv.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let bytes = csv.bytes().await.unwrap();
+    assert!(
+        bytes.starts_with(&[0xEF, 0xBB, 0xBF]),
+        "a byte-order mark for spreadsheets"
+    );
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.contains("line,reason,row"), "{text}");
+    assert!(
+        text.contains("3,") && text.contains("A2,Alan,Turing,not a number"),
+        "{text}"
+    );
+    assert_eq!(app.client.get(&url).send().await.unwrap().status(), 401);
+
     // A second import while one runs is refused; a missing mapping is a clear error.
     let no_mapping = upload(&app, &admin, "mutation($list: ID!, $file: Upload!) { importContacts(listId: $list, file: $file, mode: APPEND_ONLY) { id } }", json!({ "list": list_id, "file": null }), "x.csv", FILE).await;
     assert_eq!(
@@ -190,4 +224,48 @@ async fn import_progress_streams_until_the_end(stores: Stores) {
     let last = events.last().unwrap();
     assert_eq!(last["status"], "SUCCEEDED");
     assert_eq!(last["accepted"], 2500);
+}
+
+async fn a_preview_shows_the_file_as_the_import_reads_it(stores: Stores) {
+    let app = spawn_app(stores).await;
+    let admin = app.admin_token().await;
+    let query = "mutation($file: Upload!) { previewImport(file: $file, rows: 5) { headers delimiter encoding compression rows { line cells error } } }";
+    let latin1_name = "Account;Name;Phone\nA1;M\u{fc}ller;2024561414\nA2;\"unclosed;2024561415\nA3;Ng;2024561416\nA4;Ito;2024561417\nA5;Li;2024561418\nA6;Yu;2024561419\n";
+    let body = upload(
+        &app,
+        &admin,
+        query,
+        json!({ "file": null }),
+        "sample.csv",
+        latin1_name,
+    )
+    .await;
+    let preview = &body["data"]["previewImport"];
+    assert_eq!(
+        preview["headers"],
+        json!(["Account", "Name", "Phone"]),
+        "{body}"
+    );
+    assert_eq!(preview["delimiter"], ";");
+    assert_eq!(preview["compression"], "NONE");
+    assert_eq!(
+        preview["rows"][0]["cells"],
+        json!(["A1", "M\u{fc}ller", "2024561414"])
+    );
+    assert_eq!(preview["rows"][1]["line"], 3);
+    assert!(
+        preview["rows"][1]["error"].is_string(),
+        "an unbalanced quote is shown as the error it will be: {body}"
+    );
+
+    let binary = upload(
+        &app,
+        &admin,
+        query,
+        json!({ "file": null }),
+        "photo.png",
+        "\u{89}PNG\r\n\u{1a}\n\0\0\0\rIHDR",
+    )
+    .await;
+    assert_eq!(error_code(&binary), Some("BAD_USER_INPUT"), "{binary}");
 }

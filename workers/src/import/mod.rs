@@ -391,3 +391,63 @@ pub async fn run_worker(
         }
     }
 }
+
+/// What the upload wizard shows before an import: the columns and first rows as parsed.
+#[derive(Debug, Clone)]
+pub struct FilePreview {
+    /// Header names, when the file has a header row.
+    pub headers: Option<Vec<String>>,
+    /// The delimiter used (detected or given).
+    pub delimiter: Option<char>,
+    /// The encoding used.
+    pub encoding: String,
+    /// `NONE`, `GZIP` or `ZIP`.
+    pub compression: &'static str,
+    /// The first rows: cells, or why the row would be refused.
+    pub rows: Vec<(u64, Result<Vec<String>, String>)>,
+}
+
+/// Parses the start of an upload the way the import will (on a blocking thread).
+pub async fn preview(
+    principal: &Principal,
+    content: std::fs::File,
+    delimiter: Option<char>,
+    has_header: bool,
+    encoding_name: &str,
+    rows: usize,
+) -> Result<FilePreview, ServiceError> {
+    principal.require(Permission::ManageLists)?;
+    let encoding = reader::encoding(encoding_name)?;
+    let options = tabular::ReadOptions {
+        layout: tabular::Layout::Delimited {
+            delimiter: delimiter.map(|d| d as u8),
+        },
+        encoding,
+        has_header,
+        ..Default::default()
+    };
+    let preview = tokio::task::spawn_blocking(move || {
+        tabular::preview(content, &options, rows.clamp(1, 100))
+    })
+    .await
+    .map_err(anyhow::Error::from)?
+    .map_err(|error| ValidationError::new("file", error.to_string()))?;
+    Ok(FilePreview {
+        headers: preview.headers,
+        delimiter: preview.delimiter.map(char::from),
+        encoding: preview.encoding.to_string(),
+        compression: match preview.compression {
+            tabular::Compression::None => "NONE",
+            tabular::Compression::Gzip => "GZIP",
+            tabular::Compression::Zip { .. } => "ZIP",
+        },
+        rows: preview
+            .rows
+            .into_iter()
+            .map(|row| match row {
+                Ok(record) => (record.line, Ok(record.fields)),
+                Err(error) => (error.line, Err(error.reason)),
+            })
+            .collect(),
+    })
+}
