@@ -41,12 +41,12 @@ fn status_of(error: &ApiError) -> StatusCode {
 
 fn csv_chunk(rows: &[entity::import_rejection::Model], header: bool) -> Vec<u8> {
     let buffer = Vec::with_capacity(rows.len() * 64);
-    let mut writer = if header {
-        tabular::CsvWriter::with_bom(buffer).ok()
+    let writer = if header {
+        tabular::CsvWriter::with_bom(buffer)
     } else {
-        Some(tabular::CsvWriter::new(buffer))
+        Ok(tabular::CsvWriter::new(buffer))
     };
-    let Some(writer) = writer.as_mut() else {
+    let Ok(mut writer) = writer else {
         return Vec::new();
     };
     if header {
@@ -55,11 +55,7 @@ fn csv_chunk(rows: &[entity::import_rejection::Model], header: bool) -> Vec<u8> 
     for row in rows {
         let _ = writer.write_record([row.line.to_string(), row.reason.clone(), row.raw.clone()]);
     }
-    let _ = writer.flush();
-    match std::mem::replace(writer, tabular::CsvWriter::new(Vec::new())).into_inner() {
-        Ok(bytes) => bytes,
-        Err(_) => Vec::new(),
-    }
+    writer.into_inner().unwrap_or_default()
 }
 
 async fn rejections_csv(
