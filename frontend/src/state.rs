@@ -4,6 +4,7 @@
 
 pub mod contacts;
 pub mod forms;
+pub mod import;
 pub mod lists;
 pub mod models;
 pub mod nav;

@@ -3,6 +3,7 @@
 //! type for both.
 
 pub mod error;
+pub mod multipart;
 pub mod operations;
 pub mod schema_types;
 pub mod ws_protocol;
@@ -11,3 +12,5 @@ pub mod ws_protocol;
 pub mod http;
 #[cfg(target_arch = "wasm32")]
 pub mod subscription;
+#[cfg(target_arch = "wasm32")]
+pub mod upload;

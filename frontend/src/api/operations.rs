@@ -11,7 +11,10 @@
 use graphql_client::GraphQLQuery;
 
 #[allow(unused_imports)] // Used by the generated modules through `use super::*`.
-use super::schema_types::{ApiScope, Channel, ContactListStatus, DateTime, UserRole};
+use super::schema_types::{
+    ApiScope, Channel, ContactField, ContactListStatus, DateTime, DeviceKind, ImportMode, Upload,
+    UserRole,
+};
 
 /// `login(email, password)`: a bearer token and the signed-in user.
 #[derive(GraphQLQuery)]
@@ -221,6 +224,68 @@ pub struct UpdateContact;
     response_derives = "Debug, Clone, PartialEq"
 )]
 pub struct DeleteContact;
+
+/// `previewImport(file, rows)`: the start of a file as the import reads it
+/// (sent as a multipart upload).
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/PreviewImport.graphql",
+    variables_derives = "Debug, Clone",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct PreviewImport;
+
+/// `importContacts(listId, file, mode, mapping)`: queues an import (multipart).
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/ImportContacts.graphql",
+    extern_enums("ContactField", "DeviceKind", "ImportMode"),
+    variables_derives = "Debug, Clone, Deserialize",
+    response_derives = "Debug, Clone, PartialEq",
+    skip_serializing_none
+)]
+pub struct ImportContacts;
+
+/// `importMappings`: the saved column mappings.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/ImportMappings.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct ImportMappings;
+
+/// `createImportMapping(name, mapping)`: saves a mapping for reuse.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/CreateImportMapping.graphql",
+    extern_enums("ContactField", "DeviceKind"),
+    variables_derives = "Debug, Clone, Deserialize",
+    response_derives = "Debug, Clone, PartialEq",
+    skip_serializing_none
+)]
+pub struct CreateImportMapping;
+
+/// `importJob(id)`: one import's counts, error and first refused rows.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/GetImportJob.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct GetImportJob;
+
+/// `importProgress(jobId)`: live progress over the WebSocket.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/ImportProgress.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct ImportProgress;
 
 #[cfg(test)]
 mod tests {

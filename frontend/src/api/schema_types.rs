@@ -193,6 +193,191 @@ pub enum ContactListStatus {
     Unknown,
 }
 
+/// The `Upload` scalar: always sent as `null` in `operations`; the file
+/// travels as a separate multipart part (see `api::multipart`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Upload;
+
+/// A contact field an import column can fill (`ContactField` in the schema).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ContactField {
+    /// The customer's own key.
+    ClientId,
+    /// First name.
+    FirstName,
+    /// Last name.
+    LastName,
+    /// Company.
+    Company,
+    /// Postal code.
+    PostalCode,
+    /// ISO country of the address.
+    Country,
+    /// An explicit IANA time zone.
+    TimeZone,
+    /// Consent to automated calls and texts to mobiles.
+    ConsentAutomated,
+    /// Consent to text messages.
+    ConsentSms,
+    /// Consent to e-mail.
+    ConsentEmail,
+}
+
+impl ContactField {
+    /// Every field, in the schema's (and the mapping menu's) order.
+    pub const ALL: [ContactField; 10] = [
+        ContactField::ClientId,
+        ContactField::FirstName,
+        ContactField::LastName,
+        ContactField::Company,
+        ContactField::PostalCode,
+        ContactField::Country,
+        ContactField::TimeZone,
+        ContactField::ConsentAutomated,
+        ContactField::ConsentSms,
+        ContactField::ConsentEmail,
+    ];
+
+    /// The value on the wire, as spelled in `schema.graphql`.
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            ContactField::ClientId => "CLIENT_ID",
+            ContactField::FirstName => "FIRST_NAME",
+            ContactField::LastName => "LAST_NAME",
+            ContactField::Company => "COMPANY",
+            ContactField::PostalCode => "POSTAL_CODE",
+            ContactField::Country => "COUNTRY",
+            ContactField::TimeZone => "TIME_ZONE",
+            ContactField::ConsentAutomated => "CONSENT_AUTOMATED",
+            ContactField::ConsentSms => "CONSENT_SMS",
+            ContactField::ConsentEmail => "CONSENT_EMAIL",
+        }
+    }
+
+    /// The name people read in the mapping menu.
+    pub fn label(self) -> &'static str {
+        match self {
+            ContactField::ClientId => "Client id",
+            ContactField::FirstName => "First name",
+            ContactField::LastName => "Last name",
+            ContactField::Company => "Company",
+            ContactField::PostalCode => "Postal code",
+            ContactField::Country => "Country",
+            ContactField::TimeZone => "Time zone",
+            ContactField::ConsentAutomated => "Consent: automated calls",
+            ContactField::ConsentSms => "Consent: text messages",
+            ContactField::ConsentEmail => "Consent: e-mail",
+        }
+    }
+}
+
+/// The kind of a device column (`DeviceKind` in the schema).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum DeviceKind {
+    /// Home phone.
+    Home,
+    /// Direct business phone.
+    Work,
+    /// Mobile phone.
+    Mobile,
+    /// Any other phone.
+    Other,
+    /// A number for text messages.
+    Sms,
+    /// An e-mail address.
+    Email,
+}
+
+impl DeviceKind {
+    /// Every kind, in the schema's (and the mapping menu's) order.
+    pub const ALL: [DeviceKind; 6] = [
+        DeviceKind::Home,
+        DeviceKind::Work,
+        DeviceKind::Mobile,
+        DeviceKind::Other,
+        DeviceKind::Sms,
+        DeviceKind::Email,
+    ];
+
+    /// The value on the wire, as spelled in `schema.graphql`.
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            DeviceKind::Home => "HOME",
+            DeviceKind::Work => "WORK",
+            DeviceKind::Mobile => "MOBILE",
+            DeviceKind::Other => "OTHER",
+            DeviceKind::Sms => "SMS",
+            DeviceKind::Email => "EMAIL",
+        }
+    }
+
+    /// The name people read in the mapping menu.
+    pub fn label(self) -> &'static str {
+        match self {
+            DeviceKind::Home => "Device: home phone",
+            DeviceKind::Work => "Device: work phone",
+            DeviceKind::Mobile => "Device: mobile phone",
+            DeviceKind::Other => "Device: other phone",
+            DeviceKind::Sms => "Device: SMS number",
+            DeviceKind::Email => "Device: e-mail",
+        }
+    }
+}
+
+/// What an import does with the list's contents (`ImportMode` in the schema).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ImportMode {
+    /// Add new contacts; rows matching a listed contact are duplicates.
+    AppendOnly,
+    /// Replace the list's contents with the file's.
+    FlushAppend,
+    /// Update contacts matched by client id, add the rest.
+    AppendAndUpdate,
+}
+
+impl ImportMode {
+    /// Every mode, in the order the wizard offers them.
+    pub const ALL: [ImportMode; 3] = [
+        ImportMode::AppendOnly,
+        ImportMode::FlushAppend,
+        ImportMode::AppendAndUpdate,
+    ];
+
+    /// The value on the wire, as spelled in `schema.graphql`.
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            ImportMode::AppendOnly => "APPEND_ONLY",
+            ImportMode::FlushAppend => "FLUSH_APPEND",
+            ImportMode::AppendAndUpdate => "APPEND_AND_UPDATE",
+        }
+    }
+
+    /// The choice's title in the wizard.
+    pub fn label(self) -> &'static str {
+        match self {
+            ImportMode::AppendOnly => "Append",
+            ImportMode::FlushAppend => "Replace",
+            ImportMode::AppendAndUpdate => "Update by client id",
+        }
+    }
+
+    /// What the choice does, under its title.
+    pub fn description(self) -> &'static str {
+        match self {
+            ImportMode::AppendOnly => {
+                "Add the file's contacts; rows matching a listed contact count as duplicates."
+            }
+            ImportMode::FlushAppend => "Remove the list's current contacts and load the file's.",
+            ImportMode::AppendAndUpdate => {
+                "Update contacts with the same client id and add the rest."
+            }
+        }
+    }
+}
+
 // Only the schema check below needs the wire names: statuses arrive through serde.
 #[cfg(test)]
 impl ContactListStatus {
@@ -269,6 +454,29 @@ mod tests {
             .map(|s| s.wire_name())
             .collect();
         assert_eq!(schema_enum_values("ContactListStatus"), ours);
+    }
+
+    #[test]
+    fn import_enums_match_the_schema() {
+        let fields: Vec<&str> = ContactField::ALL.iter().map(|f| f.wire_name()).collect();
+        assert_eq!(schema_enum_values("ContactField"), fields);
+        let kinds: Vec<&str> = DeviceKind::ALL.iter().map(|k| k.wire_name()).collect();
+        assert_eq!(schema_enum_values("DeviceKind"), kinds);
+        let modes: Vec<&str> = ImportMode::ALL.iter().map(|m| m.wire_name()).collect();
+        assert_eq!(schema_enum_values("ImportMode"), modes);
+        for field in ContactField::ALL {
+            let json = serde_json::to_string(&field).expect("serialises");
+            assert_eq!(json, format!("\"{}\"", field.wire_name()));
+        }
+        for kind in DeviceKind::ALL {
+            let json = serde_json::to_string(&kind).expect("serialises");
+            assert_eq!(json, format!("\"{}\"", kind.wire_name()));
+        }
+        for mode in ImportMode::ALL {
+            let json = serde_json::to_string(&mode).expect("serialises");
+            assert_eq!(json, format!("\"{}\"", mode.wire_name()));
+        }
+        assert_eq!(serde_json::to_string(&Upload).expect("serialises"), "null");
     }
 
     #[test]

@@ -279,7 +279,7 @@ fn page_websocket_url() -> Option<String> {
 }
 
 /// Resolves after `duration` (a browser timer; there is no thread to sleep).
-async fn sleep(duration: Duration) {
+pub(crate) async fn sleep(duration: Duration) {
     let (done, finished) = oneshot::channel::<()>();
     set_timeout(
         move || {

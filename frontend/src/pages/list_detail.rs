@@ -11,12 +11,14 @@ use crate::api::error::{ApiError, ErrorKind};
 use crate::api::operations::{
     GetContactList, ListContacts, UpdateContactList, get_contact_list, list_contacts,
 };
+use crate::api::schema_types::ContactListStatus;
 use crate::components::feedback::{EmptyState, ErrorBanner, Loading};
 use crate::components::form::{TextAreaField, TextField, field_message};
 use crate::components::page::{Breadcrumbs, Crumb, FormToggle, PageHeader};
 use crate::components::table::{DataTable, PagedTable};
 use crate::components::toast::Toasts;
 use crate::format::{format_count, format_timestamp, list_status};
+use crate::pages::import_wizard::ImportWizard;
 use crate::pages::lists::CALLER_ID_HINT;
 use crate::state::contacts::{ContactRow, contacts_empty_message};
 use crate::state::lists::{ContactListSummary, ListEditDraft};
@@ -43,6 +45,9 @@ fn ListDetail(list_id: String) -> impl IntoView {
     let session = Session::use_context();
     let can_manage = Memo::new(move |_| can_manage_lists(session.role()));
     let show_form = RwSignal::new(false);
+    let show_import = RwSignal::new(false);
+    // Bumped when an import wizard closes: the contacts table reloads.
+    let contacts_revision = RwSignal::new(0_u32);
     let summary = LocalResource::new({
         let list_id = list_id.clone();
         move || {
@@ -55,21 +60,33 @@ fn ListDetail(list_id: String) -> impl IntoView {
             }
         }
     });
+    let wizard_list_id = list_id.clone();
     let list_found = Memo::new(move |_| summary.get().is_some_and(|loaded| loaded.is_ok()));
 
     let header = move || {
         summary.get().map(|loaded| match loaded {
-            Ok(list) => {
-                view! { <ListHeader list can_manage show_form on_saved=move || summary.refetch() /> }
-                    .into_any()
+            Ok(list) => view! {
+                <ListHeader list can_manage show_form show_import
+                    on_saved=move || summary.refetch() />
             }
+            .into_any(),
             Err(error) => view! { <ListUnavailable error /> }.into_any(),
         })
     };
     view! {
         <Transition fallback=move || view! { <Loading what="the list" /> }>{header}</Transition>
+        <Show when=move || list_found.get() && can_manage.get() && show_import.get()>
+            <ImportWizard
+                list_id=wizard_list_id.clone()
+                on_close=move || {
+                    show_import.set(false);
+                    summary.refetch();
+                    contacts_revision.update(|revision| *revision += 1);
+                }
+            />
+        </Show>
         <Show when=move || list_found.get()>
-            <ContactsSection list_id=list_id.clone() />
+            <ContactsSection list_id=list_id.clone() revision=contacts_revision />
         </Show>
     }
 }
@@ -80,6 +97,7 @@ fn ListHeader(
     list: ContactListSummary,
     can_manage: Memo<bool>,
     show_form: RwSignal<bool>,
+    show_import: RwSignal<bool>,
     on_saved: impl Fn() + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
     let edit = FormToggle {
@@ -96,9 +114,26 @@ fn ListHeader(
     let caller_id = list.caller_id.clone().unwrap_or_else(|| "None".to_owned());
     let description = list.description.clone();
     let form_list = list.clone();
+    // No second import while one runs, none into an archived list.
+    let importable = !matches!(
+        list.status,
+        ContactListStatus::Importing | ContactListStatus::Archived
+    );
     view! {
         <Breadcrumbs trail />
-        <PageHeader title=list.name.clone() toggle=edit />
+        <PageHeader title=list.name.clone() toggle=edit>
+            <Show when=move || can_manage.get() && importable>
+                <button
+                    type="button"
+                    class="button button--secondary"
+                    aria-expanded=move || show_import.get().to_string()
+                    aria-controls="import-wizard"
+                    on:click=move |_| show_import.update(|shown| *shown = !*shown)
+                >
+                    "Import contacts"
+                </button>
+            </Show>
+        </PageHeader>
         <section class="panel" aria-label="About this list">
             <dl class="summary">
                 <div class="summary__item">
@@ -164,12 +199,13 @@ fn ListUnavailable(error: ApiError) -> impl IntoView {
 
 /// The list's contacts: search, table and pager.
 #[component]
-fn ContactsSection(list_id: String) -> impl IntoView {
+fn ContactsSection(list_id: String, revision: RwSignal<u32>) -> impl IntoView {
     let session = Session::use_context();
     let search_text = RwSignal::new(String::new());
     let applied_search = RwSignal::new(String::new());
     let pager = RwSignal::new(CursorPager::default());
     let contacts = LocalResource::new(move || {
+        revision.track();
         let search = applied_search.get();
         let variables = list_contacts::Variables {
             list_id: list_id.clone(),

@@ -6,9 +6,9 @@ use graphql_client::GraphQLQuery;
 use leptos::prelude::*;
 
 use crate::api::error::{ApiError, ErrorKind};
-use crate::api::http;
 use crate::api::operations::{Logout, logout};
 use crate::api::schema_types::UserRole;
+use crate::api::{http, upload};
 use crate::state::models::CurrentUser;
 
 /// The `localStorage` key holding the bearer token.
@@ -105,6 +105,38 @@ impl Session {
             self.end();
         }
         result
+    }
+
+    /// Runs `Operation` with `file` as its `Upload` variable (a GraphQL
+    /// multipart request); ends the session on `UNAUTHENTICATED` like `execute`.
+    pub async fn execute_with_file<Operation: GraphQLQuery>(
+        &self,
+        variables: Operation::Variables,
+        file: &web_sys::Blob,
+        file_name: &str,
+    ) -> Result<Operation::ResponseData, ApiError> {
+        let token = self.require_token()?;
+        let result =
+            upload::execute_with_file::<Operation>(&token, variables, file, file_name).await;
+        if result.as_ref().is_err_and(ApiError::is_unauthenticated) {
+            self.end();
+        }
+        result
+    }
+
+    /// Downloads `path` (a REST export) with the bearer token as `file_name`.
+    pub async fn download(&self, path: &str, file_name: &str) -> Result<(), ApiError> {
+        let token = self.require_token()?;
+        let result = upload::download(&token, path, file_name).await;
+        if result.as_ref().is_err_and(ApiError::is_unauthenticated) {
+            self.end();
+        }
+        result
+    }
+
+    fn require_token(&self) -> Result<String, ApiError> {
+        self.token_untracked()
+            .ok_or_else(|| ApiError::new(ErrorKind::Unauthenticated, "You are not signed in."))
     }
 }
 
