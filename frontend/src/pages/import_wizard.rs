@@ -85,6 +85,8 @@ struct Wizard {
 pub fn ImportWizard(
     list_id: String,
     on_close: impl Fn() + Clone + Send + Sync + 'static,
+    /// Called once when the import has ended, so the page behind can show the new contacts.
+    on_finished: impl Fn() + Send + Sync + 'static,
 ) -> impl IntoView {
     let wizard = Wizard {
         list_id: StoredValue::new(list_id),
@@ -126,6 +128,11 @@ pub fn ImportWizard(
             }
         })
         .collect_view();
+    Effect::new(move |_| {
+        if wizard.step.get() == Step::Result {
+            on_finished();
+        }
+    });
     let close = {
         let on_close = on_close.clone();
         move |_| on_close()

@@ -83,6 +83,10 @@ fn ListDetail(list_id: String) -> impl IntoView {
                     summary.refetch();
                     contacts_revision.update(|revision| *revision += 1);
                 }
+                on_finished=move || {
+                    summary.refetch();
+                    contacts_revision.update(|revision| *revision += 1);
+                }
             />
         </Show>
         <Show when=move || list_found.get()>
