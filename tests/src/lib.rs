@@ -3,6 +3,7 @@
 //! file and in-process cache), and [`TestApp`] talks to it over HTTP and
 //! WebSocket like any client would.
 
+pub mod browser;
 pub mod graphql_ws;
 pub mod process;
 

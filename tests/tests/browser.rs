@@ -1,116 +1,12 @@
 //! The built SPA in headless Debian Chromium against a real server: sign in,
 //! create a user, and watch the audit log update live.
 
-use std::process::Stdio;
 use std::time::Duration;
 
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::Locator;
 use serde_json::json;
+use tests::browser::{ChromeDriver, click, screenshot, type_into, wait_for_text};
 use tests::{ADMIN_EMAIL, ADMIN_PASSWORD, Stores, spa_dir, spawn_app};
-
-/// A chromedriver child process on a free port, killed on drop.
-struct ChromeDriver {
-    _child: tokio::process::Child,
-    port: u16,
-}
-
-impl ChromeDriver {
-    async fn start() -> ChromeDriver {
-        let binary =
-            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = tokio::process::Command::new(&binary)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .unwrap_or_else(|error| {
-                panic!("starting {binary}: {error} (scripts/test installs chromium-driver)")
-            });
-        for _ in 0..100 {
-            if tokio::net::TcpStream::connect(("127.0.0.1", port))
-                .await
-                .is_ok()
-            {
-                return ChromeDriver {
-                    _child: child,
-                    port,
-                };
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("chromedriver did not listen on {port}");
-    }
-
-    async fn browser(&self, profile: &std::path::Path) -> Client {
-        let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-        let capabilities = json!({
-            "goog:chromeOptions": {
-                "binary": chromium,
-                "args": [
-                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-quic", "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--window-size=1280,800",
-                    format!("--user-data-dir={}", profile.display()),
-                ]
-            }
-        });
-        let serde_json::Value::Object(capabilities) = capabilities else {
-            unreachable!()
-        };
-        ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(capabilities)
-            .connect(&format!("http://127.0.0.1:{}", self.port))
-            .await
-            .expect("a browser session")
-    }
-}
-
-async fn type_into(browser: &Client, css: &str, text: &str) {
-    let field = browser
-        .wait()
-        .at_most(Duration::from_secs(15))
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap();
-    field.clear().await.unwrap();
-    field.send_keys(text).await.unwrap();
-}
-
-async fn click(browser: &Client, locator: Locator<'_>) {
-    let element = browser
-        .wait()
-        .at_most(Duration::from_secs(15))
-        .for_element(locator)
-        .await
-        .unwrap();
-    element.click().await.unwrap();
-}
-
-async fn wait_for_text(browser: &Client, text: &str) {
-    let xpath = format!(
-        "//*[contains(normalize-space(.), '{text}') and not(*[contains(normalize-space(.), '{text}')])]"
-    );
-    browser
-        .wait()
-        .at_most(Duration::from_secs(15))
-        .for_element(Locator::XPath(&xpath))
-        .await
-        .unwrap_or_else(|error| panic!("{text:?} did not appear: {error}"));
-}
-
-async fn screenshot(browser: &Client, name: &str) {
-    let dir = std::env::temp_dir().join("reachline-screenshots");
-    let _ = std::fs::create_dir_all(&dir);
-    if let Ok(png) = browser.screenshot().await {
-        let _ = std::fs::write(dir.join(format!("{name}.png")), png);
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_create_a_user_and_see_it_in_the_live_audit_log() {
