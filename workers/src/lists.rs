@@ -323,3 +323,27 @@ mod tests {
         assert!(caller_id(Some("12")).is_err());
     }
 }
+
+/// Records that a list's contacts are being exported (personal data leaving the system)
+/// and returns the download path of the CSV.
+pub async fn export(
+    services: &Services,
+    principal: &Principal,
+    id: Uuid,
+) -> Result<String, ServiceError> {
+    principal.require(Permission::ManageLists)?;
+    let list = find(&services.db, principal.tenant_id, id).await?;
+    let event = audit::record(
+        &services.db,
+        &principal.actor(),
+        Change {
+            action: "contact_list.export",
+            object_type: "contact_list",
+            object_id: Some(list.id.to_string()),
+            detail: json!({ "name": list.name, "contacts": list.contact_count }),
+        },
+    )
+    .await?;
+    audit::publish(&services.cache, &event).await;
+    Ok(format!("/api/v1/lists/{}/contacts.csv", list.id))
+}

@@ -11,6 +11,7 @@ on_both_stores!(
     an_upload_is_imported_by_the_lists_role,
     import_progress_streams_until_the_end,
     a_preview_shows_the_file_as_the_import_reads_it,
+    an_export_is_audited_streamed_and_formula_safe,
 );
 
 const FILE: &str = "Account,First,Last,Phone\nA1,Ada,Lovelace,(202) 456-1414\nA2,Alan,Turing,not a number\nA3,Grace,Hopper,+1 415 867 5309\n";
@@ -268,4 +269,90 @@ async fn a_preview_shows_the_file_as_the_import_reads_it(stores: Stores) {
     )
     .await;
     assert_eq!(error_code(&binary), Some("BAD_USER_INPUT"), "{binary}");
+}
+
+async fn an_export_is_audited_streamed_and_formula_safe(stores: Stores) {
+    let app = spawn_app_with(stores, &["--roles", "api"]).await;
+    let admin = app.admin_token().await;
+    let list_id = new_list(&app, &admin).await;
+    let file = "Account,First,Last,Phone\nX1,=HYPERLINK(\"http://evil\"),Doe,(202) 456-1414\nX2,Bo,\"Smith, Jr.\",+44 20 7946 0018\n";
+    let body = upload(
+        &app,
+        &admin,
+        IMPORT,
+        json!({ "list": list_id, "file": null }),
+        "x.csv",
+        file,
+    )
+    .await;
+    assert!(body["data"]["importContacts"]["id"].is_string(), "{body}");
+    assert!(
+        workers::import::try_execute_task(&app.services, "test-worker")
+            .await
+            .unwrap()
+    );
+
+    let exported = app
+        .graphql(
+            Some(&admin),
+            "mutation($id: ID!) { exportContactList(id: $id) }",
+            json!({ "id": list_id }),
+        )
+        .await;
+    let path = exported["data"]["exportContactList"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{exported}"))
+        .to_owned();
+    let response = app
+        .client
+        .get(format!("{}{path}", app.address))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("attachment")
+    );
+    let bytes = response.bytes().await.unwrap();
+    let text = String::from_utf8_lossy(&bytes[3..]).into_owned();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[0].starts_with("clientId,firstName,lastName"),
+        "{text}"
+    );
+    assert!(lines[0].ends_with("device10Kind,device10"));
+    assert!(
+        lines[1].starts_with("X1,\"'=HYPERLINK(\"\"http://evil\"\")\",Doe"),
+        "formula cells are escaped: {text}"
+    );
+    assert!(
+        lines[2].contains("\"Smith, Jr.\"") && lines[2].contains("HOME,'+442079460018"),
+        "{text}"
+    );
+    assert_eq!(lines.len(), 3);
+
+    let audit = app
+        .graphql(
+            Some(&admin),
+            "{ auditEvents(first: 1) { nodes { action } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        audit["data"]["auditEvents"]["nodes"][0]["action"],
+        "contact_list.export"
+    );
+    assert_eq!(
+        app.client
+            .get(format!("{}{path}", app.address))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
 }

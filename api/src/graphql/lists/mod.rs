@@ -335,6 +335,18 @@ impl ListsMutation {
         Ok(id)
     }
 
+    /// Exports a list's contacts and devices: audits the export and returns the CSV's
+    /// download path (fetch it with the same bearer token).
+    async fn export_contact_list(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The list's id.")] id: ID,
+    ) -> async_graphql::Result<String> {
+        let principal = principal(ctx)?;
+        let id = parse_id("id", &id)?;
+        lists::export(services(ctx), principal, id).await.gql()
+    }
+
     /// Edits a contact's identity fields and consent flags.
     async fn update_contact(
         &self,
