@@ -304,26 +304,6 @@ pub async fn delete(
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn caller_ids_are_international_numbers_or_short_codes() {
-        assert_eq!(
-            caller_id(Some("+1 202 456 1414")).unwrap().as_deref(),
-            Some("+12024561414")
-        );
-        assert_eq!(caller_id(Some("72345")).unwrap().as_deref(), Some("72345"));
-        assert_eq!(caller_id(Some("  ")).unwrap(), None);
-        assert!(
-            caller_id(Some("202-456-1414")).is_err(),
-            "a national number is ambiguous"
-        );
-        assert!(caller_id(Some("12")).is_err());
-    }
-}
-
 /// Records that a list's contacts are being exported (personal data leaving the system)
 /// and returns the download path of the CSV.
 pub async fn export(
@@ -346,4 +326,24 @@ pub async fn export(
     .await?;
     audit::publish(&services.cache, &event).await;
     Ok(format!("/api/v1/lists/{}/contacts.csv", list.id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn caller_ids_are_international_numbers_or_short_codes() {
+        assert_eq!(
+            caller_id(Some("+1 202 456 1414")).unwrap().as_deref(),
+            Some("+12024561414")
+        );
+        assert_eq!(caller_id(Some("72345")).unwrap().as_deref(), Some("72345"));
+        assert_eq!(caller_id(Some("  ")).unwrap(), None);
+        assert!(
+            caller_id(Some("202-456-1414")).is_err(),
+            "a national number is ambiguous"
+        );
+        assert!(caller_id(Some("12")).is_err());
+    }
 }
