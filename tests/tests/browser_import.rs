@@ -268,5 +268,21 @@ async fn upload_preview_map_and_import_a_csv_then_read_the_result() {
         .await;
     assert_eq!(body["data"]["contactList"]["status"], "READY", "{body}");
     assert_eq!(body["data"]["contactList"]["contactCount"], 4, "{body}");
+
+    // Export the list: the server audits it and the CSV downloads.
+    click(
+        browser,
+        Locator::XPath("//button[normalize-space(.)='Export CSV']"),
+    )
+    .await;
+    wait_for_text(browser, "Export downloaded").await;
+    let audit = app
+        .graphql(
+            Some(&token),
+            "{ auditEvents(first: 1, action: \"contact_list.export\") { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(audit["data"]["auditEvents"]["totalCount"], 1, "{audit}");
     session.close().await.unwrap();
 }

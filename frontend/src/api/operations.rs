@@ -206,6 +206,15 @@ pub struct SetContactListArchived;
 )]
 pub struct DeleteContactList;
 
+/// `exportContactList(id)`: the audited download path of the list's CSV.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/ExportContactList.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct ExportContactList;
+
 /// `updateContact(id, input)`: every field sent, `None` as `null` (which clears).
 #[derive(GraphQLQuery)]
 #[graphql(

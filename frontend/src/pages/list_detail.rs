@@ -9,7 +9,8 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::error::{ApiError, ErrorKind};
 use crate::api::operations::{
-    GetContactList, ListContacts, UpdateContactList, get_contact_list, list_contacts,
+    ExportContactList, GetContactList, ListContacts, UpdateContactList, export_contact_list,
+    get_contact_list, list_contacts,
 };
 use crate::api::schema_types::ContactListStatus;
 use crate::components::feedback::{EmptyState, ErrorBanner, Loading};
@@ -136,6 +137,9 @@ fn ListHeader(
                 >
                     "Import contacts"
                 </button>
+            </Show>
+            <Show when=move || can_manage.get()>
+                <ExportButton list_id=list.id.clone() list_name=list.name.clone() />
             </Show>
         </PageHeader>
         <section class="panel" aria-label="About this list">
@@ -380,5 +384,43 @@ fn EditListForm(
                 </button>
             </div>
         </form>
+    }
+}
+
+/// Exports the list's contacts as CSV: the server audits the export, then the file downloads.
+#[component]
+fn ExportButton(list_id: String, list_name: String) -> impl IntoView {
+    let session = Session::use_context();
+    let toasts = Toasts::use_context();
+    let export = Action::new_local(move |_: &()| {
+        let list_id = list_id.clone();
+        let file_name = format!(
+            "{}-contacts.csv",
+            list_name.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "-")
+        );
+        async move {
+            let variables = export_contact_list::Variables { id: list_id };
+            let data = session.execute::<ExportContactList>(variables).await?;
+            session
+                .download(&data.export_contact_list, &file_name)
+                .await?;
+            toasts.success("Export downloaded".to_owned());
+            Ok::<(), ApiError>(())
+        }
+    });
+    view! {
+        <button
+            type="button"
+            class="button button--secondary"
+            disabled=move || export.pending().get()
+            on:click=move |_| {
+                export.dispatch(());
+            }
+        >
+            {move || if export.pending().get() { "Exporting…" } else { "Export CSV" }}
+        </button>
+        {move || export.value().get().and_then(Result::err).map(|error| view! {
+            <ErrorBanner error title="The export failed" />
+        })}
     }
 }
