@@ -5,7 +5,7 @@ use std::io::Write;
 
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
-use tests::{Stores, TestApp, on_both_stores, spawn_app};
+use tests::{Stores, TestApp, on_both_stores, spawn_app_with};
 use workers::accounts::Principal;
 use workers::import::{self, ImportMode, ImportOptions, NewImport};
 
@@ -15,6 +15,9 @@ on_both_stores!(
     modes_append_flush_and_update,
     file_level_problems_fail_the_job_and_keep_the_list,
 );
+
+/// Without the `lists` role: these tests run the import task themselves, deterministically.
+const API_ONLY: &[&str] = &["--roles", "api"];
 
 const FIXTURE: &str = "\
 Account,First,Last,Home,Cell,Mail
@@ -122,7 +125,7 @@ async fn load_list(app: &TestApp, id: uuid::Uuid) -> entity::contact_list::Model
 }
 
 async fn a_hand_checked_fixture_lands_exactly(stores: Stores) {
-    let app = spawn_app(stores).await;
+    let app = spawn_app_with(stores, API_ONLY).await;
     let principal = admin(&app).await;
     let list_id = new_list(&app, &principal, "Fixture").await;
     let dir = tempfile::tempdir().unwrap();
@@ -224,7 +227,7 @@ fn generated(rows: usize) -> String {
 }
 
 async fn a_killed_import_restarts_without_doubling(stores: Stores) {
-    let app = spawn_app(stores).await;
+    let app = spawn_app_with(stores, API_ONLY).await;
     let principal = admin(&app).await;
     let list_id = new_list(&app, &principal, "Big").await;
     let dir = tempfile::tempdir().unwrap();
@@ -280,7 +283,7 @@ async fn a_killed_import_restarts_without_doubling(stores: Stores) {
 }
 
 async fn modes_append_flush_and_update(stores: Stores) {
-    let app = spawn_app(stores).await;
+    let app = spawn_app_with(stores, API_ONLY).await;
     let principal = admin(&app).await;
     let list_id = new_list(&app, &principal, "Modes").await;
     let dir = tempfile::tempdir().unwrap();
@@ -372,7 +375,7 @@ async fn modes_append_flush_and_update(stores: Stores) {
 }
 
 async fn file_level_problems_fail_the_job_and_keep_the_list(stores: Stores) {
-    let app = spawn_app(stores).await;
+    let app = spawn_app_with(stores, API_ONLY).await;
     let principal = admin(&app).await;
     let list_id = new_list(&app, &principal, "Failing").await;
     let dir = tempfile::tempdir().unwrap();

@@ -2,13 +2,14 @@
 
 use chrono::{Duration, Utc};
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
-use tests::{Stores, on_both_stores, spawn_app};
+use tests::{Stores, on_both_stores, spawn_app_with};
 use workers::maintenance::purge_expired_revocations;
 
 on_both_stores!(expired_revocations_are_purged_and_live_ones_kept);
 
 async fn expired_revocations_are_purged_and_live_ones_kept(stores: Stores) {
-    let app = spawn_app(stores).await;
+    // Without the scheduler role, whose own hourly run would race this test's purge.
+    let app = spawn_app_with(stores, &["--roles", "api"]).await;
     let user = entity::user::Entity::find()
         .one(&app.services.db)
         .await
