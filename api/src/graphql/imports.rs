@@ -10,7 +10,9 @@ use workers::page::PageRequest;
 
 use crate::graphql::accounts::parse_id;
 use crate::graphql::error::{ApiError, GraphqlResultExt};
-use crate::graphql::relay::{CountedConnection, connection, decode_cursor, wants_total};
+use crate::graphql::relay::{
+    CountedConnection, connection, decode_cursor, decode_id_cursor, wants_total,
+};
 use crate::graphql::{principal, services};
 
 /// What an import does with the list's current contents.
@@ -275,15 +277,7 @@ impl ImportJob {
         #[graphql(desc = "Cursor of the last edge of the previous page.")] after: Option<String>,
     ) -> async_graphql::Result<CountedConnection<ImportRejection>> {
         let principal = principal(ctx)?;
-        let after = decode_cursor(after.as_deref()).gql()?;
-        let after_id = after
-            .as_deref()
-            .map(|raw| {
-                raw.parse::<i64>()
-                    .map_err(|_| ApiError::bad_input("after", "is not a cursor from this list"))
-            })
-            .transpose()
-            .gql()?;
+        let after_id = decode_id_cursor(after.as_deref()).gql()?;
         let page = import::rejections(
             services(ctx),
             principal,

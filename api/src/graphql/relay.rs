@@ -41,6 +41,16 @@ pub fn decode_cursor(after: Option<&str>) -> Result<Option<String>, ApiError> {
         .transpose()
 }
 
+/// Decodes an `after` argument of a list sorted by a numeric id.
+pub fn decode_id_cursor(after: Option<&str>) -> Result<Option<i64>, ApiError> {
+    decode_cursor(after)?
+        .map(|raw| {
+            raw.parse::<i64>()
+                .map_err(|_| ApiError::bad_input("after", "is not a cursor from this list"))
+        })
+        .transpose()
+}
+
 /// Builds a connection from a page, its sort key and a node mapper.
 pub fn connection<T, N: OutputType>(
     page: Page<T>,

@@ -7,8 +7,8 @@ use futures::Stream;
 use workers::audit;
 use workers::page::PageRequest;
 
-use crate::graphql::error::{ApiError, GraphqlResultExt};
-use crate::graphql::relay::{CountedConnection, connection, decode_cursor, wants_total};
+use crate::graphql::error::GraphqlResultExt;
+use crate::graphql::relay::{CountedConnection, connection, decode_id_cursor, wants_total};
 use crate::graphql::{principal, services};
 
 /// One audited action.
@@ -70,15 +70,7 @@ impl AuditQuery {
     ) -> async_graphql::Result<CountedConnection<AuditEvent>> {
         let principal = principal(ctx)?;
         principal.require(Permission::ViewAudit).gql()?;
-        let after = decode_cursor(after.as_deref()).gql()?;
-        let before_id = after
-            .as_deref()
-            .map(|raw| {
-                raw.parse::<i64>()
-                    .map_err(|_| ApiError::bad_input("after", "is not a cursor from this list"))
-            })
-            .transpose()
-            .gql()?;
+        let before_id = decode_id_cursor(after.as_deref()).gql()?;
         let page = audit::list(
             services(ctx),
             principal.tenant_id,

@@ -12,7 +12,9 @@ use workers::page::PageRequest;
 
 use crate::graphql::accounts::parse_id;
 use crate::graphql::error::{ApiError, GraphqlResultExt};
-use crate::graphql::relay::{CountedConnection, connection, decode_cursor, wants_total};
+use crate::graphql::relay::{
+    CountedConnection, connection, decode_cursor, decode_id_cursor, wants_total,
+};
 use crate::graphql::{principal, services};
 
 /// How a list's contacts are reached.
@@ -104,15 +106,7 @@ impl ContactList {
         >,
     ) -> async_graphql::Result<CountedConnection<Contact>> {
         let principal = principal(ctx)?;
-        let after = decode_cursor(after.as_deref()).gql()?;
-        let after_id = after
-            .as_deref()
-            .map(|raw| {
-                raw.parse::<i64>()
-                    .map_err(|_| ApiError::bad_input("after", "is not a cursor from this list"))
-            })
-            .transpose()
-            .gql()?;
+        let after_id = decode_id_cursor(after.as_deref()).gql()?;
         let page = workers::contacts::page(
             services(ctx),
             principal,
