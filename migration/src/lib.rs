@@ -8,6 +8,7 @@ mod m20261121_000001_accounts;
 mod m20261121_000002_task_queue;
 mod m20261121_000003_contact_lists;
 mod m20261121_000004_import_staging;
+mod m20261121_000005_unlogged_staging;
 mod support;
 
 /// Runs every migration in order; used by `reachline migrate` and at start-up.
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000002_task_queue::Migration),
             Box::new(m20261121_000003_contact_lists::Migration),
             Box::new(m20261121_000004_import_staging::Migration),
+            Box::new(m20261121_000005_unlogged_staging::Migration),
         ]
     }
 }
