@@ -407,3 +407,38 @@ pub async fn seed_contacts(
         .expect("updating the list's counts");
     ids
 }
+
+/// Posts a GraphQL multipart request (the `graphql-multipart-request` spec) with one file
+/// bound to `variables.file`.
+pub async fn graphql_upload(
+    client: &reqwest::Client,
+    address: &str,
+    token: &str,
+    query: &str,
+    variables: Value,
+    file_name: &str,
+    content: &str,
+) -> Value {
+    let boundary = "reachline-test-boundary";
+    let operations = json!({ "query": query, "variables": variables });
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"operations\"\r\n\r\n{operations}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"map\"\r\n\r\n{{\"0\": [\"variables.file\"]}}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"0\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n{content}\r\n\
+         --{boundary}--\r\n"
+    );
+    client
+        .post(format!("{address}/graphql"))
+        .bearer_auth(token)
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .expect("sending a multipart request")
+        .json()
+        .await
+        .expect("a JSON response")
+}

@@ -354,3 +354,83 @@ async fn a_worker_only_process_serves_operations_endpoints_with_json_logs_and_no
         "the token secret was printed or logged"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lists_worker_process_imports_what_an_api_process_received() {
+    let database = TestDatabase::create().await;
+    let data_dir = tempfile::tempdir().unwrap();
+    let data = data_dir.path().display().to_string();
+    let prefix = unique_redis_prefix();
+    let redis = redis_url();
+    let env = [
+        ("REACHLINE_ADMIN_PASSWORD", "split-admin-password"),
+        ("REACHLINE_JWT_SECRET", JWT_SECRET),
+    ];
+    let common = [
+        "--listen",
+        "127.0.0.1:0",
+        "--data-dir",
+        &data,
+        "--database-url",
+        &database.url,
+        "--redis-url",
+        &redis,
+        "--redis-prefix",
+        &prefix,
+    ];
+    let api = ServerProcess::start(&[&common[..], &["--roles", "api"]].concat(), &env).await;
+    let token = login(&api.address(), ADMIN_EMAIL, "split-admin-password").await;
+    let created = graphql(
+        &api.address(),
+        Some(&token),
+        "mutation { createContactList(input: { name: \"Split\", channel: VOICE }) { id } }",
+        json!({}),
+    )
+    .await;
+    let list_id = created["data"]["createContactList"]["id"].clone();
+    let import = "mutation($list: ID!, $file: Upload!) { importContacts(listId: $list, file: $file, mode: APPEND_ONLY, \
+        mapping: { defaultCountry: \"US\", columns: [{ header: \"Account\", field: CLIENT_ID }, { header: \"Phone\", device: HOME }] }) { id status } }";
+    let file = "Account,Phone\nS1,(202) 456-1414\nS2,(202) 456-1415\n";
+    let client = tests::http_client();
+    let body = tests::graphql_upload(
+        &client,
+        &api.address(),
+        &token,
+        import,
+        json!({ "list": list_id, "file": null }),
+        "split.csv",
+        file,
+    )
+    .await;
+    let job_id = body["data"]["importContacts"]["id"].clone();
+    assert_eq!(body["data"]["importContacts"]["status"], "QUEUED", "{body}");
+
+    // Nothing imports it until a `lists` process starts: the api process has no worker.
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let job = graphql(
+        &api.address(),
+        Some(&token),
+        "query($id: ID!) { importJob(id: $id) { status } }",
+        json!({ "id": job_id }),
+    )
+    .await;
+    assert_eq!(job["data"]["importJob"]["status"], "QUEUED", "{job}");
+
+    let _worker = ServerProcess::start(&[&common[..], &["--roles", "lists"]].concat(), &env).await;
+    let mut status = serde_json::Value::Null;
+    for _ in 0..100 {
+        let job = graphql(
+            &api.address(),
+            Some(&token),
+            "query($id: ID!) { importJob(id: $id) { status accepted } }",
+            json!({ "id": job_id }),
+        )
+        .await;
+        status = job["data"]["importJob"].clone();
+        if status["status"] == "SUCCEEDED" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(status, json!({ "status": "SUCCEEDED", "accepted": 2 }));
+}

@@ -21,7 +21,6 @@ const IMPORT: &str = "mutation($list: ID!, $file: Upload!) { importContacts(list
       { header: \"Account\", field: CLIENT_ID }, { header: \"First\", field: FIRST_NAME }, \
       { header: \"Last\", field: LAST_NAME }, { header: \"Phone\", device: HOME } ] }) { id status fileName fileBytes } }";
 
-/// Posts a GraphQL multipart request (the `graphql-multipart-request` spec) with one file.
 async fn upload(
     app: &TestApp,
     token: &str,
@@ -30,28 +29,16 @@ async fn upload(
     file_name: &str,
     content: &str,
 ) -> Value {
-    let boundary = "reachline-test-boundary";
-    let operations = json!({ "query": query, "variables": variables });
-    let body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"operations\"\r\n\r\n{operations}\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"map\"\r\n\r\n{{\"0\": [\"variables.file\"]}}\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"0\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n{content}\r\n\
-         --{boundary}--\r\n"
-    );
-    app.client
-        .post(format!("{}/graphql", app.address))
-        .bearer_auth(token)
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    tests::graphql_upload(
+        &app.client,
+        &app.address,
+        token,
+        query,
+        variables,
+        file_name,
+        content,
+    )
+    .await
 }
 
 async fn new_list(app: &TestApp, token: &str) -> String {
