@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::api::error::ApiError;
+use crate::api::error::{ApiError, ErrorKind};
 
 /// A red banner for a failed call, announced at once (`role="alert"`).
 #[component]
@@ -73,4 +73,22 @@ pub fn EmptyState(
 /// technology knows); true when the user confirmed.
 pub fn confirm(question: &str) -> bool {
     window().confirm_with_message(question).unwrap_or(false)
+}
+
+/// What stands instead of a Lists-section page whose object cannot be loaded (`what`: "list", "contact").
+#[component]
+pub fn Unavailable(error: ApiError, what: &'static str) -> impl IntoView {
+    let title = if error.kind == ErrorKind::NotFound {
+        format!("This {what} does not exist or was deleted")
+    } else {
+        format!("Could not load the {what}")
+    };
+    view! {
+        <crate::components::page::Breadcrumbs
+            trail=vec![crate::components::page::Crumb::link("Lists", "/lists"), crate::components::page::Crumb::here("Unavailable")] />
+        <ErrorBanner error title />
+        <p>
+            <leptos_router::components::A href="/lists">"Back to all lists"</leptos_router::components::A>
+        </p>
+    }
 }

@@ -5,15 +5,14 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
-use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use crate::api::error::{ApiError, ErrorKind};
+use crate::api::error::ApiError;
 use crate::api::operations::{
     DeleteContact, GetContact, GetContactList, UpdateContact, delete_contact, get_contact,
     get_contact_list, update_contact,
 };
-use crate::components::feedback::{ActionErrorBanner, ErrorBanner, Loading, confirm};
+use crate::components::feedback::{ActionErrorBanner, ErrorBanner, Loading, Unavailable, confirm};
 use crate::components::form::{CheckboxField, TextField, field_message};
 use crate::components::page::{Breadcrumbs, Crumb, FormToggle, PageHeader};
 use crate::components::table::DataTable;
@@ -58,7 +57,7 @@ fn ContactLoader(contact_id: String) -> impl IntoView {
                 <ContactView contact=contact_detail on_saved=move || contact.refetch() />
             }
             .into_any(),
-            Err(error) => view! { <ContactUnavailable error /> }.into_any(),
+            Err(error) => view! { <Unavailable error what="contact" /> }.into_any(),
         })
     };
     view! { <Transition fallback=move || view! { <Loading what="the contact" /> }>{shown}</Transition> }
@@ -175,23 +174,6 @@ fn ContactView(
             <h2 id="devices-title" class="section-title">"Devices"</h2>
             <DevicesTable devices=contact.devices />
         </section>
-    }
-}
-
-/// What stands instead of the page when the contact cannot be loaded.
-#[component]
-fn ContactUnavailable(error: ApiError) -> impl IntoView {
-    let title = if error.kind == ErrorKind::NotFound {
-        "This contact does not exist or was deleted"
-    } else {
-        "Could not load the contact"
-    };
-    view! {
-        <Breadcrumbs trail=vec![Crumb::link("Lists", "/lists"), Crumb::here("Unavailable")] />
-        <ErrorBanner error title />
-        <p>
-            <A href="/lists">"Back to all lists"</A>
-        </p>
     }
 }
 

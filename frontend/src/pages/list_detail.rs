@@ -7,13 +7,13 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::error::{ApiError, ErrorKind};
+use crate::api::error::ApiError;
 use crate::api::operations::{
     ExportContactList, GetContactList, ListContacts, UpdateContactList, export_contact_list,
     get_contact_list, list_contacts,
 };
 use crate::api::schema_types::ContactListStatus;
-use crate::components::feedback::{EmptyState, ErrorBanner, Loading};
+use crate::components::feedback::{EmptyState, ErrorBanner, Loading, Unavailable};
 use crate::components::form::{TextAreaField, TextField, field_message};
 use crate::components::page::{Breadcrumbs, Crumb, FormToggle, PageHeader};
 use crate::components::table::{DataTable, PagedTable};
@@ -71,7 +71,7 @@ fn ListDetail(list_id: String) -> impl IntoView {
                     on_saved=move || summary.refetch() />
             }
             .into_any(),
-            Err(error) => view! { <ListUnavailable error /> }.into_any(),
+            Err(error) => view! { <Unavailable error what="list" /> }.into_any(),
         })
     };
     view! {
@@ -185,23 +185,6 @@ fn ListHeader(
                 }
             />
         </Show>
-    }
-}
-
-/// What stands instead of the page when the list cannot be loaded.
-#[component]
-fn ListUnavailable(error: ApiError) -> impl IntoView {
-    let title = if error.kind == ErrorKind::NotFound {
-        "This list does not exist or was deleted"
-    } else {
-        "Could not load the list"
-    };
-    view! {
-        <Breadcrumbs trail=vec![Crumb::link("Lists", "/lists"), Crumb::here("Unavailable")] />
-        <ErrorBanner error title />
-        <p>
-            <A href="/lists">"Back to all lists"</A>
-        </p>
     }
 }
 
