@@ -150,6 +150,10 @@ pub struct DeviceDraft {
     pub phone: Option<PhoneNumber>,
     /// E.164 or the lower-case address: the de-duplication key.
     pub value: String,
+    /// State or province (from numbering data), when known.
+    pub region: Option<String>,
+    /// Every IANA zone the number may be in (several when its area code spans zones).
+    pub time_zones: Vec<String>,
 }
 
 /// A record turned into a contact, ready to store.
@@ -396,6 +400,8 @@ impl ResolvedMapping {
                         raw: value,
                         phone: None,
                         value: email.as_str().to_owned(),
+                        region: None,
+                        time_zones: Vec::new(),
                     });
                 }
                 Target::Device { kind } => {
@@ -407,6 +413,8 @@ impl ResolvedMapping {
                         raw: value,
                         phone: Some(phone),
                         value: e164,
+                        region: None,
+                        time_zones: Vec::new(),
                     });
                 }
             }

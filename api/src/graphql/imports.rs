@@ -472,9 +472,21 @@ impl ImportsMutation {
             default_with = "String::from(\"AUTO\")"
         )]
         encoding: String,
+        #[graphql(desc = "Saved selection rules: a record is kept when any of them keeps it.")]
+        selection_rule_ids: Option<Vec<ID>>,
+        #[graphql(desc = "A saved split rule that cuts the upload into several lists.")]
+        split_rule_id: Option<ID>,
     ) -> async_graphql::Result<ImportJob> {
         let principal = principal(ctx)?;
         let list_id = parse_id("listId", &list_id)?;
+        let selection_rule_ids = selection_rule_ids
+            .unwrap_or_default()
+            .iter()
+            .map(|id| parse_id("selectionRuleIds", id))
+            .collect::<Result<Vec<_>, _>>()?;
+        let split_rule_id = split_rule_id
+            .map(|id| parse_id("splitRuleId", &id))
+            .transpose()?;
         let (spec, mapping_id) = match (mapping_id, mapping) {
             (Some(id), None) => {
                 let id = parse_id("mappingId", &id)?;
@@ -502,6 +514,8 @@ impl ImportsMutation {
             delimiter,
             has_header,
             encoding,
+            selection_rule_ids,
+            split_rule_id,
         };
         let new_import = NewImport {
             list_id,

@@ -89,6 +89,12 @@ pub struct ImportOptions {
     /// `AUTO`, `UTF8`, `LATIN1`, `WINDOWS1252`, `UTF16LE` or `UTF16BE`.
     #[serde(default = "default_encoding")]
     pub encoding: String,
+    /// Saved selection rules: a record is kept when any of them keeps it (none: keep all).
+    #[serde(default)]
+    pub selection_rule_ids: Vec<Uuid>,
+    /// A saved split rule that cuts the upload into several lists.
+    #[serde(default)]
+    pub split_rule_id: Option<Uuid>,
 }
 
 fn default_true() -> bool {
