@@ -11,6 +11,8 @@ pub mod import;
 pub mod lists;
 pub mod password;
 pub mod phone;
+pub mod selection;
+pub mod split;
 
 pub use access::{ApiScope, Permission, UserRole};
 pub use email::EmailAddress;

@@ -12,6 +12,7 @@ pub struct Model {
     pub list_id: Uuid,
     /// The customer's own key (≤ 64 characters), unique within the list.
     pub client_id: Option<String>,
+    pub dedupe_key: Option<String>,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub company: Option<String>,

@@ -24,6 +24,8 @@ pub struct Model {
     pub rejected: i64,
     pub duplicates: i64,
     pub suppressed: i64,
+    pub filtered: i64,
+    pub parts: Option<Json>,
     /// The mapping and rules as they were when the import was asked for.
     pub options: Json,
     pub error: Option<String>,

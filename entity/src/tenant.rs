@@ -10,6 +10,7 @@ pub struct Model {
     pub id: Uuid,
     #[sea_orm(unique)]
     pub name: String,
+    pub time_zone: String,
     pub created_at: DateTimeUtc,
 }
 

@@ -9,6 +9,8 @@ mod m20261121_000002_task_queue;
 mod m20261121_000003_contact_lists;
 mod m20261121_000004_import_staging;
 mod m20261121_000005_unlogged_staging;
+mod m20261121_000006_direct_import;
+mod m20261121_000007_uploads;
 mod support;
 
 /// Runs every migration in order; used by `reachline migrate` and at start-up.
@@ -23,6 +25,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000003_contact_lists::Migration),
             Box::new(m20261121_000004_import_staging::Migration),
             Box::new(m20261121_000005_unlogged_staging::Migration),
+            Box::new(m20261121_000006_direct_import::Migration),
+            Box::new(m20261121_000007_uploads::Migration),
         ]
     }
 }

@@ -321,6 +321,7 @@ pub async fn seed_contacts(
             tenant_id: Set(tenant_id),
             list_id: Set(list_id),
             client_id: Set(Some(format!("C{n:05}"))),
+            dedupe_key: Set(Some(format!("c:C{n:05}"))),
             first_name: Set(Some(format!("First{n}"))),
             last_name: Set(Some(format!("Last{n}"))),
             company: Set(None),

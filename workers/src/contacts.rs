@@ -187,6 +187,9 @@ pub async fn update(
         };
     }
     apply_text!(client_id, "clientId", 64);
+    if detail.contains_key("clientId") {
+        active.dedupe_key = Set(Some(dedupe_key(&txn, &existing, &active.client_id).await?));
+    }
     apply_text!(first_name, "firstName", 100);
     apply_text!(last_name, "lastName", 100);
     apply_text!(company, "company", 200);
@@ -222,6 +225,30 @@ pub async fn update(
     txn.commit().await?;
     audit::publish(&services.cache, &event).await;
     Ok(updated)
+}
+
+/// The key imports de-duplicate this contact by once its client id is `client_id`.
+async fn dedupe_key(
+    conn: &impl sea_orm::ConnectionTrait,
+    existing: &contact::Model,
+    client_id: &sea_orm::ActiveValue<Option<String>>,
+) -> Result<String, ServiceError> {
+    let client_id = match client_id {
+        sea_orm::ActiveValue::Set(value) | sea_orm::ActiveValue::Unchanged(value) => value.clone(),
+        sea_orm::ActiveValue::NotSet => existing.client_id.clone(),
+    };
+    if let Some(id) = client_id {
+        return Ok(format!("c:{id}"));
+    }
+    let first = contact_device::Entity::find()
+        .filter(contact_device::Column::ContactId.eq(existing.id))
+        .order_by_asc(contact_device::Column::Position)
+        .one(conn)
+        .await?;
+    Ok(first.map_or_else(
+        || format!("s:{}", existing.id),
+        |device| format!("d:{}", device.value),
+    ))
 }
 
 /// Deletes a contact with its devices and keeps the list's counts right.

@@ -33,7 +33,10 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
         .min_connections(1)
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(10))
-        .sqlx_logging(false);
+        .sqlx_logging(false)
+        // An import holds SQLite's one write lock for its whole transaction: other
+        // writers wait for it rather than failing after the default five seconds.
+        .map_sqlx_sqlite_opts(|sqlite| sqlite.busy_timeout(Duration::from_secs(120)));
     let db = Database::connect(options)
         .await
         .context("connecting to the database")?;

@@ -15,7 +15,9 @@ pub mod lists;
 pub mod maintenance;
 pub mod page;
 pub mod queue;
+pub mod rules;
 pub mod services;
+pub mod uploads;
 
 pub use error::ServiceError;
 pub use services::{Services, ServicesConfig};

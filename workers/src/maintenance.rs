@@ -30,12 +30,21 @@ pub async fn run(services: Services, mut stop: watch::Receiver<bool>) {
             .try_lock("maintenance:hourly", PERIOD - Duration::from_secs(60))
             .await
         {
-            Ok(Some(_lease)) => match purge_expired_revocations(&services).await {
-                Ok(purged) => tracing::info!(purged, "purged expired token revocations"),
-                Err(error) => {
-                    tracing::warn!(error = ?anyhow::Error::from(error), "housekeeping failed")
+            Ok(Some(_lease)) => {
+                match purge_expired_revocations(&services).await {
+                    Ok(purged) => tracing::info!(purged, "purged expired token revocations"),
+                    Err(error) => {
+                        tracing::warn!(error = ?anyhow::Error::from(error), "housekeeping failed")
+                    }
                 }
-            },
+                let untouched_since = Utc::now() - crate::uploads::STALE_AFTER;
+                match crate::uploads::purge_stale(&services, untouched_since).await {
+                    Ok(purged) => tracing::info!(purged, "purged stale uploads"),
+                    Err(error) => {
+                        tracing::warn!(error = ?anyhow::Error::from(error), "purging stale uploads failed")
+                    }
+                }
+            }
             Ok(None) => tracing::debug!("housekeeping done by another replica this period"),
             Err(error) => tracing::warn!(%error, "housekeeping lock unavailable"),
         }

@@ -204,8 +204,19 @@ pub struct ImportRejection {
     pub raw: String,
 }
 
+/// One list a split rule wrote to.
+#[derive(SimpleObject)]
+pub struct ImportPart {
+    /// The list.
+    pub list_id: ID,
+    /// Its name (`<list> – <part>`).
+    pub name: String,
+    /// Contacts added or updated in it.
+    pub accepted: i64,
+}
+
 /// One upload into a list: its progress and counts.
-pub struct ImportJob(entity::import_job::Model);
+pub struct ImportJob(pub entity::import_job::Model);
 
 #[Object]
 impl ImportJob {
@@ -241,7 +252,7 @@ impl ImportJob {
     async fn rows_read(&self) -> i64 {
         self.0.rows_read
     }
-    /// Contacts added or updated (staged so far, while running).
+    /// Contacts added or updated (written so far, while running; visible at the end).
     async fn accepted(&self) -> i64 {
         self.0.accepted
     }
@@ -256,6 +267,24 @@ impl ImportJob {
     /// Rows on a suppression list.
     async fn suppressed(&self) -> i64 {
         self.0.suppressed
+    }
+    /// Rows the selection rules or split rule left out.
+    async fn filtered(&self) -> i64 {
+        self.0.filtered
+    }
+    /// The lists a split rule wrote to, with what each received (empty without a split).
+    async fn parts(&self) -> Vec<ImportPart> {
+        let Some(serde_json::Value::Array(parts)) = &self.0.parts else {
+            return Vec::new();
+        };
+        parts
+            .iter()
+            .map(|part| ImportPart {
+                list_id: ID(part["listId"].as_str().unwrap_or_default().to_owned()),
+                name: part["name"].as_str().unwrap_or_default().to_owned(),
+                accepted: part["accepted"].as_i64().unwrap_or(0),
+            })
+            .collect()
     }
     /// Why the import failed, when it did.
     async fn error(&self) -> Option<&str> {
@@ -546,12 +575,14 @@ pub struct ImportProgress {
     pub bytes_read: Option<i64>,
     /// The file's size.
     pub file_bytes: Option<i64>,
-    /// Contacts added or updated (when finished).
+    /// Contacts added or updated so far (committed together at the end).
     pub accepted: Option<i64>,
     /// Rows refused so far.
     pub rejected: i64,
     /// Duplicates so far.
     pub duplicates: i64,
+    /// Rows the selection or split rules left out so far.
+    pub filtered: i64,
 }
 
 /// Import subscriptions.
@@ -590,6 +621,7 @@ impl ImportsSubscription {
                         accepted: value["accepted"].as_i64(),
                         rejected: value["rejected"].as_i64().unwrap_or(0),
                         duplicates: value["duplicates"].as_i64().unwrap_or(0),
+                        filtered: value["filtered"].as_i64().unwrap_or(0),
                     })
                 }
             })

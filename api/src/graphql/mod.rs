@@ -9,6 +9,7 @@ pub mod imports;
 pub mod lists;
 pub mod observe;
 pub mod relay;
+pub mod rules;
 
 use async_graphql::dataloader::DataLoader;
 use std::sync::Arc;
@@ -28,6 +29,7 @@ pub struct Query(
     audit::AuditQuery,
     lists::ListsQuery,
     imports::ImportsQuery,
+    rules::RulesQuery,
 );
 
 /// Every mutation field, merged from the domain modules.
@@ -37,6 +39,7 @@ pub struct Mutation(
     api_clients::ApiClientsMutation,
     lists::ListsMutation,
     imports::ImportsMutation,
+    rules::RulesMutation,
 );
 
 /// Every subscription field, merged from the domain modules.

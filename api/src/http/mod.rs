@@ -5,6 +5,7 @@ mod downloads;
 mod graphql;
 mod ops;
 mod spa;
+mod uploads;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -102,6 +103,7 @@ pub fn router(state: AppState) -> Router {
         router = router
             .merge(graphql::routes(&state))
             .merge(downloads::routes())
+            .merge(uploads::routes(&state))
             .fallback(spa::service(&state.spa_dir));
     }
     let trace = TraceLayer::new_for_http().make_span_with(|request: &Request| {

@@ -164,8 +164,8 @@ async fn import_progress_streams_until_the_end(stores: Stores) {
     let admin = app.admin_token().await;
     let list_id = new_list(&app, &admin).await;
     let mut big = String::from("Account,First,Last,Phone\n");
-    for n in 0..2500 {
-        big.push_str(&format!("B{n},F{n},L{n},(202) 555-{:04}\n", n));
+    for n in 0..12_000 {
+        big.push_str(&format!("B{n},F{n},L{n},(202) 555-{:04}\n", n % 10_000));
     }
     let body = upload(
         &app,
@@ -206,12 +206,12 @@ async fn import_progress_streams_until_the_end(stores: Stores) {
     assert!(
         events
             .iter()
-            .any(|e| e["status"] == "RUNNING" && e["rowsRead"].as_i64() == Some(1000)),
+            .any(|e| e["status"] == "RUNNING" && e["rowsRead"].as_i64() == Some(5000)),
         "{events:?}"
     );
     let last = events.last().unwrap();
     assert_eq!(last["status"], "SUCCEEDED");
-    assert_eq!(last["accepted"], 2500);
+    assert_eq!(last["accepted"], 12_000);
 }
 
 async fn a_preview_shows_the_file_as_the_import_reads_it(stores: Stores) {

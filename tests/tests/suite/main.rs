@@ -13,3 +13,4 @@ mod maintenance;
 mod queue;
 mod schema;
 mod tidy;
+mod uploads;

@@ -36,6 +36,7 @@ fn every_module_has_a_doc_and_no_leftovers() {
         "entity",
         "frontend",
         "migration",
+        "numbering",
         "tabular",
         "tests",
         "workers",

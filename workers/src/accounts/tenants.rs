@@ -8,6 +8,9 @@ use uuid::Uuid;
 use crate::ServiceError;
 use crate::db::map_unique_violation;
 
+/// The zone a new tenant uses for numbers that have none (non-geographic numbers).
+pub const DEFAULT_TIME_ZONE: &str = "America/New_York";
+
 /// Creates a tenant; `CONFLICT` on `name` when it exists.
 pub async fn create(
     conn: &impl ConnectionTrait,
@@ -20,6 +23,7 @@ pub async fn create(
     tenant::ActiveModel {
         id: Set(Uuid::now_v7()),
         name: Set(name.to_owned()),
+        time_zone: Set(DEFAULT_TIME_ZONE.to_owned()),
         created_at: Set(Utc::now()),
     }
     .insert(conn)

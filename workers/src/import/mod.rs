@@ -1,13 +1,16 @@
-//! Contact imports (List Builder): a durable job that reads a stored upload,
-//! stages accepted rows and rejections, and moves the staged rows into the list
-//! in one transaction. A killed worker loses nothing and doubles nothing: a
-//! restarted job clears its own staging rows and reads the file again, and the
-//! list only changes at the final commit.
+//! Contact imports (List Builder): a durable job that reads a stored upload and
+//! writes accepted rows and rejections straight into the list, batch by batch,
+//! inside one transaction that also closes the job. A killed worker loses
+//! nothing and doubles nothing: its transaction rolls back, the retry reads the
+//! file again, and the list only changes at the final commit.
 
-mod finalize;
+mod load;
 pub mod mappings;
+mod prepare;
 mod reader;
-mod staging;
+mod writer;
+
+pub use load::progress_key;
 
 use std::path::PathBuf;
 
@@ -176,6 +179,8 @@ pub async fn start(
         rejected: Set(0),
         duplicates: Set(0),
         suppressed: Set(0),
+        filtered: Set(0),
+        parts: Set(None),
         options: Set(options),
         error: Set(None),
         created_by: Set(Some(principal.user_id)),
@@ -228,6 +233,8 @@ pub struct ImportCounts {
     pub rejected: i64,
     /// Rows that repeat an earlier row or a contact already on the list.
     pub duplicates: i64,
+    /// Rows the selection rules (or a split rule) left out.
+    pub filtered: i64,
 }
 
 /// Runs (or re-runs from scratch) one import job. `task` is completed in the final
@@ -251,28 +258,27 @@ pub async fn run(
             accepted: job.accepted,
             rejected: job.rejected,
             duplicates: job.duplicates,
+            filtered: job.filtered,
         });
     }
-    staging::restart(services, &job).await?;
+    load::restart(services, &job).await?;
     let options: ImportOptions =
         serde_json::from_value(job.options.clone()).map_err(anyhow::Error::from)?;
-    let staged = match staging::stage_file(services, &job, &options, task, stop_after_rows).await {
-        Ok(staged) => staged,
-        Err(staging::StageError::Fatal(reason)) => {
-            finalize::fail(services, &job, &reason, task).await?;
-            return Err(ValidationError::new("file", reason).into());
-        }
-        Err(staging::StageError::Service(error)) => return Err(error),
-    };
     let mode = ImportMode::parse(&job.mode).unwrap_or(ImportMode::AppendOnly);
-    finalize::finish(services, &job, mode, &options, staged, task).await
+    match load::load(services, &job, mode, &options, task, stop_after_rows).await {
+        Ok(counts) => Ok(counts),
+        Err(load::LoadError::Fatal(reason)) => {
+            load::fail(services, &job, &reason, task).await?;
+            Err(ValidationError::new("file", reason).into())
+        }
+        Err(load::LoadError::Service(error)) => Err(error),
+    }
 }
 
 /// Claims and runs the next queued import, if any (the `lists` role's loop calls this;
 /// tests call it to drain the queue without sleeping). True when it ran one.
 pub async fn try_execute_task(services: &Services, worker: &str) -> Result<bool, ServiceError> {
-    let lease = std::time::Duration::from_secs(120);
-    let Some(task) = queue::claim(&services.db, &[TASK_KIND], worker, lease).await? else {
+    let Some(task) = queue::claim(&services.db, &[TASK_KIND], worker, load::LEASE).await? else {
         return Ok(false);
     };
     let job_id = task.payload["jobId"]
@@ -358,6 +364,36 @@ pub async fn rejections(
     .await?)
 }
 
+/// A list's imports, newest first (a running one with its live figures).
+pub async fn jobs_of_list(
+    services: &Services,
+    principal: &Principal,
+    list_id: Uuid,
+    request: crate::page::PageRequest,
+    after: Option<Uuid>,
+) -> Result<crate::page::Page<import_job::Model>, ServiceError> {
+    principal.require(Permission::ViewLists)?;
+    let query = import_job::Entity::find()
+        .filter(import_job::Column::TenantId.eq(principal.tenant_id))
+        .filter(import_job::Column::ListId.eq(list_id));
+    let mut page = crate::page::keyset_page(
+        &services.db,
+        query,
+        import_job::Column::Id,
+        sea_orm::Order::Desc,
+        after,
+        request.size,
+        request.count_total,
+    )
+    .await?;
+    for job in &mut page.items {
+        if job.status == status::RUNNING {
+            overlay_progress(services, job).await;
+        }
+    }
+    Ok(page)
+}
+
 /// One import job of the caller's tenant.
 pub async fn job(
     services: &Services,
@@ -365,11 +401,32 @@ pub async fn job(
     id: Uuid,
 ) -> Result<import_job::Model, ServiceError> {
     principal.require(Permission::ViewLists)?;
-    import_job::Entity::find_by_id(id)
+    let mut job = import_job::Entity::find_by_id(id)
         .filter(import_job::Column::TenantId.eq(principal.tenant_id))
         .one(&services.db)
         .await?
-        .ok_or(ServiceError::NotFound("import job"))
+        .ok_or(ServiceError::NotFound("import job"))?;
+    if job.status == status::RUNNING {
+        overlay_progress(services, &mut job).await;
+    }
+    Ok(job)
+}
+
+/// A running job's row is only written at its final commit: its live figures are in the cache.
+async fn overlay_progress(services: &Services, job: &mut import_job::Model) {
+    let Ok(Some(text)) = services.cache.get(&progress_key(job.id)).await else {
+        return;
+    };
+    let Ok(progress) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return;
+    };
+    let figure = |name: &str| progress[name].as_i64().unwrap_or(0);
+    job.rows_read = figure("rowsRead");
+    job.bytes_read = figure("bytesRead");
+    job.accepted = figure("accepted");
+    job.rejected = figure("rejected");
+    job.duplicates = figure("duplicates");
+    job.filtered = figure("filtered");
 }
 
 /// The `lists` role: runs queued imports until `stop` turns true, polling when idle.

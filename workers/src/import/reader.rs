@@ -9,19 +9,24 @@ use domain::import::{ContactDraft, ResolvedMapping};
 use tokio::sync::mpsc;
 
 use super::ImportOptions;
+use super::prepare::Preparer;
 
-/// Records per batch: one multi-row INSERT each.
-pub const BATCH_ROWS: usize = 1000;
+/// Records per batch: a few set-based statements each.
+pub const BATCH_ROWS: usize = 5000;
 
-/// An accepted record.
+/// An accepted record, ready to write.
 #[derive(Debug)]
-pub struct StagedRow {
+pub struct Row {
     /// Position in the file (1-based record number).
     pub seq: i64,
-    /// The line it starts on.
-    pub line: i64,
-    /// What it became.
+    /// What it became (devices with their region and zones).
     pub draft: ContactDraft,
+    /// The key it is de-duplicated by: `c:<client id>`, else `d:<first device>`.
+    pub dedupe_key: String,
+    /// The contact's zone(s): the explicit column, else from its postal code.
+    pub time_zone: Option<String>,
+    /// Which part of a split it goes to (0 without a split rule).
+    pub part: usize,
 }
 
 /// A refused record.
@@ -39,13 +44,17 @@ pub struct Rejection {
 #[derive(Debug, Default)]
 pub struct Batch {
     /// Accepted records.
-    pub rows: Vec<StagedRow>,
+    pub rows: Vec<Row>,
+    /// Records selection rules dropped (so far, in this batch).
+    pub filtered: i64,
     /// Refused records.
     pub rejections: Vec<Rejection>,
     /// Records read so far.
     pub rows_read: i64,
     /// Input bytes read so far.
     pub bytes_read: i64,
+    /// The split's part names so far (index = `Row::part`); empty without a split rule.
+    pub part_names: Vec<String>,
 }
 
 /// Parses a stored encoding name.
@@ -80,9 +89,14 @@ fn resolve(
 }
 
 /// Reads the file on a blocking thread; a file-level problem is sent as `Err(reason)`.
-pub fn spawn(path: PathBuf, options: ImportOptions, sender: mpsc::Sender<Result<Batch, String>>) {
+pub fn spawn(
+    path: PathBuf,
+    options: ImportOptions,
+    mut preparer: Preparer,
+    sender: mpsc::Sender<Result<Batch, String>>,
+) {
     tokio::task::spawn_blocking(move || {
-        if let Err(reason) = read(&path, &options, &sender) {
+        if let Err(reason) = read(&path, &options, &mut preparer, &sender) {
             let _ = sender.blocking_send(Err(reason));
         }
     });
@@ -91,6 +105,7 @@ pub fn spawn(path: PathBuf, options: ImportOptions, sender: mpsc::Sender<Result<
 fn read(
     path: &PathBuf,
     options: &ImportOptions,
+    preparer: &mut Preparer,
     sender: &mpsc::Sender<Result<Batch, String>>,
 ) -> Result<(), String> {
     let file = File::open(path).map_err(|error| format!("the upload cannot be opened: {error}"))?;
@@ -125,8 +140,12 @@ fn read(
                 let Some(resolved) = mapping.as_ref() else {
                     continue;
                 };
-                match resolved.apply(&record.fields) {
-                    Ok(draft) => batch.rows.push(StagedRow { seq, line, draft }),
+                match resolved
+                    .apply(&record.fields)
+                    .and_then(|draft| preparer.prepare(seq, draft))
+                {
+                    Ok(Some(row)) => batch.rows.push(row),
+                    Ok(None) => batch.filtered += 1,
                     Err(reason) => batch.rejections.push(Rejection {
                         line,
                         reason,
@@ -143,6 +162,7 @@ fn read(
         if batch.rows.len() + batch.rejections.len() >= BATCH_ROWS {
             batch.rows_read = seq;
             batch.bytes_read = i64::try_from(reader.bytes_read()).unwrap_or(i64::MAX);
+            batch.part_names = preparer.part_names();
             if sender
                 .blocking_send(Ok(std::mem::take(&mut batch)))
                 .is_err()
@@ -153,6 +173,7 @@ fn read(
     }
     batch.rows_read = seq;
     batch.bytes_read = i64::try_from(reader.bytes_read()).unwrap_or(i64::MAX);
+    batch.part_names = preparer.part_names();
     let _ = sender.blocking_send(Ok(batch));
     Ok(())
 }

@@ -94,6 +94,38 @@ impl ContactList {
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
+    /// The list's imports, newest first.
+    async fn import_jobs(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size (at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the last edge of the previous page.")] after: Option<String>,
+    ) -> async_graphql::Result<CountedConnection<crate::graphql::imports::ImportJob>> {
+        let principal = principal(ctx)?;
+        let after = decode_cursor(after.as_deref())
+            .gql()?
+            .map(|key| {
+                uuid::Uuid::parse_str(&key)
+                    .map_err(|_| ApiError::bad_input("after", "is not a cursor from this list"))
+            })
+            .transpose()
+            .gql()?;
+        let page = workers::import::jobs_of_list(
+            services(ctx),
+            principal,
+            self.0.id,
+            PageRequest::new(first, wants_total(ctx)),
+            after,
+        )
+        .await
+        .gql()?;
+        Ok(connection(
+            page,
+            after.is_some(),
+            |job| job.id.to_string(),
+            crate::graphql::imports::ImportJob,
+        ))
+    }
     /// The list's contacts in id order; `search` matches a name, a client id, or a phone
     /// number or e-mail address written any way.
     async fn contacts(
