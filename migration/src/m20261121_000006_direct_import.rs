@@ -75,6 +75,15 @@ impl MigrationTrait for Migration {
             true,
         )
         .await?;
+        // Only the staging join used it; every import insert would pay for it.
+        manager
+            .drop_index(
+                Index::drop()
+                    .name("contacts_import_idx")
+                    .table(Contacts::Table)
+                    .to_owned(),
+            )
+            .await?;
         manager
             .drop_table(Table::drop().table(ImportStagingDevices::Table).to_owned())
             .await?;

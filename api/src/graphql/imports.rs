@@ -161,6 +161,45 @@ impl ImportMappingInput {
 }
 
 /// A delimiter argument: one character, `tab` or `\\t`, or none to detect it.
+/// One column of a fixed-width file.
+#[derive(InputObject)]
+pub struct FixedWidthColumnInput {
+    /// The name mappings refer to it by.
+    pub name: String,
+    /// 0-based character offset of its first character.
+    pub start: i32,
+    /// Width in characters.
+    pub width: i32,
+}
+
+/// The file-layout arguments of `previewImport` and `importContacts`, checked.
+fn file_format(
+    delimiter: Option<String>,
+    has_header: bool,
+    encoding: String,
+    fixed_width: Option<Vec<FixedWidthColumnInput>>,
+) -> async_graphql::Result<import::FileFormat> {
+    let format = import::FileFormat {
+        delimiter: parse_delimiter(delimiter.as_deref()).gql()?,
+        has_header,
+        encoding,
+        fixed_width: fixed_width
+            .unwrap_or_default()
+            .into_iter()
+            .map(|column| import::FixedWidthColumn {
+                name: column.name,
+                start: usize::try_from(column.start).unwrap_or(usize::MAX),
+                width: usize::try_from(column.width).unwrap_or(0),
+            })
+            .collect(),
+    };
+    format
+        .read_options()
+        .map_err(workers::ServiceError::from)
+        .gql()?;
+    Ok(format)
+}
+
 fn parse_delimiter(raw: Option<&str>) -> Result<Option<char>, ApiError> {
     match raw {
         None | Some("") => Ok(None),
@@ -427,7 +466,9 @@ impl ImportsMutation {
     async fn preview_import(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The file or its beginning.")] file: Upload,
+        #[graphql(desc = "The file or its beginning (or give `uploadId`).")] file: Option<Upload>,
+        #[graphql(desc = "A finished chunked upload (`/api/v1/uploads`) instead of `file`.")]
+        upload_id: Option<ID>,
         #[graphql(desc = "The delimiter; detected when omitted.")] delimiter: Option<String>,
         #[graphql(desc = "Whether the first line names the columns.", default = true)]
         has_header: bool,
@@ -436,22 +477,28 @@ impl ImportsMutation {
             default_with = "String::from(\"AUTO\")"
         )]
         encoding: String,
+        #[graphql(desc = "Fixed-width columns (instead of a delimiter).")] fixed_width: Option<
+            Vec<FixedWidthColumnInput>,
+        >,
         #[graphql(desc = "Rows to show (at most 100).", default = 10)] rows: i32,
     ) -> async_graphql::Result<ImportPreview> {
         let principal = principal(ctx)?;
-        let delimiter = parse_delimiter(delimiter.as_deref()).gql()?;
-        let upload = file.value(ctx)?;
+        let format = file_format(delimiter, has_header, encoding, fixed_width)?;
+        let content = match (file, upload_id) {
+            (Some(file), None) => file.value(ctx)?.content,
+            (None, Some(id)) => {
+                let id = parse_id("uploadId", &id)?;
+                let stored = workers::uploads::take_for_import(services(ctx), principal, id)
+                    .await
+                    .gql()?;
+                std::fs::File::open(&stored.path).map_err(anyhow::Error::from)?
+            }
+            _ => return Err(ApiError::bad_input("file", "give either file or uploadId")).gql(),
+        };
         let rows = usize::try_from(rows).unwrap_or(10);
-        let preview = import::preview(
-            principal,
-            upload.content,
-            delimiter,
-            has_header,
-            &encoding,
-            rows,
-        )
-        .await
-        .gql()?;
+        let preview = import::preview(principal, content, &format, rows)
+            .await
+            .gql()?;
         Ok(ImportPreview {
             headers: preview.headers,
             delimiter: preview.delimiter.map(String::from),
@@ -486,8 +533,12 @@ impl ImportsMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The list to import into.")] list_id: ID,
-        #[graphql(desc = "The file: CSV or delimited text, fixed width, .gz or .zip.")]
-        file: Upload,
+        #[graphql(
+            desc = "The file: CSV or delimited text, fixed width, .gz or .zip (or give `uploadId`)."
+        )]
+        file: Option<Upload>,
+        #[graphql(desc = "A finished chunked upload (`/api/v1/uploads`) instead of `file`.")]
+        upload_id: Option<ID>,
         #[graphql(desc = "What to do with the list's contents.")] mode: ImportMode,
         #[graphql(desc = "A saved mapping.")] mapping_id: Option<ID>,
         #[graphql(desc = "An inline mapping (instead of `mappingId`).")] mapping: Option<
@@ -501,6 +552,9 @@ impl ImportsMutation {
             default_with = "String::from(\"AUTO\")"
         )]
         encoding: String,
+        #[graphql(desc = "Fixed-width columns (instead of a delimiter).")] fixed_width: Option<
+            Vec<FixedWidthColumnInput>,
+        >,
         #[graphql(desc = "Saved selection rules: a record is kept when any of them keeps it.")]
         selection_rule_ids: Option<Vec<ID>>,
         #[graphql(desc = "A saved split rule that cuts the upload into several lists.")]
@@ -532,17 +586,28 @@ impl ImportsMutation {
             }
         };
         spec.check().map_err(workers::ServiceError::from).gql()?;
-        let delimiter = parse_delimiter(delimiter.as_deref()).gql()?;
-        let upload = file.value(ctx)?;
-        let file_name = upload.filename.clone();
-        let (path, bytes) = import::store_upload(services(ctx), &file_name, upload.content)
-            .await
-            .gql()?;
+        let format = file_format(delimiter, has_header, encoding, fixed_width)?;
+        let (file_name, path, bytes) = match (file, upload_id) {
+            (Some(file), None) => {
+                let upload = file.value(ctx)?;
+                let file_name = upload.filename.clone();
+                let (path, bytes) = import::store_upload(services(ctx), &file_name, upload.content)
+                    .await
+                    .gql()?;
+                (file_name, path, bytes)
+            }
+            (None, Some(id)) => {
+                let id = parse_id("uploadId", &id)?;
+                let stored = workers::uploads::take_for_import(services(ctx), principal, id)
+                    .await
+                    .gql()?;
+                (stored.file_name, stored.path, stored.bytes)
+            }
+            _ => return Err(ApiError::bad_input("file", "give either file or uploadId")).gql(),
+        };
         let options = ImportOptions {
             mapping: spec,
-            delimiter,
-            has_header,
-            encoding,
+            format,
             selection_rule_ids,
             split_rule_id,
         };

@@ -4,12 +4,14 @@
 //! nothing and doubles nothing: its transaction rolls back, the retry reads the
 //! file again, and the list only changes at the final commit.
 
+mod format;
 mod load;
 pub mod mappings;
 mod prepare;
 mod reader;
 mod writer;
 
+pub use format::{FileFormat, FilePreview, FixedWidthColumn, preview};
 pub use load::progress_key;
 
 use std::path::PathBuf;
@@ -83,29 +85,15 @@ pub mod status {
 pub struct ImportOptions {
     /// The column mapping.
     pub mapping: MappingSpec,
-    /// The delimiter, or `None` to detect it.
-    #[serde(default)]
-    pub delimiter: Option<char>,
-    /// Whether the first line names the columns.
-    #[serde(default = "default_true")]
-    pub has_header: bool,
-    /// `AUTO`, `UTF8`, `LATIN1`, `WINDOWS1252`, `UTF16LE` or `UTF16BE`.
-    #[serde(default = "default_encoding")]
-    pub encoding: String,
+    /// The file's layout.
+    #[serde(flatten)]
+    pub format: FileFormat,
     /// Saved selection rules: a record is kept when any of them keeps it (none: keep all).
     #[serde(default)]
     pub selection_rule_ids: Vec<Uuid>,
     /// A saved split rule that cuts the upload into several lists.
     #[serde(default)]
     pub split_rule_id: Option<Uuid>,
-}
-
-fn default_true() -> bool {
-    true
-}
-
-fn default_encoding() -> String {
-    "AUTO".to_owned()
 }
 
 /// An import to start.
@@ -134,16 +122,7 @@ pub async fn start(
     input: NewImport,
 ) -> Result<import_job::Model, ServiceError> {
     principal.require(Permission::ManageLists)?;
-    if input
-        .options
-        .delimiter
-        .is_some_and(|d| !d.is_ascii() || d.is_ascii_alphanumeric() || d == '"')
-    {
-        return Err(
-            ValidationError::new("delimiter", "must be a punctuation character or tab").into(),
-        );
-    }
-    reader::encoding(&input.options.encoding)?;
+    input.options.format.read_options()?;
     let options = serde_json::to_value(&input.options).map_err(anyhow::Error::from)?;
     let now = Utc::now();
     let txn = services.db.begin().await?;
@@ -453,64 +432,4 @@ pub async fn run_worker(
             }
         }
     }
-}
-
-/// What the upload wizard shows before an import: the columns and first rows as parsed.
-#[derive(Debug, Clone)]
-pub struct FilePreview {
-    /// Header names, when the file has a header row.
-    pub headers: Option<Vec<String>>,
-    /// The delimiter used (detected or given).
-    pub delimiter: Option<char>,
-    /// The encoding used.
-    pub encoding: String,
-    /// `NONE`, `GZIP` or `ZIP`.
-    pub compression: &'static str,
-    /// The first rows: cells, or why the row would be refused.
-    pub rows: Vec<(u64, Result<Vec<String>, String>)>,
-}
-
-/// Parses the start of an upload the way the import will (on a blocking thread).
-pub async fn preview(
-    principal: &Principal,
-    content: std::fs::File,
-    delimiter: Option<char>,
-    has_header: bool,
-    encoding_name: &str,
-    rows: usize,
-) -> Result<FilePreview, ServiceError> {
-    principal.require(Permission::ManageLists)?;
-    let encoding = reader::encoding(encoding_name)?;
-    let options = tabular::ReadOptions {
-        layout: tabular::Layout::Delimited {
-            delimiter: delimiter.map(|d| d as u8),
-        },
-        encoding,
-        has_header,
-        ..Default::default()
-    };
-    let preview = tokio::task::spawn_blocking(move || {
-        tabular::preview(content, &options, rows.clamp(1, 100))
-    })
-    .await
-    .map_err(anyhow::Error::from)?
-    .map_err(|error| ValidationError::new("file", error.to_string()))?;
-    Ok(FilePreview {
-        headers: preview.headers,
-        delimiter: preview.delimiter.map(char::from),
-        encoding: preview.encoding.to_string(),
-        compression: match preview.compression {
-            tabular::Compression::None => "NONE",
-            tabular::Compression::Gzip => "GZIP",
-            tabular::Compression::Zip { .. } => "ZIP",
-        },
-        rows: preview
-            .rows
-            .into_iter()
-            .map(|row| match row {
-                Ok(record) => (record.line, Ok(record.fields)),
-                Err(error) => (error.line, Err(error.reason)),
-            })
-            .collect(),
-    })
 }

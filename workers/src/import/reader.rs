@@ -109,14 +109,10 @@ fn read(
     sender: &mpsc::Sender<Result<Batch, String>>,
 ) -> Result<(), String> {
     let file = File::open(path).map_err(|error| format!("the upload cannot be opened: {error}"))?;
-    let read_options = tabular::ReadOptions {
-        layout: tabular::Layout::Delimited {
-            delimiter: options.delimiter.map(|d| d as u8),
-        },
-        encoding: encoding(&options.encoding).map_err(|error| error.to_string())?,
-        has_header: options.has_header,
-        ..Default::default()
-    };
+    let read_options = options
+        .format
+        .read_options()
+        .map_err(|error| error.to_string())?;
     let mut reader = tabular::open(file, &read_options).map_err(|error| error.to_string())?;
     let headers: Option<Vec<String>> = reader.headers().map(<[String]>::to_vec);
     let separator = reader
