@@ -18,6 +18,7 @@ use crate::pages::list_detail::ListDetailPage;
 use crate::pages::lists::ListsPage;
 use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFoundPage;
+use crate::pages::rules::RulesPage;
 use crate::pages::users::UsersPage;
 use crate::state::session::Session;
 
@@ -35,6 +36,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/lists") view=ListsPage />
                     <Route path=path!("/lists/:id") view=ListDetailPage />
                     <Route path=path!("/contacts/:id") view=ContactPage />
+                    <Route path=path!("/rules") view=RulesPage />
                     <Route path=path!("/users") view=UsersPage />
                     <Route path=path!("/api-clients") view=ApiClientsPage />
                     <Route path=path!("/audit") view=AuditPage />

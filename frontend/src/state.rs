@@ -9,5 +9,6 @@ pub mod lists;
 pub mod models;
 pub mod nav;
 pub mod paging;
+pub mod rules;
 #[cfg(target_arch = "wasm32")]
 pub mod session;

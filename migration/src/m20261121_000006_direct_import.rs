@@ -56,6 +56,12 @@ impl MigrationTrait for Migration {
             )
             .await?;
         let db = manager.get_connection();
+        // A contact located by postal code in a state that spans zones gets all of them,
+        // space-separated like a device's (SQLite does not enforce lengths).
+        if manager.get_database_backend() == sea_orm_migration::sea_orm::DatabaseBackend::Postgres {
+            db.execute_unprepared("ALTER TABLE contacts ALTER COLUMN time_zone TYPE varchar(200)")
+                .await?;
+        }
         db.execute_unprepared(
             "UPDATE contacts SET dedupe_key = CASE WHEN client_id IS NOT NULL THEN 'c:' || client_id \
              ELSE COALESCE((SELECT 'd:' || d.value FROM contact_devices d WHERE d.contact_id = contacts.id \
@@ -75,15 +81,29 @@ impl MigrationTrait for Migration {
             true,
         )
         .await?;
-        // Only the staging join used it; every import insert would pay for it.
-        manager
-            .drop_index(
-                Index::drop()
-                    .name("contacts_import_idx")
-                    .table(Contacts::Table)
-                    .to_owned(),
+        // Every index costs each imported row a B-tree insert: keep only what queries use.
+        // The staging join used `contacts_import_idx`; client ids are unique and looked up
+        // through the de-duplication key (`c:<client id>`); name search is a substring
+        // match that the name index never served.
+        for index in [
+            "contacts_import_idx",
+            "contacts_list_client_key",
+            "contacts_list_name_idx",
+        ] {
+            manager
+                .drop_index(Index::drop().name(index).table(Contacts::Table).to_owned())
+                .await?;
+        }
+        // On PostgreSQL a foreign key is a per-row trigger (a quarter of an import's time);
+        // contacts and devices are only written and deleted by the list code, which
+        // refuses to delete a list while it imports and deletes children explicitly.
+        if manager.get_database_backend() == sea_orm_migration::sea_orm::DatabaseBackend::Postgres {
+            db.execute_unprepared(
+                "ALTER TABLE contacts DROP CONSTRAINT contacts_list_fk; \
+                 ALTER TABLE contact_devices DROP CONSTRAINT contact_devices_contact_fk",
             )
             .await?;
+        }
         manager
             .drop_table(Table::drop().table(ImportStagingDevices::Table).to_owned())
             .await?;

@@ -70,7 +70,7 @@ pub async fn page(
     if let Some(text) = search.map(str::trim).filter(|t| !t.is_empty()) {
         let pattern = format!("%{}%", text.replace(['%', '_'], ""));
         let mut any = Condition::any()
-            .add(contact::Column::ClientId.eq(text))
+            .add(contact::Column::DedupeKey.eq(format!("c:{text}")))
             .add(contact::Column::LastName.like(pattern.as_str()))
             .add(contact::Column::FirstName.like(pattern.as_str()))
             .add(contact::Column::Company.like(pattern.as_str()));

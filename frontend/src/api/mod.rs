@@ -5,6 +5,7 @@
 pub mod error;
 pub mod multipart;
 pub mod operations;
+pub mod rules;
 pub mod schema_types;
 pub mod ws_protocol;
 

@@ -20,6 +20,7 @@ use crate::components::feedback::{EmptyState, ErrorBanner, Loading};
 use crate::components::table::DataTable;
 use crate::components::toast::Toasts;
 use crate::format::format_count;
+use crate::pages::rules::RulesPicker;
 use crate::state::import::{
     CUSTOM_FIELDS, ColumnTarget, ImportSnapshot, MappingDraft, column_names, rejections_path,
     status_label,
@@ -73,6 +74,8 @@ struct Wizard {
     preview: RwSignal<Option<Preview>>,
     draft: RwSignal<Option<MappingDraft>>,
     mode: RwSignal<ImportMode>,
+    selection_rule_ids: RwSignal<Vec<String>>,
+    split_rule_id: RwSignal<Option<String>>,
     job_id: RwSignal<Option<String>>,
     snapshot: RwSignal<ImportSnapshot>,
     job: RwSignal<Option<Job>>,
@@ -96,6 +99,8 @@ pub fn ImportWizard(
         preview: RwSignal::new(None),
         draft: RwSignal::new(None),
         mode: RwSignal::new(ImportMode::AppendOnly),
+        selection_rule_ids: RwSignal::new(Vec::new()),
+        split_rule_id: RwSignal::new(None),
         job_id: RwSignal::new(None),
         snapshot: RwSignal::new(ImportSnapshot::default()),
         job: RwSignal::new(None),
@@ -615,6 +620,9 @@ fn ModeStep(wizard: Wizard) -> impl IntoView {
             file: Upload,
             mode: wizard.mode.get_untracked(),
             mapping: Some(mapping),
+            selection_rule_ids: Some(wizard.selection_rule_ids.get_untracked())
+                .filter(|ids| !ids.is_empty()),
+            split_rule_id: wizard.split_rule_id.get_untracked(),
         };
         let name = wizard.file_name.get_untracked();
         wizard.busy.set(true);
@@ -646,6 +654,7 @@ fn ModeStep(wizard: Wizard) -> impl IntoView {
             <legend class="field__label">"What to do with the list's current contacts"</legend>
             {choices}
         </fieldset>
+        <RulesPicker selection_rule_ids=wizard.selection_rule_ids split_rule_id=wizard.split_rule_id />
         <div class="form__actions">
             <button type="button" class="button button--primary"
                 disabled=move || wizard.busy.get() on:click=start>

@@ -9,4 +9,5 @@ pub mod list_detail;
 pub mod lists;
 pub mod login;
 pub mod not_found;
+pub mod rules;
 pub mod users;

@@ -570,6 +570,8 @@ mod tests {
             file: crate::api::schema_types::Upload,
             mode: crate::api::schema_types::ImportMode::AppendOnly,
             mapping: Some(mapping),
+            selection_rule_ids: None,
+            split_rule_id: None,
         };
         let json = serde_json::to_value(variables).expect("serialises");
         assert_eq!(
@@ -578,6 +580,9 @@ mod tests {
                 "listId": "l1",
                 "file": null,
                 "mode": "APPEND_ONLY",
+                // Not chosen: sent as null, which the server reads as none.
+                "selectionRuleIds": null,
+                "splitRuleId": null,
                 "mapping": {
                     "defaultCountry": "US",
                     "columns": [

@@ -29,6 +29,7 @@ const EVERY_ROLE: &[UserRole] = &[Admin, Supervisor, ListManager, ComplianceOffi
 #[rustfmt::skip] // A table: one line per section keeps additions one-line diffs.
 pub const NAVIGATION: &[NavEntry] = &[
     NavEntry::new("/lists",       "Lists",       EVERY_ROLE).covering(&["/contacts"]),
+    NavEntry::new("/rules",       "Rules",       EVERY_ROLE),
     NavEntry::new("/users",       "Users",       &[Admin, Supervisor]),
     NavEntry::new("/api-clients", "API clients", &[Admin]),
     NavEntry::new("/audit",       "Audit log",   &[Admin, Supervisor, ComplianceOfficer]),
@@ -130,12 +131,18 @@ mod tests {
         let table = [
             (
                 UserRole::Admin,
-                vec!["Lists", "Users", "API clients", "Audit log"],
+                vec!["Lists", "Rules", "Users", "API clients", "Audit log"],
             ),
-            (UserRole::Supervisor, vec!["Lists", "Users", "Audit log"]),
-            (UserRole::ComplianceOfficer, vec!["Lists", "Audit log"]),
-            (UserRole::ListManager, vec!["Lists"]),
-            (UserRole::Viewer, vec!["Lists"]),
+            (
+                UserRole::Supervisor,
+                vec!["Lists", "Rules", "Users", "Audit log"],
+            ),
+            (
+                UserRole::ComplianceOfficer,
+                vec!["Lists", "Rules", "Audit log"],
+            ),
+            (UserRole::ListManager, vec!["Lists", "Rules"]),
+            (UserRole::Viewer, vec!["Lists", "Rules"]),
             (UserRole::Unknown, vec![]),
         ];
         for (role, expected) in table {

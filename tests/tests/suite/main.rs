@@ -12,6 +12,7 @@ mod imports;
 mod lists;
 mod maintenance;
 mod queue;
+mod rules;
 mod schema;
 mod tidy;
 mod uploads;

@@ -6,7 +6,7 @@
 //! it runs. Progress goes through the cache (published and kept under a key),
 //! because the job row is only written at the final commit.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::time::Duration;
 
 use chrono::Utc;
@@ -127,8 +127,11 @@ pub async fn load(
         .iter()
         .any(|column| matches!(column.target, MappingTarget::Custom { .. }));
     let mut counts = ImportCounts::default();
+    let mut waited = std::time::Instant::now();
     while let Some(message) = receiver.recv().await {
         let batch = message.map_err(LoadError::Fatal)?;
+        let reading = waited.elapsed();
+        let writing = std::time::Instant::now();
         let mut groups: BTreeMap<usize, Vec<&Row>> = BTreeMap::new();
         for row in &batch.rows {
             groups.entry(row.part).or_default().push(row);
@@ -145,6 +148,8 @@ pub async fn load(
         counts.rejected += batch.rejections.len() as i64;
         counts.filtered += batch.filtered;
         counts.rows_read = batch.rows_read;
+        tracing::debug!(rows = batch.rows.len(), ?reading, writing = ?writing.elapsed(), "import batch");
+        waited = std::time::Instant::now();
         publish_progress(services, job, &counts, batch.bytes_read).await;
         heartbeat(&txn, task).await?;
         if stop_after_rows.is_some_and(|limit| counts.rows_read >= limit) {
@@ -193,7 +198,6 @@ async fn write_rows(
         .copied()
         .filter(|row| seen.insert(row.dedupe_key.as_str()))
         .collect();
-    let by_seq: HashMap<i64, &Row> = unique.iter().map(|row| (row.seq, *row)).collect();
     let mut written = Vec::with_capacity(unique.len());
     if mode == ImportMode::AppendAndUpdate {
         let updated = writer::update_contacts(txn, target, &unique, replace_custom).await?;
@@ -202,11 +206,7 @@ async fn write_rows(
         written.extend(updated);
     }
     written.extend(writer::insert_contacts(txn, target, &unique).await?);
-    let written: Vec<(i64, &Row)> = written
-        .into_iter()
-        .filter_map(|(id, seq)| by_seq.get(&seq).map(|row| (id, *row)))
-        .collect();
-    writer::insert_devices(txn, target, &written).await?;
+    writer::insert_devices(txn, target, &unique, &written).await?;
     Ok(written.len() as i64)
 }
 

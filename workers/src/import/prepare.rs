@@ -66,7 +66,7 @@ impl Preparer {
             let Some(phone) = &device.phone else {
                 continue;
             };
-            let country_code = u16::try_from(phone.country_code()).unwrap_or(0);
+            let country_code = phone.country_code();
             let location = self
                 .data
                 .locate_phone(country_code, phone.area_code(), phone.country());
@@ -78,7 +78,7 @@ impl Preparer {
             };
         }
         let time_zone = self.contact_zone(&draft)?;
-        let dedupe_key = draft
+        let dedupe_key: String = draft
             .fields
             .get("clientId")
             .map(|id| format!("c:{id}"))
@@ -97,12 +97,16 @@ impl Preparer {
             },
             None => 0,
         };
+        let (contact_json, devices_json) =
+            super::writer::encode(seq, &dedupe_key, time_zone.as_ref(), &draft)
+                .map_err(|error| format!("the record cannot be encoded: {error}"))?;
         Ok(Some(Row {
             seq,
             draft,
             dedupe_key,
-            time_zone,
             part,
+            contact_json,
+            devices_json,
         }))
     }
 
@@ -131,8 +135,23 @@ impl Preparer {
             .data
             .postal_location(&country, postal)
             .filter(|location| !location.zones.is_empty())
-            .map(|location| location.zones.join(" ")))
+            .map(|location| join_zones(location.zones)))
     }
+}
+
+/// Zones as stored: space-separated, whole names only, at most 200 characters.
+pub fn join_zones(zones: &[String]) -> String {
+    let mut joined = String::new();
+    for zone in zones {
+        if joined.len() + zone.len() + 1 > 200 {
+            break;
+        }
+        if !joined.is_empty() {
+            joined.push(' ');
+        }
+        joined.push_str(zone);
+    }
+    joined
 }
 
 #[cfg(test)]
@@ -187,6 +206,11 @@ mod tests {
         .map(|row| row.expect("no rules: every record is kept"))
     }
 
+    fn zone_of(row: &Row) -> Option<String> {
+        let contact: serde_json::Value = serde_json::from_str(&row.contact_json).unwrap();
+        contact["time_zone"].as_str().map(str::to_owned)
+    }
+
     #[test]
     fn devices_get_region_and_every_zone_of_their_area_code() {
         let row = prepare(&["A1", "", "", "(212) 555-0100", "208-555-0101"]).unwrap();
@@ -210,9 +234,9 @@ mod tests {
     #[test]
     fn the_contact_zone_comes_from_the_column_else_the_postal_code() {
         let explicit = prepare(&["A", "10001", "Europe/Paris", "", ""]).unwrap();
-        assert_eq!(explicit.time_zone.as_deref(), Some("Europe/Paris"));
+        assert_eq!(zone_of(&explicit), Some("Europe/Paris".into()));
         let postal = prepare(&["A", "10001", "", "", ""]).unwrap();
-        assert_eq!(postal.time_zone.as_deref(), Some("America/New_York"));
+        assert_eq!(zone_of(&postal), Some("America/New_York".into()));
         let bad = prepare(&["A", "", "Mars/Olympus", "", ""]);
         assert!(bad.unwrap_err().contains("not an IANA time zone"));
     }

@@ -23,10 +23,12 @@ pub struct Row {
     pub draft: ContactDraft,
     /// The key it is de-duplicated by: `c:<client id>`, else `d:<first device>`.
     pub dedupe_key: String,
-    /// The contact's zone(s): the explicit column, else from its postal code.
-    pub time_zone: Option<String>,
     /// Which part of a split it goes to (0 without a split rule).
     pub part: usize,
+    /// The contact as the batch statements read it (JSON object).
+    pub contact_json: String,
+    /// Its devices as the batch statements read them (JSON objects, comma-separated).
+    pub devices_json: String,
 }
 
 /// A refused record.

@@ -1,9 +1,11 @@
 //! Set-based writes of one batch inside the import's transaction: each statement
 //! takes the whole batch as one JSON parameter (`json_to_recordset` on PostgreSQL,
 //! `json_each` on SQLite), so a batch of thousands of rows costs a handful of
-//! statements on either store.
+//! statements on either store. Rows are encoded on the reader's thread
+//! ([`encode`]), so the writer only concatenates them while the database works.
 
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseTransaction, DbErr, Statement, Value};
+use serde::Serialize;
 use serde_json::{Value as Json, json};
 use uuid::Uuid;
 
@@ -29,7 +31,7 @@ const CONTACT_SOURCE: &[Column] = &[
 ];
 
 const DEVICE_SOURCE: &[Column] = &[
-    ("contact_id", "bigint"),
+    ("seq", "bigint"),
     ("position", "smallint"),
     ("kind", "text"),
     ("value", "text"),
@@ -49,15 +51,22 @@ const REJECTION_SOURCE: &[Column] = &[("line", "bigint"), ("reason", "text"), ("
 
 const ID_SOURCE: &[Column] = &[("id", "bigint")];
 
+const WRITTEN_SOURCE: &[Column] = &[("id", "bigint"), ("seq", "bigint")];
+
 /// The rows of the JSON array parameter `param` as a derived table `r`.
 fn source(backend: DatabaseBackend, param: usize, columns: &[Column]) -> String {
+    aliased(backend, param, columns, "r")
+}
+
+/// The rows of the JSON array parameter `param` as a derived table named `alias`.
+fn aliased(backend: DatabaseBackend, param: usize, columns: &[Column], alias: &str) -> String {
     if backend == DatabaseBackend::Postgres {
         let types: Vec<String> = columns
             .iter()
             .map(|(name, kind)| format!("{name} {kind}"))
             .collect();
         format!(
-            "json_to_recordset(${param}::json) AS r({})",
+            "json_to_recordset(${param}::json) AS {alias}({})",
             types.join(", ")
         )
     } else {
@@ -69,7 +78,7 @@ fn source(backend: DatabaseBackend, param: usize, columns: &[Column]) -> String 
             })
             .collect();
         format!(
-            "(SELECT {} FROM json_each(?{param})) AS r",
+            "(SELECT {} FROM json_each(?{param})) AS {alias}",
             fields.join(", ")
         )
     }
@@ -132,24 +141,111 @@ pub struct Target {
     pub now: chrono::DateTime<chrono::Utc>,
 }
 
-fn contact_record(row: &Row) -> Json {
-    let draft = &row.draft;
+/// A contact as the batch statements read it.
+#[derive(Serialize)]
+struct ContactRecord<'a> {
+    seq: i64,
+    k: &'a str,
+    client_id: Option<&'a String>,
+    first_name: Option<&'a String>,
+    last_name: Option<&'a String>,
+    company: Option<&'a String>,
+    postal_code: Option<&'a String>,
+    country: Option<&'a String>,
+    time_zone: Option<&'a String>,
+    custom: Option<&'a std::collections::BTreeMap<String, String>>,
+    ca: Option<bool>,
+    cs: Option<bool>,
+    ce: Option<bool>,
+}
+
+/// A device as the batch statements read it (joined to its contact by `seq`).
+#[derive(Serialize)]
+struct DeviceRecord<'a> {
+    seq: i64,
+    position: usize,
+    kind: &'a str,
+    value: &'a str,
+    raw: &'a str,
+    country_code: Option<u16>,
+    area_code: Option<&'a str>,
+    exchange: Option<&'a str>,
+    subscriber: Option<&'a str>,
+    extension: Option<&'a str>,
+    device_type: &'a str,
+    country: Option<&'a str>,
+    region: Option<&'a str>,
+    time_zones: Option<String>,
+}
+
+/// A row's contact object and its devices' objects (comma-separated), as JSON text.
+pub fn encode<'a>(
+    seq: i64,
+    dedupe_key: &str,
+    time_zone: Option<&String>,
+    draft: &'a domain::import::ContactDraft,
+) -> Result<(String, String), serde_json::Error> {
     let field = |name: &str| draft.fields.get(name);
-    json!({
-        "seq": row.seq,
-        "k": row.dedupe_key,
-        "client_id": field("clientId"),
-        "first_name": field("firstName"),
-        "last_name": field("lastName"),
-        "company": field("company"),
-        "postal_code": field("postalCode"),
-        "country": field("country"),
-        "time_zone": row.time_zone,
-        "custom": (!draft.custom.is_empty()).then_some(&draft.custom),
-        "ca": draft.consents.get("consentAutomated"),
-        "cs": draft.consents.get("consentSms"),
-        "ce": draft.consents.get("consentEmail"),
-    })
+    let contact = serde_json::to_string(&ContactRecord {
+        seq,
+        k: dedupe_key,
+        client_id: field("clientId"),
+        first_name: field("firstName"),
+        last_name: field("lastName"),
+        company: field("company"),
+        postal_code: field("postalCode"),
+        country: field("country"),
+        time_zone,
+        custom: (!draft.custom.is_empty()).then_some(&draft.custom),
+        ca: draft.consents.get("consentAutomated").copied(),
+        cs: draft.consents.get("consentSms").copied(),
+        ce: draft.consents.get("consentEmail").copied(),
+    })?;
+    let mut devices = String::new();
+    for (position, device) in draft.devices.iter().enumerate() {
+        let phone = device.phone.as_ref();
+        let part = |text: &'a str| (!text.is_empty()).then_some(text);
+        let raw_end = device
+            .raw
+            .char_indices()
+            .nth(254)
+            .map_or(device.raw.len(), |(index, _)| index);
+        let record = DeviceRecord {
+            seq,
+            position,
+            kind: device.kind.as_str(),
+            value: &device.value,
+            raw: &device.raw[..raw_end],
+            country_code: phone.map(|p| p.country_code()),
+            area_code: phone.and_then(|p| part(p.area_code())),
+            exchange: phone.and_then(|p| part(p.exchange())),
+            subscriber: phone.and_then(|p| part(p.subscriber())),
+            extension: phone.and_then(|p| p.extension()),
+            device_type: phone.map_or("EMAIL", |p| p.device_type().as_str()),
+            country: phone.and_then(|p| p.country()),
+            region: device.region.as_deref(),
+            time_zones: (!device.time_zones.is_empty())
+                .then(|| super::prepare::join_zones(&device.time_zones)),
+        };
+        if !devices.is_empty() {
+            devices.push(',');
+        }
+        devices.push_str(&serde_json::to_string(&record)?);
+    }
+    Ok((contact, devices))
+}
+
+/// `[a,b,…]` from pre-encoded objects (empty ones skipped).
+fn array<'a>(items: impl Iterator<Item = &'a str>) -> String {
+    let mut out = String::from("[");
+    for item in items.filter(|item| !item.is_empty()) {
+        if out.len() > 1 {
+            out.push(',');
+        }
+        out.push_str(item);
+    }
+    out.push(']');
+    out
 }
 
 /// Inserts the rows whose key is not on the list yet; returns `(contact id, seq)` of each.
@@ -159,7 +255,7 @@ pub async fn insert_contacts(
     rows: &[&Row],
 ) -> Result<Vec<(i64, i64)>, DbErr> {
     let backend = txn.get_database_backend();
-    let records: Vec<Json> = rows.iter().map(|row| contact_record(row)).collect();
+    let records = array(rows.iter().map(|row| row.contact_json.as_str()));
     let sql = format!(
         "INSERT INTO contacts (tenant_id, list_id, dedupe_key, client_id, first_name, last_name, company, \
          postal_code, country, time_zone, custom, consent_automated, consent_sms, consent_email, \
@@ -175,7 +271,7 @@ pub async fn insert_contacts(
         target.list_id.into(),
         target.job_id.into(),
         target.now.into(),
-        Json::Array(records).to_string().into(),
+        records.into(),
     ];
     returning_pairs(txn, sql, values).await
 }
@@ -189,14 +285,14 @@ pub async fn update_contacts(
     replace_custom: bool,
 ) -> Result<Vec<(i64, i64)>, DbErr> {
     let backend = txn.get_database_backend();
-    let records: Vec<Json> = rows
+    let keyed: Vec<&&Row> = rows
         .iter()
         .filter(|row| row.draft.fields.contains_key("clientId"))
-        .map(|row| contact_record(row))
         .collect();
-    if records.is_empty() {
+    if keyed.is_empty() {
         return Ok(Vec::new());
     }
+    let records = array(keyed.iter().map(|row| row.contact_json.as_str()));
     let custom = if replace_custom {
         "custom = COALESCE(r.custom, '{}'),"
     } else {
@@ -220,7 +316,7 @@ pub async fn update_contacts(
         target.list_id.into(),
         target.job_id.into(),
         target.now.into(),
-        Json::Array(records).to_string().into(),
+        records.into(),
     ];
     returning_pairs(txn, sql, values).await
 }
@@ -247,51 +343,42 @@ pub async fn delete_devices(
     execute(txn, sql, values).await
 }
 
-/// Inserts the devices of the written contacts (`written` pairs contact ids with rows).
+/// Inserts the devices of the written contacts: `written` pairs each contact id with
+/// the `seq` of the row it came from.
 pub async fn insert_devices(
     txn: &DatabaseTransaction,
     target: Target,
-    written: &[(i64, &Row)],
+    rows: &[&Row],
+    written: &[(i64, i64)],
 ) -> Result<u64, DbErr> {
-    let backend = txn.get_database_backend();
-    let mut records = Vec::with_capacity(written.len() * 3);
-    for (contact_id, row) in written {
-        for (position, device) in row.draft.devices.iter().enumerate() {
-            let phone = device.phone.as_ref();
-            let part = |text: &str| (!text.is_empty()).then(|| text.to_owned());
-            let zones = (!device.time_zones.is_empty()).then(|| device.time_zones.join(" "));
-            records.push(json!({
-                "contact_id": contact_id,
-                "position": position,
-                "kind": device.kind.as_str(),
-                "value": device.value,
-                "raw": device.raw.chars().take(254).collect::<String>(),
-                "country_code": phone.map(|p| p.country_code()),
-                "area_code": phone.and_then(|p| part(p.area_code())),
-                "exchange": phone.and_then(|p| part(p.exchange())),
-                "subscriber": phone.and_then(|p| part(p.subscriber())),
-                "extension": phone.and_then(|p| p.extension()),
-                "device_type": phone.map_or("EMAIL", |p| p.device_type().as_str()),
-                "country": phone.and_then(|p| p.country()),
-                "region": device.region,
-                "time_zones": zones,
-            }));
-        }
-    }
-    if records.is_empty() {
+    let seqs: std::collections::HashSet<i64> = written.iter().map(|(_, seq)| *seq).collect();
+    let devices = array(
+        rows.iter()
+            .filter(|row| seqs.contains(&row.seq))
+            .map(|row| row.devices_json.as_str()),
+    );
+    if devices.len() <= 2 {
         return Ok(0);
     }
+    let backend = txn.get_database_backend();
+    let ids: Vec<Json> = written
+        .iter()
+        .map(|(id, seq)| json!({ "id": id, "seq": seq }))
+        .collect();
     let sql = format!(
         "INSERT INTO contact_devices (tenant_id, list_id, contact_id, position, kind, value, raw, country_code, \
          area_code, exchange, subscriber, extension, device_type, country, region, time_zones) \
-         SELECT $1, $2, r.contact_id, r.position, r.kind, r.value, r.raw, r.country_code, r.area_code, \
-         r.exchange, r.subscriber, r.extension, r.device_type, r.country, r.region, r.time_zones FROM {}",
-        source(backend, 3, DEVICE_SOURCE)
+         SELECT $1, $2, m.id, r.position, r.kind, r.value, r.raw, r.country_code, r.area_code, \
+         r.exchange, r.subscriber, r.extension, r.device_type, r.country, r.region, r.time_zones \
+         FROM {} JOIN {} ON m.seq = r.seq",
+        source(backend, 3, DEVICE_SOURCE),
+        aliased(backend, 4, WRITTEN_SOURCE, "m")
     );
     let values = vec![
         target.tenant_id.into(),
         target.list_id.into(),
-        Json::Array(records).to_string().into(),
+        devices.into(),
+        Json::Array(ids).to_string().into(),
     ];
     execute(txn, sql, values).await
 }

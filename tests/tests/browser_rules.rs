@@ -1,0 +1,160 @@
+//! The Rules page of the built SPA in headless Debian Chromium against a real
+//! server: build a selection rule with two conditions, see it summarised in the
+//! table, edit it (rename, add an "or" set), then create a percentage split and a
+//! split by selection rules; and the GraphQL API holds what the page showed.
+
+use fantoccini::{Client, Locator};
+use serde_json::json;
+use tests::browser::{ChromeDriver, PATIENCE, click, screenshot, type_into, wait_for_text};
+use tests::{ADMIN_EMAIL, ADMIN_PASSWORD, Stores, spa_dir, spawn_app};
+
+/// Signs in through the login page and opens the Rules page from the navigation.
+async fn sign_in_and_open_rules(browser: &Client, address: &str) {
+    browser.goto(&format!("{address}/login")).await.unwrap();
+    type_into(browser, "#login-email", ADMIN_EMAIL).await;
+    type_into(browser, "#login-password", ADMIN_PASSWORD).await;
+    click(browser, Locator::Css("form button[type=submit]")).await;
+    click(browser, Locator::Css("nav a[href='/rules']")).await;
+}
+
+/// Picks the option whose value is `value` in the `<select>` at `css`.
+async fn choose(browser: &Client, css: &str, value: &str) {
+    let select = browser
+        .wait()
+        .at_most(PATIENCE)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|error| panic!("{css} is missing: {error}"));
+    select.select_by_value(value).await.unwrap();
+}
+
+/// Picks the option labelled `label` in the `<select>` at `css`.
+async fn choose_label(browser: &Client, css: &str, label: &str) {
+    let select = browser
+        .wait()
+        .at_most(PATIENCE)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap();
+    select.select_by_label(label).await.unwrap();
+}
+
+/// Clicks the button whose visible text is exactly `text`.
+async fn press(browser: &Client, text: &str) {
+    let xpath = format!("//button[normalize-space(.)='{text}']");
+    click(browser, Locator::XPath(&xpath)).await;
+}
+
+/// The text of the table row whose first cell starts with `name`.
+async fn row_text(browser: &Client, name: &str) -> String {
+    let xpath = format!("//table//tr[td[1]/strong[normalize-space(.)='{name}']]");
+    browser
+        .wait()
+        .at_most(PATIENCE)
+        .for_element(Locator::XPath(&xpath))
+        .await
+        .unwrap_or_else(|error| panic!("no row for {name}: {error}"))
+        .text()
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn build_edit_and_split_with_rules_through_the_page() {
+    assert!(
+        spa_dir().join("index.html").is_file() && spa_dir().join("pkg").is_dir(),
+        "the SPA is not built: run scripts/build-spa"
+    );
+    let app = spawn_app(Stores::SqliteInProcess).await;
+    let driver = ChromeDriver::start().await;
+    let profile = tempfile::tempdir().unwrap();
+    let session = driver.browser(profile.path()).await;
+    let browser = &session;
+
+    sign_in_and_open_rules(browser, &app.address).await;
+    wait_for_text(browser, "No selection rules yet.").await;
+    wait_for_text(browser, "No split rules yet.").await;
+
+    // A selection rule with two conditions (AND) built in the condition builder.
+    press(browser, "New selection rule").await;
+    type_into(browser, "#selection-rule-name", "West coast").await;
+    choose(browser, "#condition-1-1-field", "device.state").await;
+    choose(browser, "#condition-1-1-operator", "IN").await;
+    type_into(browser, "#condition-1-1-value", "CA, WA").await;
+    press(browser, "Add condition").await;
+    choose(browser, "#condition-1-2-field", "company").await;
+    choose(browser, "#condition-1-2-operator", "CONTAINS").await;
+    type_into(browser, "#condition-1-2-value", "Acme").await;
+    screenshot(browser, "rules-selection-form").await;
+    press(browser, "Save rule").await;
+    let row = row_text(browser, "West coast").await;
+    assert!(
+        row.contains("Device: state is one of CA, WA and Company contains Acme"),
+        "{row}"
+    );
+
+    // Edit: rename it and add an "or" set.
+    click(
+        browser,
+        Locator::Css("button[aria-label='Edit West coast']"),
+    )
+    .await;
+    type_into(browser, "#selection-rule-name", "West coast or mobiles").await;
+    press(browser, "Add an \u{201c}or\u{201d} set").await;
+    choose(browser, "#condition-2-1-field", "device.deviceType").await;
+    type_into(browser, "#condition-2-1-value", "MOBILE").await;
+    press(browser, "Save rule").await;
+    let row = row_text(browser, "West coast or mobiles").await;
+    assert!(row.contains("; or Device: type is MOBILE"), "{row}");
+
+    // A percentage split.
+    press(browser, "New split rule").await;
+    type_into(browser, "#split-rule-name", "Halves").await;
+    choose(browser, "#split-rule-kind", "PERCENT").await;
+    type_into(browser, "#split-rule-percents", "50, 50").await;
+    press(browser, "Save rule").await;
+    assert!(row_text(browser, "Halves").await.contains("50% / 50%"));
+
+    // A split by selection rules: the part copies the chosen rule's conditions.
+    press(browser, "New split rule").await;
+    type_into(browser, "#split-rule-name", "Regions").await;
+    choose(browser, "#split-rule-kind", "RULES").await;
+    type_into(browser, "#split-part-1-name", "West").await;
+    choose_label(browser, "#split-part-1-rule", "West coast or mobiles").await;
+    press(browser, "Save rule").await;
+    assert!(
+        row_text(browser, "Regions")
+            .await
+            .contains("West, then the rest")
+    );
+    screenshot(browser, "rules-page").await;
+
+    // The API holds what the page showed.
+    let token = app.admin_token().await;
+    let body = app
+        .graphql(
+            Some(&token),
+            "{ selectionRules { name sets { conditions { field operator value values } } } splitRules { name kind percents rules { name sets { conditions { field } } } } }",
+            json!({}),
+        )
+        .await;
+    let selection = &body["data"]["selectionRules"][0];
+    assert_eq!(selection["name"], "West coast or mobiles", "{body}");
+    assert_eq!(
+        selection["sets"][0]["conditions"][0]["values"],
+        json!(["CA", "WA"])
+    );
+    assert_eq!(selection["sets"][0]["conditions"][1]["value"], "Acme");
+    assert_eq!(
+        selection["sets"][1]["conditions"][0]["field"],
+        "device.deviceType"
+    );
+    let splits = &body["data"]["splitRules"];
+    assert_eq!(splits[0]["percents"], json!([50, 50]), "{body}");
+    assert_eq!(
+        splits[1]["rules"][0]["sets"][1]["conditions"][0]["field"],
+        "device.deviceType"
+    );
+
+    session.close().await.unwrap();
+}
