@@ -1,12 +1,13 @@
 //! The Rules page of the built SPA in headless Debian Chromium against a real
 //! server: build a selection rule with two conditions, see it summarised in the
 //! table, edit it (rename, add an "or" set), then create a percentage split and a
-//! split by selection rules; and the GraphQL API holds what the page showed.
+//! split by selection rules; and the GraphQL API holds what the page showed. Then
+//! the upload wizard's last step offers the saved rules and sends the chosen ones.
 
 use fantoccini::{Client, Locator};
 use serde_json::json;
 use tests::browser::{ChromeDriver, PATIENCE, click, screenshot, type_into, wait_for_text};
-use tests::{ADMIN_EMAIL, ADMIN_PASSWORD, Stores, spa_dir, spawn_app};
+use tests::{ADMIN_EMAIL, ADMIN_PASSWORD, Stores, TestApp, spa_dir, spawn_app};
 
 /// Signs in through the login page and opens the Rules page from the navigation.
 async fn sign_in_and_open_rules(browser: &Client, address: &str) {
@@ -103,6 +104,7 @@ async fn build_edit_and_split_with_rules_through_the_page() {
     press(browser, "Add an \u{201c}or\u{201d} set").await;
     choose(browser, "#condition-2-1-field", "device.deviceType").await;
     type_into(browser, "#condition-2-1-value", "MOBILE").await;
+    screenshot(browser, "rules-selection-edit").await;
     press(browser, "Save rule").await;
     let row = row_text(browser, "West coast or mobiles").await;
     assert!(row.contains("; or Device: type is MOBILE"), "{row}");
@@ -121,6 +123,7 @@ async fn build_edit_and_split_with_rules_through_the_page() {
     choose(browser, "#split-rule-kind", "RULES").await;
     type_into(browser, "#split-part-1-name", "West").await;
     choose_label(browser, "#split-part-1-rule", "West coast or mobiles").await;
+    screenshot(browser, "rules-split-form").await;
     press(browser, "Save rule").await;
     assert!(
         row_text(browser, "Regions")
@@ -156,5 +159,117 @@ async fn build_edit_and_split_with_rules_through_the_page() {
         "device.deviceType"
     );
 
+    session.close().await.unwrap();
+}
+
+/// Creates a rule or list through GraphQL and returns the id at `path` in the answer.
+async fn create(
+    app: &TestApp,
+    token: &str,
+    query: &str,
+    input: serde_json::Value,
+    path: &str,
+) -> String {
+    let body = app
+        .graphql(Some(token), query, json!({ "input": input }))
+        .await;
+    body["data"][path]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("creating through {path} failed: {body}"))
+        .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_upload_wizard_sends_the_chosen_rules() {
+    assert!(
+        spa_dir().join("index.html").is_file() && spa_dir().join("pkg").is_dir(),
+        "the SPA is not built: run scripts/build-spa"
+    );
+    let app = spawn_app(Stores::SqliteInProcess).await;
+    let token = app.admin_token().await;
+    let rule_id = create(
+        &app,
+        &token,
+        "mutation($input: SelectionRuleInput!) { createSelectionRule(input: $input) { id } }",
+        json!({ "name": "Has a company", "sets": [ { "conditions": [ { "field": "company", "operator": "IS_NOT_EMPTY" } ] } ] }),
+        "createSelectionRule",
+    )
+    .await;
+    let split_id = create(
+        &app,
+        &token,
+        "mutation($input: SplitRuleInput!) { createSplitRule(input: $input) { id } }",
+        json!({ "name": "Pairs", "kind": "COUNT", "size": 2 }),
+        "createSplitRule",
+    )
+    .await;
+    create(
+        &app,
+        &token,
+        "mutation($input: CreateContactListInput!) { createContactList(input: $input) { id } }",
+        json!({ "name": "Filtered leads", "channel": "VOICE" }),
+        "createContactList",
+    )
+    .await;
+
+    let driver = ChromeDriver::start().await;
+    let profile = tempfile::tempdir().unwrap();
+    let session = driver.browser(profile.path()).await;
+    let browser = &session;
+    sign_in_and_open_rules(browser, &app.address).await;
+    click(browser, Locator::Css("nav a[href='/lists']")).await;
+    click(
+        browser,
+        Locator::XPath("//table//a[normalize-space(.)='Filtered leads']"),
+    )
+    .await;
+    press(browser, "Import contacts").await;
+    let folder = tempfile::tempdir().unwrap();
+    let csv_path = folder.path().join("leads.csv");
+    std::fs::write(
+        &csv_path,
+        "Account,Company,Home\nA1,Acme,(202) 456-1414\nA2,,(202) 456-1415\n",
+    )
+    .unwrap();
+    browser
+        .wait()
+        .at_most(PATIENCE)
+        .for_element(Locator::Css("input[type=file]"))
+        .await
+        .unwrap()
+        .send_keys(csv_path.to_str().unwrap())
+        .await
+        .unwrap();
+    press(browser, "Next: map columns").await;
+    press(browser, "Next: choose mode").await;
+
+    // The last step lists the saved rules; choose both.
+    click(
+        browser,
+        Locator::Css(&format!("#import-selection-{rule_id}")),
+    )
+    .await;
+    choose(browser, "#import-split-rule", &split_id).await;
+    screenshot(browser, "rules-import-wizard").await;
+    press(browser, "Start import").await;
+
+    // The queued job carries the chosen rules.
+    let services = app.services.clone();
+    let (rule, split) = (rule_id.clone(), split_id.clone());
+    tests::browser::wait_until("the import job records the chosen rules", move || {
+        let (services, rule, split) = (services.clone(), rule.clone(), split.clone());
+        async move {
+            use sea_orm::EntityTrait;
+            let jobs = entity::import_job::Entity::find()
+                .all(&services.db)
+                .await
+                .unwrap_or_default();
+            jobs.iter().any(|job| {
+                let options = job.options.to_string();
+                options.contains(&rule) && options.contains(&split)
+            })
+        }
+    })
+    .await;
     session.close().await.unwrap();
 }

@@ -463,6 +463,7 @@ impl ImportsMutation {
 
     /// Parses the start of a file the way an import would (send the first few hundred KB
     /// of a large file): columns, delimiter, encoding and the first rows.
+    #[allow(clippy::too_many_arguments)]
     async fn preview_import(
         &self,
         ctx: &Context<'_>,

@@ -7,6 +7,7 @@ mod audit;
 mod contacts;
 mod http;
 mod import_api;
+mod import_rules;
 mod import_sources;
 mod imports;
 mod lists;

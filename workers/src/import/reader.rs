@@ -27,8 +27,8 @@ pub struct Row {
     pub part: usize,
     /// The contact as the batch statements read it (JSON object).
     pub contact_json: String,
-    /// Its devices as the batch statements read them (JSON objects, comma-separated).
-    pub devices_json: String,
+    /// Its devices as the batch statements read them (JSON objects less their `{`).
+    pub devices_json: Vec<String>,
 }
 
 /// A refused record.

@@ -31,7 +31,7 @@ const CONTACT_SOURCE: &[Column] = &[
 ];
 
 const DEVICE_SOURCE: &[Column] = &[
-    ("seq", "bigint"),
+    ("contact_id", "bigint"),
     ("position", "smallint"),
     ("kind", "text"),
     ("value", "text"),
@@ -51,22 +51,15 @@ const REJECTION_SOURCE: &[Column] = &[("line", "bigint"), ("reason", "text"), ("
 
 const ID_SOURCE: &[Column] = &[("id", "bigint")];
 
-const WRITTEN_SOURCE: &[Column] = &[("id", "bigint"), ("seq", "bigint")];
-
 /// The rows of the JSON array parameter `param` as a derived table `r`.
 fn source(backend: DatabaseBackend, param: usize, columns: &[Column]) -> String {
-    aliased(backend, param, columns, "r")
-}
-
-/// The rows of the JSON array parameter `param` as a derived table named `alias`.
-fn aliased(backend: DatabaseBackend, param: usize, columns: &[Column], alias: &str) -> String {
     if backend == DatabaseBackend::Postgres {
         let types: Vec<String> = columns
             .iter()
             .map(|(name, kind)| format!("{name} {kind}"))
             .collect();
         format!(
-            "json_to_recordset(${param}::json) AS {alias}({})",
+            "json_to_recordset(${param}::json) AS r({})",
             types.join(", ")
         )
     } else {
@@ -78,7 +71,7 @@ fn aliased(backend: DatabaseBackend, param: usize, columns: &[Column], alias: &s
             })
             .collect();
         format!(
-            "(SELECT {} FROM json_each(?{param})) AS {alias}",
+            "(SELECT {} FROM jsonb_each(jsonb(?{param}))) AS r",
             fields.join(", ")
         )
     }
@@ -159,10 +152,9 @@ struct ContactRecord<'a> {
     ce: Option<bool>,
 }
 
-/// A device as the batch statements read it (joined to its contact by `seq`).
+/// A device as the batch statements read it, less its contact id (known once written).
 #[derive(Serialize)]
 struct DeviceRecord<'a> {
-    seq: i64,
     position: usize,
     kind: &'a str,
     value: &'a str,
@@ -178,13 +170,14 @@ struct DeviceRecord<'a> {
     time_zones: Option<String>,
 }
 
-/// A row's contact object and its devices' objects (comma-separated), as JSON text.
+/// A row's contact object, and each device's object without its opening `{` (the writer
+/// puts `{"contact_id":<id>,` in front once the contact has an id), as JSON text.
 pub fn encode<'a>(
     seq: i64,
     dedupe_key: &str,
     time_zone: Option<&String>,
     draft: &'a domain::import::ContactDraft,
-) -> Result<(String, String), serde_json::Error> {
+) -> Result<(String, Vec<String>), serde_json::Error> {
     let field = |name: &str| draft.fields.get(name);
     let contact = serde_json::to_string(&ContactRecord {
         seq,
@@ -201,7 +194,7 @@ pub fn encode<'a>(
         cs: draft.consents.get("consentSms").copied(),
         ce: draft.consents.get("consentEmail").copied(),
     })?;
-    let mut devices = String::new();
+    let mut devices = Vec::with_capacity(draft.devices.len());
     for (position, device) in draft.devices.iter().enumerate() {
         let phone = device.phone.as_ref();
         let part = |text: &'a str| (!text.is_empty()).then_some(text);
@@ -211,7 +204,6 @@ pub fn encode<'a>(
             .nth(254)
             .map_or(device.raw.len(), |(index, _)| index);
         let record = DeviceRecord {
-            seq,
             position,
             kind: device.kind.as_str(),
             value: &device.value,
@@ -227,10 +219,8 @@ pub fn encode<'a>(
             time_zones: (!device.time_zones.is_empty())
                 .then(|| super::prepare::join_zones(&device.time_zones)),
         };
-        if !devices.is_empty() {
-            devices.push(',');
-        }
-        devices.push_str(&serde_json::to_string(&record)?);
+        let object = serde_json::to_string(&record)?;
+        devices.push(object.get(1..).unwrap_or_default().to_owned());
     }
     Ok((contact, devices))
 }
@@ -351,34 +341,39 @@ pub async fn insert_devices(
     rows: &[&Row],
     written: &[(i64, i64)],
 ) -> Result<u64, DbErr> {
-    let seqs: std::collections::HashSet<i64> = written.iter().map(|(_, seq)| *seq).collect();
-    let devices = array(
-        rows.iter()
-            .filter(|row| seqs.contains(&row.seq))
-            .map(|row| row.devices_json.as_str()),
-    );
+    let ids: std::collections::HashMap<i64, i64> =
+        written.iter().map(|(id, seq)| (*seq, *id)).collect();
+    let mut devices = String::from("[");
+    for row in rows {
+        let Some(id) = ids.get(&row.seq) else {
+            continue;
+        };
+        for tail in &row.devices_json {
+            if devices.len() > 1 {
+                devices.push(',');
+            }
+            devices.push_str("{\"contact_id\":");
+            devices.push_str(&id.to_string());
+            devices.push(',');
+            devices.push_str(tail);
+        }
+    }
+    devices.push(']');
     if devices.len() <= 2 {
         return Ok(0);
     }
     let backend = txn.get_database_backend();
-    let ids: Vec<Json> = written
-        .iter()
-        .map(|(id, seq)| json!({ "id": id, "seq": seq }))
-        .collect();
     let sql = format!(
         "INSERT INTO contact_devices (tenant_id, list_id, contact_id, position, kind, value, raw, country_code, \
          area_code, exchange, subscriber, extension, device_type, country, region, time_zones) \
-         SELECT $1, $2, m.id, r.position, r.kind, r.value, r.raw, r.country_code, r.area_code, \
-         r.exchange, r.subscriber, r.extension, r.device_type, r.country, r.region, r.time_zones \
-         FROM {} JOIN {} ON m.seq = r.seq",
-        source(backend, 3, DEVICE_SOURCE),
-        aliased(backend, 4, WRITTEN_SOURCE, "m")
+         SELECT $1, $2, r.contact_id, r.position, r.kind, r.value, r.raw, r.country_code, r.area_code, \
+         r.exchange, r.subscriber, r.extension, r.device_type, r.country, r.region, r.time_zones FROM {}",
+        source(backend, 3, DEVICE_SOURCE)
     );
     let values = vec![
         target.tenant_id.into(),
         target.list_id.into(),
         devices.into(),
-        Json::Array(ids).to_string().into(),
     ];
     execute(txn, sql, values).await
 }

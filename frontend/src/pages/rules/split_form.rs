@@ -181,7 +181,7 @@ fn PartsEditor(
                 });
                 let empty_label = if has_kept { "Keep its current conditions" } else { "Choose a selection rule" };
                 view! {
-                    <div class="condition-row">
+                    <div class="condition-row condition-row--part">
                         <input class="input" type="text" id=format!("split-part-{}-name", index + 1)
                             aria-label=format!("Name of part {}", index + 1) placeholder="List name suffix, e.g. West"
                             prop:value=part(|part| part.name.clone())
