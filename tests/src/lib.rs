@@ -5,6 +5,7 @@
 
 pub mod browser;
 pub mod graphql_ws;
+pub mod messy;
 pub mod process;
 
 use std::path::PathBuf;
