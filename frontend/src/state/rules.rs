@@ -10,6 +10,8 @@ mod drafts;
 #[cfg(test)]
 mod tests;
 
+// The drafts are used by the pages, which only exist in the wasm build.
+#[cfg_attr(not(target_arch = "wasm32"), allow(unused_imports))]
 pub use drafts::{ConditionDraft, PartDraft, SelectionDraft, SetsDraft, SplitDraft};
 
 /// Every field a condition or a FIELD split can read: wire name and label.
