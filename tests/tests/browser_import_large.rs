@@ -126,6 +126,7 @@ async fn a_million_row_upload_shows_live_progress_and_exact_counts() {
         .select_by_label("Messy export")
         .await
         .expect("the saved mapping is offered");
+    screenshot(browser, "import-large-mapping").await;
     click(
         browser,
         Locator::XPath("//button[normalize-space(.)='Next: choose mode']"),

@@ -172,6 +172,35 @@ pub struct FixedWidthColumnInput {
     pub width: i32,
 }
 
+/// A stored mapping written the way `ImportMappingInput` takes it.
+fn input_shape(spec: &MappingSpec) -> serde_json::Value {
+    let columns: Vec<serde_json::Value> = spec
+        .columns
+        .iter()
+        .map(|column| {
+            let mut object = serde_json::Map::new();
+            match &column.column {
+                ColumnRef::Name(header) => object.insert("header".into(), header.clone().into()),
+                ColumnRef::Position(position) => {
+                    object.insert("position".into(), (*position).into())
+                }
+            };
+            let (key, value) = match &column.target {
+                Target::Field { field } => ("field", serde_json::to_value(field)),
+                Target::Device { kind } => ("device", serde_json::to_value(kind)),
+                Target::Custom { number } => ("custom", Ok((*number).into())),
+            };
+            object.insert(key.into(), value.unwrap_or_default());
+            object.insert(
+                "transforms".into(),
+                serde_json::to_value(&column.transforms).unwrap_or_default(),
+            );
+            serde_json::Value::Object(object)
+        })
+        .collect();
+    serde_json::json!({ "defaultCountry": spec.default_country, "columns": columns })
+}
+
 /// The file-layout arguments of `previewImport` and `importContacts`, checked.
 fn file_format(
     delimiter: Option<String>,
@@ -222,9 +251,14 @@ impl ImportMapping {
     async fn name(&self) -> &str {
         &self.0.name
     }
-    /// The mapping as JSON (`defaultCountry`, `columns`).
+    /// The mapping as JSON in the shape of `ImportMappingInput` (`defaultCountry`, and
+    /// `columns` of `header` or `position` with one of `field`, `device`, `custom`), so a
+    /// client can show it and send it back as it is.
     async fn spec(&self) -> String {
-        self.0.spec.to_string()
+        match serde_json::from_value::<MappingSpec>(self.0.spec.clone()) {
+            Ok(spec) => input_shape(&spec).to_string(),
+            Err(_) => self.0.spec.to_string(),
+        }
     }
     /// When it was saved.
     async fn created_at(&self) -> DateTime<Utc> {

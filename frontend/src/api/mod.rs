@@ -3,6 +3,7 @@
 //! type for both.
 
 pub mod error;
+pub mod list_imports;
 pub mod multipart;
 pub mod operations;
 pub mod rules;

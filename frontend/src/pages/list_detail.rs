@@ -1,6 +1,7 @@
 //! `/lists/:id`: one list — its header (status, channel, caller id, counts),
-//! an edit form for list managers and administrators, and its contacts with
-//! search (a phone or e-mail written any way) and paging.
+//! an edit form for list managers and administrators, its contacts with
+//! search (a phone or e-mail written any way) and paging, and its imports
+//! (`pages::list_imports`).
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -20,6 +21,7 @@ use crate::components::table::{DataTable, PagedTable};
 use crate::components::toast::Toasts;
 use crate::format::{format_count, format_timestamp, list_status};
 use crate::pages::import_wizard::ImportWizard;
+use crate::pages::list_imports::ImportsSection;
 use crate::pages::lists::CALLER_ID_HINT;
 use crate::state::contacts::{ContactRow, contacts_empty_message};
 use crate::state::lists::{ContactListSummary, ListEditDraft};
@@ -47,7 +49,8 @@ fn ListDetail(list_id: String) -> impl IntoView {
     let can_manage = Memo::new(move |_| can_manage_lists(session.role()));
     let show_form = RwSignal::new(false);
     let show_import = RwSignal::new(false);
-    // Bumped when an import wizard closes: the contacts table reloads.
+    // Bumped when an import wizard closes or an import ends: the contacts
+    // and imports tables reload.
     let contacts_revision = RwSignal::new(0_u32);
     let summary = LocalResource::new({
         let list_id = list_id.clone();
@@ -92,6 +95,14 @@ fn ListDetail(list_id: String) -> impl IntoView {
         </Show>
         <Show when=move || list_found.get()>
             <ContactsSection list_id=list_id.clone() revision=contacts_revision />
+            <ImportsSection
+                list_id=list_id.clone()
+                revision=contacts_revision
+                on_settled=move || {
+                    summary.refetch();
+                    contacts_revision.update(|revision| *revision += 1);
+                }
+            />
         </Show>
     }
 }

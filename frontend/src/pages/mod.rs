@@ -6,6 +6,7 @@ pub mod contact;
 pub mod home;
 pub mod import_wizard;
 pub mod list_detail;
+pub mod list_imports;
 pub mod lists;
 pub mod login;
 pub mod not_found;

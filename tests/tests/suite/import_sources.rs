@@ -8,6 +8,7 @@ use tests::{Stores, TestApp, error_code, on_both_stores, spawn_app_with};
 on_both_stores!(
     a_fixed_width_file_imports_through_the_api,
     a_chunked_upload_is_previewed_and_imported,
+    a_saved_mapping_reads_back_as_the_input_it_came_from,
 );
 
 const API_ONLY: &[&str] = &["--roles", "api"];
@@ -187,4 +188,39 @@ async fn a_chunked_upload_is_previewed_and_imported(stores: Stores) {
         body.to_string().contains("give either file or uploadId"),
         "{body}"
     );
+}
+
+async fn a_saved_mapping_reads_back_as_the_input_it_came_from(stores: Stores) {
+    let app = spawn_app_with(stores, API_ONLY).await;
+    let token = app.admin_token().await;
+    let input = json!({ "defaultCountry": "GB", "columns": [
+        { "header": "Account", "field": "CLIENT_ID", "transforms": ["UPPER"] },
+        { "position": 3, "device": "MOBILE", "transforms": [] },
+        { "header": "Balance", "custom": 4, "transforms": [] }
+    ] });
+    let body = app
+        .graphql(
+            Some(&token),
+            "mutation($m: ImportMappingInput!) { createImportMapping(name: \"Round trip\", mapping: $m) { id } }",
+            json!({ "m": input }),
+        )
+        .await;
+    assert!(
+        body["data"]["createImportMapping"]["id"].is_string(),
+        "{body}"
+    );
+    let body = app
+        .graphql(
+            Some(&token),
+            "{ importMappings { nodes { name spec } } }",
+            json!({}),
+        )
+        .await;
+    let spec: Value = serde_json::from_str(
+        body["data"]["importMappings"]["nodes"][0]["spec"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{body}")),
+    )
+    .unwrap();
+    assert_eq!(spec, input, "the wizard applies what it saved");
 }
