@@ -17,7 +17,8 @@ use tests::browser::{
 use tests::{ADMIN_EMAIL, ADMIN_PASSWORD, Stores, spa_dir, spawn_app};
 
 /// The client ids in the contacts table (its first column).
-const CLIENT_ID_CELLS: &str = "table tbody tr td:first-child";
+const CLIENT_ID_CELLS: &str =
+    "section[aria-labelledby='contacts-title'] table tbody tr td:first-child";
 
 /// How long the import itself may take (queued, picked up, run).
 const IMPORT_PATIENCE: Duration = Duration::from_secs(60);
