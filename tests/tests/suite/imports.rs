@@ -338,11 +338,12 @@ async fn modes_append_flush_and_update(stores: Stores) {
     assert_eq!((job.accepted, job.duplicates), (0, 2));
     assert_eq!(load_list(&app, list_id).await.contact_count, 2);
 
-    // Append-and-update: A1 is updated (name and devices), A3 is added.
+    // Append-and-update: A1 is updated (name and devices), A3 is added; the file's
+    // second A1 is a duplicate (the first row of a key wins).
     let update = write_file(
         &dir,
         "update.csv",
-        "Account,First,Last,Home,Cell,Mail\nA1,Augusta,King,2024561499,,\nA3,Grace,H,2024561416,,\n",
+        "Account,First,Last,Home,Cell,Mail\nA1,Augusta,King,2024561499,,\nA3,Grace,H,2024561416,,\nA1,Again,X,2024561400,,\n",
     );
     let updating = start(
         &app,
@@ -354,7 +355,8 @@ async fn modes_append_flush_and_update(stores: Stores) {
     )
     .await;
     drain(&app).await;
-    assert_eq!(load_job(&app, updating).await.accepted, 2);
+    let job = load_job(&app, updating).await;
+    assert_eq!((job.accepted, job.duplicates), (2, 1));
     let a1 = entity::contact::Entity::find()
         .filter(entity::contact::Column::ListId.eq(list_id))
         .filter(entity::contact::Column::ClientId.eq("A1"))
