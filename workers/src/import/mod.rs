@@ -7,6 +7,7 @@
 mod format;
 mod load;
 pub mod mappings;
+mod parts;
 mod prepare;
 mod reader;
 mod writer;
