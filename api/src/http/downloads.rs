@@ -3,21 +3,19 @@
 
 use std::net::SocketAddr;
 
+use axum::Router;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
 use futures::stream;
-use serde_json::json;
 use uuid::Uuid;
 use workers::ServiceError;
-use workers::accounts::users;
 use workers::page::PageRequest;
 
-use super::graphql::bearer;
-use super::{AppState, client_ip};
+use super::AppState;
+use super::rest::{api_failure, signed_in};
 use crate::graphql::error::ApiError;
 
 /// The download routes.
@@ -25,20 +23,6 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/imports/{id}/rejections.csv", get(rejections_csv))
         .route("/api/v1/lists/{id}/contacts.csv", get(contacts_csv))
-}
-
-fn error(status: StatusCode, error: ApiError) -> Response {
-    (status, Json(json!({ "errors": [{ "message": error.to_string(), "extensions": { "code": error.code() } }] }))).into_response()
-}
-
-fn status_of(error: &ApiError) -> StatusCode {
-    match error {
-        ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
-        ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
-        ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-        ApiError::BadUserInput { .. } | ApiError::Conflict { .. } => StatusCode::BAD_REQUEST,
-        ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-    }
 }
 
 fn csv_chunk(rows: &[entity::import_rejection::Model], header: bool) -> Vec<u8> {
@@ -58,27 +42,6 @@ fn csv_chunk(rows: &[entity::import_rejection::Model], header: bool) -> Vec<u8> 
         let _ = writer.write_record([row.line.to_string(), row.reason.clone(), row.raw.clone()]);
     }
     writer.into_inner().unwrap_or_default()
-}
-
-/// The caller of a download: a user's bearer token (downloads are fetched by the SPA).
-async fn signed_in(
-    state: &AppState,
-    peer: SocketAddr,
-    headers: &HeaderMap,
-) -> Result<workers::accounts::Principal, Response> {
-    let ip = client_ip(headers, Some(peer), state.trust_forwarded_for);
-    let Some(token) = bearer(headers) else {
-        return Err(error(
-            StatusCode::UNAUTHORIZED,
-            ApiError::Unauthenticated("sign in first".into()),
-        ));
-    };
-    users::authenticate(&state.services, token, ip)
-        .await
-        .map_err(|failure| {
-            let failure = ApiError::from(failure);
-            error(status_of(&failure), failure)
-        })
 }
 
 /// A streamed CSV attachment.
@@ -107,17 +70,11 @@ async fn rejections_csv(
         Err(response) => return response,
     };
     let Ok(job_id) = Uuid::parse_str(&id) else {
-        return error(
-            StatusCode::BAD_REQUEST,
-            ApiError::bad_input("id", "is not a valid id"),
-        );
+        return api_failure(ApiError::bad_input("id", "is not a valid id"));
     };
     let job = match workers::import::job(&state.services, &principal, job_id).await {
         Ok(job) => job,
-        Err(failure) => {
-            let failure = ApiError::from(failure);
-            return error(status_of(&failure), failure);
-        }
+        Err(failure) => return api_failure(ApiError::from(failure)),
     };
     let services = state.services.clone();
     // Pages of 100 rejections become CSV chunks as the client reads them.
@@ -230,17 +187,11 @@ async fn contacts_csv(
         Err(response) => return response,
     };
     let Ok(list_id) = Uuid::parse_str(&id) else {
-        return error(
-            StatusCode::BAD_REQUEST,
-            ApiError::bad_input("id", "is not a valid id"),
-        );
+        return api_failure(ApiError::bad_input("id", "is not a valid id"));
     };
     let list = match workers::lists::get(&state.services, &principal, list_id).await {
         Ok(list) => list,
-        Err(failure) => {
-            let failure = ApiError::from(failure);
-            return error(status_of(&failure), failure);
-        }
+        Err(failure) => return api_failure(ApiError::from(failure)),
     };
     let services = state.services.clone();
     let chunks =

@@ -4,6 +4,7 @@
 mod downloads;
 mod graphql;
 mod ops;
+mod rest;
 mod spa;
 mod uploads;
 

@@ -15,9 +15,8 @@
 //!
 //! A user's bearer token with the `ManageLists` permission; an upload belongs to its
 //! tenant and creator (anyone else gets `404`). Errors are
-//! `{ "error": { "code", "message" } }` with the GraphQL codes.
+//! `{ "errors": [{ "message", "extensions": { "code" } }] }` with the GraphQL codes.
 
-use std::fmt::Display;
 use std::net::SocketAddr;
 
 use axum::body::Body;
@@ -31,11 +30,10 @@ use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 use workers::ServiceError;
-use workers::accounts::{Principal, users};
 use workers::uploads::{self, ChunkRequest, NewUpload, UploadError};
 
-use super::graphql::bearer;
-use super::{AppState, client_ip};
+use super::AppState;
+use super::rest::{api_failure, failure, signed_in};
 use crate::graphql::error::ApiError;
 
 const UPLOAD_OFFSET: HeaderName = HeaderName::from_static("upload-offset");
@@ -56,24 +54,6 @@ pub fn routes(state: &AppState) -> Router<AppState> {
                 .head(status)
                 .delete(remove),
         )
-}
-
-/// The JSON error body every upload route answers with.
-fn failure(status: StatusCode, code: &str, message: impl Display) -> Response {
-    let body = json!({ "error": { "code": code, "message": message.to_string() } });
-    (status, Json(body)).into_response()
-}
-
-fn api_failure(error: ApiError) -> Response {
-    let status = match &error {
-        ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
-        ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
-        ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-        ApiError::BadUserInput { .. } => StatusCode::BAD_REQUEST,
-        ApiError::Conflict { .. } => StatusCode::CONFLICT,
-        ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-    };
-    failure(status, error.code(), &error)
 }
 
 fn service_failure(error: ServiceError) -> Response {
@@ -102,28 +82,6 @@ fn upload_failure(error: UploadError) -> Response {
         ),
         UploadError::Service(error) => service_failure(error),
     }
-}
-
-/// The caller: a user's bearer token (API-client keys carry no upload scope).
-async fn signed_in(
-    state: &AppState,
-    peer: SocketAddr,
-    headers: &HeaderMap,
-) -> Result<Principal, Response> {
-    let Some(token) = bearer(headers).map(str::trim).filter(|t| !t.is_empty()) else {
-        return Err(api_failure(ApiError::Unauthenticated(
-            "sign in first".into(),
-        )));
-    };
-    if token.starts_with("rl_") {
-        return Err(api_failure(ApiError::Forbidden(
-            "API-client keys have no upload scope; use a user's token".into(),
-        )));
-    }
-    let ip = client_ip(headers, Some(peer), state.trust_forwarded_for);
-    users::authenticate(&state.services, token, ip)
-        .await
-        .map_err(service_failure)
 }
 
 fn upload_id(raw: &str) -> Result<Uuid, ApiError> {

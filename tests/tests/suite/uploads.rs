@@ -173,7 +173,10 @@ async fn wrong_offset_is_refused_with_the_current_one(stores: Stores) {
         assert_eq!(response.status(), StatusCode::CONFLICT);
         assert_eq!(header_number(&response, "upload-offset"), Some(6));
         let body: Value = response.json().await.unwrap();
-        assert_eq!(body["error"]["code"], "CONFLICT", "{body}");
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "CONFLICT",
+            "{body}"
+        );
     }
     let missing = app
         .client
@@ -314,7 +317,10 @@ async fn concurrent_chunks_do_not_interleave(stores: Stores) {
         "a second writer is refused while a chunk streams"
     );
     let body: Value = refused.json().await.unwrap();
-    assert_eq!(body["error"]["code"], "CONFLICT", "{body}");
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "CONFLICT",
+        "{body}"
+    );
     first.write_all(b"efgh").await.unwrap();
     first.flush().await.unwrap();
     let mut answer = vec![0u8; 512];
@@ -341,7 +347,10 @@ async fn declared_size_and_limits_are_enforced(stores: Stores) {
     let over = patch(&app, &token, &id, 6, b"78901".to_vec()).await;
     assert_eq!(over.status(), StatusCode::PAYLOAD_TOO_LARGE);
     let body: Value = over.json().await.unwrap();
-    assert_eq!(body["error"]["code"], "BAD_USER_INPUT", "{body}");
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{body}"
+    );
     assert_eq!(offset_of(&app, &token, &id).await, 6);
     let principal = workers::accounts::users::authenticate(&app.services, &token, None)
         .await
@@ -391,7 +400,10 @@ async fn declared_size_and_limits_are_enforced(stores: Stores) {
 
     let (status, body) = create(&app, &token, json!({ "fileName": "  " })).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-    assert_eq!(body["error"]["code"], "BAD_USER_INPUT", "{body}");
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{body}"
+    );
     let (status, body) = create(&app, &token, json!({ "fileName": "a.csv", "size": -1 })).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
 }
@@ -425,7 +437,10 @@ async fn tenants_roles_and_tokens_are_respected(stores: Stores) {
     let foreign = patch(&app, &acme, &id, 4, b"theirs".to_vec()).await;
     assert_eq!(foreign.status(), StatusCode::NOT_FOUND);
     let body: Value = foreign.json().await.unwrap();
-    assert_eq!(body["error"]["code"], "NOT_FOUND", "{body}");
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "NOT_FOUND",
+        "{body}"
+    );
     let delete = app
         .client
         .delete(format!("{}/{id}", uploads_url(&app)))
@@ -444,7 +459,10 @@ async fn tenants_roles_and_tokens_are_respected(stores: Stores) {
         .unwrap();
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
     let body: Value = anonymous.json().await.unwrap();
-    assert_eq!(body["error"]["code"], "UNAUTHENTICATED", "{body}");
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
+        "{body}"
+    );
     let anonymous_head = app
         .client
         .head(format!("{}/{id}", uploads_url(&app)))
@@ -462,7 +480,10 @@ async fn tenants_roles_and_tokens_are_respected(stores: Stores) {
     let viewer = app.login("viewer@example.com", USER_PASSWORD).await;
     let (status, body) = create(&app, &viewer, json!({ "fileName": "a.csv" })).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
-    assert_eq!(body["error"]["code"], "FORBIDDEN", "{body}");
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{body}"
+    );
     assert_eq!(
         head(&app, &viewer, &id).await.status(),
         StatusCode::FORBIDDEN
