@@ -32,6 +32,7 @@ fn every_module_has_a_doc_and_no_leftovers() {
     for crate_dir in [
         "api",
         "cache",
+        "compliance",
         "domain",
         "entity",
         "frontend",
