@@ -142,7 +142,9 @@ async fn a_million_row_upload_shows_live_progress_and_exact_counts() {
     // The bar moves: several distinct values below 100 % before the result shows.
     let started = std::time::Instant::now();
     let mut seen = Vec::new();
+    let mut header_importing = false;
     while text(browser, "#import-accepted").await.is_empty() {
+        header_importing |= text(browser, ".badge--info").await.contains("Importing");
         assert!(
             started.elapsed() < IMPORT_PATIENCE,
             "the import did not finish; saw {seen:?}"
@@ -160,6 +162,10 @@ async fn a_million_row_upload_shows_live_progress_and_exact_counts() {
     }
     if rows == FULL.0 {
         assert!(seen.len() >= 3, "the progress bar barely moved: {seen:?}");
+        assert!(
+            header_importing,
+            "the list's header never said it was importing"
+        );
     }
     screenshot(browser, "import-large-result").await;
     let counts = (

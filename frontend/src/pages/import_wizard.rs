@@ -88,6 +88,8 @@ struct Wizard {
 pub fn ImportWizard(
     list_id: String,
     on_close: impl Fn() + Clone + Send + Sync + 'static,
+    /// Called once the import is queued, so the page behind can show the list as importing.
+    on_started: impl Fn() + Send + Sync + 'static,
     /// Called once when the import has ended, so the page behind can show the new contacts.
     on_finished: impl Fn() + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -133,10 +135,10 @@ pub fn ImportWizard(
             }
         })
         .collect_view();
-    Effect::new(move |_| {
-        if wizard.step.get() == Step::Result {
-            on_finished();
-        }
+    Effect::new(move |_| match wizard.step.get() {
+        Step::Progress => on_started(),
+        Step::Result => on_finished(),
+        _ => {}
     });
     let close = {
         let on_close = on_close.clone();

@@ -65,6 +65,11 @@ fn ListDetail(list_id: String) -> impl IntoView {
         }
     });
     let wizard_list_id = list_id.clone();
+    // An import started or ended: the header (status, counts) and the tables reload.
+    let reload = move || {
+        summary.refetch();
+        contacts_revision.update(|revision| *revision += 1);
+    };
     let list_found = Memo::new(move |_| summary.get().is_some_and(|loaded| loaded.is_ok()));
 
     let header = move || {
@@ -87,10 +92,8 @@ fn ListDetail(list_id: String) -> impl IntoView {
                     summary.refetch();
                     contacts_revision.update(|revision| *revision += 1);
                 }
-                on_finished=move || {
-                    summary.refetch();
-                    contacts_revision.update(|revision| *revision += 1);
-                }
+                on_started=reload
+                on_finished=reload
             />
         </Show>
         <Show when=move || list_found.get()>
