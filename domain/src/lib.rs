@@ -13,6 +13,7 @@ pub mod password;
 pub mod phone;
 pub mod selection;
 pub mod split;
+pub mod suppression;
 
 pub use access::{ApiScope, Permission, UserRole};
 pub use email::EmailAddress;

@@ -15,6 +15,8 @@ pub mod queue_task;
 pub mod revoked_token;
 pub mod selection_rule;
 pub mod split_rule;
+pub mod suppression_entry;
+pub mod suppression_list;
 pub mod tenant;
 pub mod upload;
 pub mod user;

@@ -11,6 +11,7 @@ mod m20261121_000004_import_staging;
 mod m20261121_000005_unlogged_staging;
 mod m20261121_000006_direct_import;
 mod m20261121_000007_uploads;
+mod m20261121_000008_suppression;
 mod support;
 
 /// Runs every migration in order; used by `reachline migrate` and at start-up.
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000005_unlogged_staging::Migration),
             Box::new(m20261121_000006_direct_import::Migration),
             Box::new(m20261121_000007_uploads::Migration),
+            Box::new(m20261121_000008_suppression::Migration),
         ]
     }
 }

@@ -17,6 +17,7 @@ pub mod page;
 pub mod queue;
 pub mod rules;
 pub mod services;
+pub mod suppression;
 pub mod uploads;
 
 pub use error::ServiceError;

@@ -15,5 +15,6 @@ mod maintenance;
 mod queue;
 mod rules;
 mod schema;
+mod suppression;
 mod tidy;
 mod uploads;

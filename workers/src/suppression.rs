@@ -1,0 +1,344 @@
+//! Suppression lists: create and list them, add and remove entries, and ask whether a
+//! value is suppressed for a tenant on a channel at an instant (SPEC §2, §3 rule 1).
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+use domain::suppression::{SuppressionKind, SuppressionSource, normalise};
+use domain::{Channel, DefaultCountry, Permission, UserRole, ValidationError};
+use entity::{suppression_entry, suppression_list};
+use sea_orm::sea_query::Condition;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    Set, SqlErr, TransactionTrait,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::accounts::principal::Principal;
+use crate::audit::{self, Change};
+use crate::{ServiceError, Services};
+
+/// Values per `IN (…)` query and per multi-row insert (well under SQLite's limits).
+const CHUNK: usize = 500;
+
+/// What a new suppression list looks like.
+#[derive(Debug, Clone)]
+pub struct NewSuppressionList {
+    /// Unique within the tenant (or among global lists).
+    pub name: String,
+    /// What the list holds.
+    pub kind: SuppressionKind,
+    /// The channels it applies to; at least one.
+    pub channels: Vec<Channel>,
+    /// Free text.
+    pub description: Option<String>,
+    /// A global list applies to every tenant; only admins create them.
+    pub global: bool,
+}
+
+/// The result of adding values to a list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AddOutcome {
+    /// Values newly stored.
+    pub added: u64,
+    /// Values the list already held (or repeated within the request).
+    pub already_present: u64,
+    /// Values that did not normalise, with the reason.
+    pub rejected: Vec<(String, String)>,
+}
+
+fn conflict_on_name(error: DbErr) -> ServiceError {
+    if let Some(SqlErr::UniqueConstraintViolation(_)) = error.sql_err() {
+        ServiceError::conflict("name", "is already taken")
+    } else {
+        ServiceError::Database(error)
+    }
+}
+
+fn channels_text(channels: &[Channel]) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    for channel in Channel::ALL {
+        if channels.contains(channel) {
+            names.push(channel.as_str());
+        }
+    }
+    names.join(",")
+}
+
+/// Whether a stored `channels` text names `channel`.
+pub fn applies_to(channels: &str, channel: Channel) -> bool {
+    channels
+        .split(',')
+        .any(|name| name.trim() == channel.as_str())
+}
+
+/// Creates a suppression list of the caller's tenant, or a global one (admins only).
+pub async fn create_list(
+    services: &Services,
+    principal: &Principal,
+    new: NewSuppressionList,
+) -> Result<suppression_list::Model, ServiceError> {
+    principal.require(Permission::ManageLists)?;
+    if new.global && principal.role != UserRole::Admin {
+        return Err(ServiceError::Forbidden);
+    }
+    let name = new.name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(ValidationError::new("name", "must be 1 to 200 characters").into());
+    }
+    if new.channels.is_empty() {
+        return Err(ValidationError::new("channels", "must name at least one channel").into());
+    }
+    let tenant_id = (!new.global).then_some(principal.tenant_id);
+    let now = Utc::now();
+    let txn = services.db.begin().await?;
+    if new.global {
+        // NULL tenant ids never collide in the unique index: check global names here.
+        let taken = suppression_list::Entity::find()
+            .filter(suppression_list::Column::TenantId.is_null())
+            .filter(suppression_list::Column::Name.eq(name))
+            .one(&txn)
+            .await?;
+        if taken.is_some() {
+            return Err(ServiceError::conflict("name", "is already taken"));
+        }
+    }
+    let saved = suppression_list::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        tenant_id: Set(tenant_id),
+        name: Set(name.to_owned()),
+        kind: Set(new.kind.as_str().to_owned()),
+        channels: Set(channels_text(&new.channels)),
+        description: Set(new.description.filter(|text| !text.trim().is_empty())),
+        created_by: Set(Some(principal.user_id)),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await
+    .map_err(conflict_on_name)?;
+    let event = audit::record(
+        &txn,
+        &principal.actor(),
+        Change {
+            action: "suppression_list.create",
+            object_type: "suppression_list",
+            object_id: Some(saved.id.to_string()),
+            detail: json!({
+                "name": saved.name,
+                "kind": saved.kind,
+                "channels": saved.channels,
+                "global": new.global,
+            }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    audit::publish(&services.cache, &event).await;
+    Ok(saved)
+}
+
+/// The lists that apply to the caller's tenant (its own and the global ones), by name.
+pub async fn lists(
+    services: &Services,
+    principal: &Principal,
+) -> Result<Vec<suppression_list::Model>, ServiceError> {
+    principal.require(Permission::ViewLists)?;
+    Ok(suppression_list::Entity::find()
+        .filter(visible_to(principal.tenant_id))
+        .order_by_asc(suppression_list::Column::Name)
+        .order_by_asc(suppression_list::Column::Id)
+        .all(&services.db)
+        .await?)
+}
+
+fn visible_to(tenant_id: Uuid) -> Condition {
+    Condition::any()
+        .add(suppression_list::Column::TenantId.eq(tenant_id))
+        .add(suppression_list::Column::TenantId.is_null())
+}
+
+/// A list the caller may change: its tenant's, or a global one for admins.
+async fn writable_list(
+    conn: &impl ConnectionTrait,
+    principal: &Principal,
+    list_id: Uuid,
+) -> Result<suppression_list::Model, ServiceError> {
+    principal.require(Permission::ManageLists)?;
+    let list = suppression_list::Entity::find_by_id(list_id)
+        .filter(visible_to(principal.tenant_id))
+        .one(conn)
+        .await?
+        .ok_or(ServiceError::NotFound("suppression list"))?;
+    if list.tenant_id.is_none() && principal.role != UserRole::Admin {
+        return Err(ServiceError::Forbidden);
+    }
+    Ok(list)
+}
+
+/// Normalises `values` for the list's kind and stores the new ones, in one transaction
+/// with one audit event. Invalid values are reported, not fatal.
+#[allow(clippy::too_many_arguments)]
+pub async fn add_entries(
+    services: &Services,
+    principal: &Principal,
+    list_id: Uuid,
+    values: &[String],
+    reason: Option<&str>,
+    source: SuppressionSource,
+    expires_at: Option<DateTime<Utc>>,
+    default_country: Option<DefaultCountry>,
+) -> Result<AddOutcome, ServiceError> {
+    let txn = services.db.begin().await?;
+    let list = writable_list(&txn, principal, list_id).await?;
+    let kind = SuppressionKind::parse(&list.kind)
+        .ok_or_else(|| anyhow::anyhow!("suppression list {} has kind {:?}", list.id, list.kind))?;
+    let mut outcome = AddOutcome::default();
+    let mut fresh: Vec<String> = Vec::new();
+    let mut seen = HashSet::new();
+    for raw in values {
+        match normalise(kind, raw, default_country) {
+            Ok(value) => {
+                if seen.insert(value.clone()) {
+                    fresh.push(value);
+                } else {
+                    outcome.already_present += 1;
+                }
+            }
+            Err(error) => outcome.rejected.push((raw.clone(), error.message.clone())),
+        }
+    }
+    let reason = reason.map(str::trim).filter(|text| !text.is_empty());
+    let now = Utc::now();
+    for chunk in fresh.chunks(CHUNK) {
+        let existing: HashSet<String> = suppression_entry::Entity::find()
+            .filter(suppression_entry::Column::ListId.eq(list.id))
+            .filter(suppression_entry::Column::Value.is_in(chunk.iter().cloned()))
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|entry| entry.value)
+            .collect();
+        let rows: Vec<suppression_entry::ActiveModel> = chunk
+            .iter()
+            .filter(|value| !existing.contains(*value))
+            .map(|value| suppression_entry::ActiveModel {
+                list_id: Set(list.id),
+                value: Set(value.clone()),
+                reason: Set(reason.map(str::to_owned)),
+                source: Set(source.as_str().to_owned()),
+                expires_at: Set(expires_at),
+                created_at: Set(now),
+                ..Default::default()
+            })
+            .collect();
+        outcome.already_present += existing.len() as u64;
+        outcome.added += rows.len() as u64;
+        if !rows.is_empty() {
+            suppression_entry::Entity::insert_many(rows)
+                .exec_without_returning(&txn)
+                .await?;
+        }
+    }
+    let event = audit::record(
+        &txn,
+        &principal.actor(),
+        Change {
+            action: "suppression_list.add_entries",
+            object_type: "suppression_list",
+            object_id: Some(list.id.to_string()),
+            detail: json!({
+                "source": source.as_str(),
+                "added": outcome.added,
+                "alreadyPresent": outcome.already_present,
+                "rejected": outcome.rejected.len(),
+                "expiresAt": expires_at,
+            }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    audit::publish(&services.cache, &event).await;
+    Ok(outcome)
+}
+
+/// Removes `values` (normalised like [`add_entries`]) from a list; returns how many went.
+pub async fn remove_entries(
+    services: &Services,
+    principal: &Principal,
+    list_id: Uuid,
+    values: &[String],
+    default_country: Option<DefaultCountry>,
+) -> Result<u64, ServiceError> {
+    let txn = services.db.begin().await?;
+    let list = writable_list(&txn, principal, list_id).await?;
+    let kind = SuppressionKind::parse(&list.kind)
+        .ok_or_else(|| anyhow::anyhow!("suppression list {} has kind {:?}", list.id, list.kind))?;
+    let normalised: Vec<String> = values
+        .iter()
+        .filter_map(|raw| normalise(kind, raw, default_country).ok())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let mut removed = 0;
+    for chunk in normalised.chunks(CHUNK) {
+        removed += suppression_entry::Entity::delete_many()
+            .filter(suppression_entry::Column::ListId.eq(list.id))
+            .filter(suppression_entry::Column::Value.is_in(chunk.iter().cloned()))
+            .exec(&txn)
+            .await?
+            .rows_affected;
+    }
+    let event = audit::record(
+        &txn,
+        &principal.actor(),
+        Change {
+            action: "suppression_list.remove_entries",
+            object_type: "suppression_list",
+            object_id: Some(list.id.to_string()),
+            detail: json!({ "removed": removed }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    audit::publish(&services.cache, &event).await;
+    Ok(removed)
+}
+
+/// The entry that suppresses `value` for `tenant_id` on `channel` at `at`, if any: from
+/// the tenant's own lists or the global ones, of `kind`, unexpired at `at`. `value` is
+/// normalised first (phones need a country code here, e.g. E.164).
+pub async fn is_suppressed(
+    db: &impl ConnectionTrait,
+    tenant_id: Uuid,
+    kind: SuppressionKind,
+    value: &str,
+    channel: Channel,
+    at: DateTime<Utc>,
+) -> Result<Option<suppression_entry::Model>, ServiceError> {
+    let value = normalise(kind, value, None).unwrap_or_else(|_| value.trim().to_owned());
+    let list_ids: Vec<Uuid> = suppression_list::Entity::find()
+        .filter(visible_to(tenant_id))
+        .filter(suppression_list::Column::Kind.eq(kind.as_str()))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|list| applies_to(&list.channels, channel))
+        .map(|list| list.id)
+        .collect();
+    if list_ids.is_empty() {
+        return Ok(None);
+    }
+    Ok(suppression_entry::Entity::find()
+        .filter(suppression_entry::Column::Value.eq(value))
+        .filter(suppression_entry::Column::ListId.is_in(list_ids))
+        .filter(
+            Condition::any()
+                .add(suppression_entry::Column::ExpiresAt.is_null())
+                .add(suppression_entry::Column::ExpiresAt.gt(at)),
+        )
+        .order_by_asc(suppression_entry::Column::Id)
+        .one(db)
+        .await?)
+}
