@@ -112,16 +112,11 @@ impl ImportsMutation {
     ) -> async_graphql::Result<ImportPreview> {
         let principal = principal(ctx)?;
         let format = file_format(delimiter, has_header, encoding, fixed_width)?;
-        let content = match (file, upload_id) {
-            (Some(file), None) => file.value(ctx)?.content,
-            (None, Some(id)) => {
-                let id = parse_id("uploadId", &id)?;
-                let stored = workers::uploads::take_for_import(services(ctx), principal, id)
-                    .await
-                    .gql()?;
+        let content = match file_source(ctx, file, upload_id).await? {
+            FileSource::Multipart(upload) => upload.content,
+            FileSource::Chunked(stored) => {
                 std::fs::File::open(&stored.path).map_err(anyhow::Error::from)?
             }
-            _ => return Err(ApiError::bad_input("file", "give either file or uploadId")).gql(),
         };
         let rows = usize::try_from(rows).unwrap_or(10);
         let preview = import::preview(principal, content, &format, rows)
@@ -215,23 +210,15 @@ impl ImportsMutation {
         };
         spec.check().map_err(workers::ServiceError::from).gql()?;
         let format = file_format(delimiter, has_header, encoding, fixed_width)?;
-        let (file_name, path, bytes) = match (file, upload_id) {
-            (Some(file), None) => {
-                let upload = file.value(ctx)?;
-                let file_name = upload.filename.clone();
-                let (path, bytes) = import::store_upload(services(ctx), &file_name, upload.content)
-                    .await
-                    .gql()?;
-                (file_name, path, bytes)
+        let (file_name, path, bytes) = match file_source(ctx, file, upload_id).await? {
+            FileSource::Multipart(upload) => {
+                let (path, bytes) =
+                    import::store_upload(services(ctx), &upload.filename, upload.content)
+                        .await
+                        .gql()?;
+                (upload.filename, path, bytes)
             }
-            (None, Some(id)) => {
-                let id = parse_id("uploadId", &id)?;
-                let stored = workers::uploads::take_for_import(services(ctx), principal, id)
-                    .await
-                    .gql()?;
-                (stored.file_name, stored.path, stored.bytes)
-            }
-            _ => return Err(ApiError::bad_input("file", "give either file or uploadId")).gql(),
+            FileSource::Chunked(stored) => (stored.file_name, stored.path, stored.bytes),
         };
         let options = ImportOptions {
             mapping: spec,
@@ -252,6 +239,34 @@ impl ImportsMutation {
             .await
             .map(ImportJob)
             .gql()
+    }
+}
+
+/// Where an import's file comes from: this request's multipart upload, or a
+/// finished chunked upload (`/api/v1/uploads`).
+enum FileSource {
+    /// The `file` argument.
+    Multipart(async_graphql::UploadValue),
+    /// The upload named by `uploadId`.
+    Chunked(workers::uploads::StoredUpload),
+}
+
+/// Exactly one of `file` and `uploadId`, resolved.
+async fn file_source(
+    ctx: &Context<'_>,
+    file: Option<Upload>,
+    upload_id: Option<ID>,
+) -> async_graphql::Result<FileSource> {
+    match (file, upload_id) {
+        (Some(file), None) => Ok(FileSource::Multipart(file.value(ctx)?)),
+        (None, Some(id)) => {
+            let id = parse_id("uploadId", &id)?;
+            workers::uploads::take_for_import(services(ctx), principal(ctx)?, id)
+                .await
+                .map(FileSource::Chunked)
+                .gql()
+        }
+        _ => Err(ApiError::bad_input("file", "give either file or uploadId")).gql(),
     }
 }
 
