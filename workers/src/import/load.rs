@@ -32,9 +32,6 @@ use crate::{ServiceError, Services};
 /// How long a claimed import's lease lasts between heartbeats.
 pub const LEASE: Duration = Duration::from_secs(120);
 
-/// The zone for numbers without one when the tenant row cannot be read.
-const FALLBACK_ZONE: &str = "America/New_York";
-
 /// Why loading stopped.
 #[derive(Debug)]
 pub enum LoadError {
@@ -78,7 +75,10 @@ pub async fn load(
     let zone = entity::tenant::Entity::find_by_id(job.tenant_id)
         .one(&services.db)
         .await?
-        .map_or_else(|| FALLBACK_ZONE.to_owned(), |tenant| tenant.time_zone);
+        .map_or_else(
+            || crate::accounts::tenants::DEFAULT_TIME_ZONE.to_owned(),
+            |tenant| tenant.time_zone,
+        );
     let selection =
         crate::rules::selection_specs(services, job.tenant_id, &options.selection_rule_ids)
             .await
