@@ -59,8 +59,13 @@ impl Application {
                 login_failures_per_ip: config.login_failures_per_ip,
                 login_window: config.login_window,
                 uploads_dir: config.store.data_dir.join("uploads"),
+                compliance_data_url: config.compliance_data_url.clone(),
+                compliance_data_refresh: config.compliance_data_refresh,
             },
         );
+        workers::compliance_data::load(&services)
+            .await
+            .context("loading the stored compliance data")?;
         let first_admin = bootstrap::ensure_first_admin(
             &services,
             config.admin_password.as_ref().map(Secret::expose),
@@ -124,6 +129,11 @@ impl Application {
     ) -> anyhow::Result<()> {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let mut background = tokio::task::JoinSet::new();
+        // Every process judges numbers, so every process follows compliance data refreshes.
+        background.spawn(workers::compliance_data::follow(
+            self.state.services.clone(),
+            stop_rx.clone(),
+        ));
         for role in &self.roles {
             // Every process serves /healthz, /readyz and /metrics; the worker roles
             // gain their background work as their capabilities land.
@@ -131,6 +141,9 @@ impl Application {
             match role {
                 Role::Scheduler => {
                     background.spawn(workers::maintenance::run(services, stop_rx.clone()));
+                }
+                Role::Compliance => {
+                    background.spawn(workers::compliance_data::run(services, stop_rx.clone()));
                 }
                 Role::Lists => {
                     let worker = format!("{}-{}", role.name(), uuid::Uuid::new_v4().simple());

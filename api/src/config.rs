@@ -161,6 +161,22 @@ fn parse_seconds(raw: &str) -> Result<Duration, String> {
         .map_err(|_| format!("{raw:?} is not a whole number of seconds"))
 }
 
+/// A provider URL that the refresh will accept (checked at start, not at the first refresh).
+fn parse_provider_url(raw: &str) -> Result<String, String> {
+    workers::compliance_data::fetch::check_url(raw)
+        .map(|url| url.to_string())
+        .map_err(|error| error.to_string())
+}
+
+/// A refresh interval: whole seconds, at least one.
+fn parse_refresh_seconds(raw: &str) -> Result<Duration, String> {
+    let interval = parse_seconds(raw)?;
+    if interval.is_zero() {
+        return Err("the refresh interval must be at least 1 second".into());
+    }
+    Ok(interval)
+}
+
 /// Where the stores are: shared by `serve`, `migrate` and the admin commands.
 #[derive(Debug, Clone, Args)]
 pub struct StoreConfig {
@@ -239,6 +255,18 @@ pub struct ServeConfig {
     /// balancers stop sending traffic before the listener closes.
     #[arg(long, env = "REACHLINE_SHUTDOWN_DRAIN_SECS", default_value = "0", value_parser = parse_seconds)]
     pub shutdown_drain: Duration,
+    /// URL of the compliance data provider's numbering document (`https://…`; plain
+    /// `http://` only to a loopback host); without it, the built-in data is used.
+    #[arg(long, env = "REACHLINE_COMPLIANCE_DATA_URL", value_parser = parse_provider_url)]
+    pub compliance_data_url: Option<String>,
+    /// Seconds between scheduled compliance data refreshes (the `compliance` role).
+    #[arg(
+        long = "compliance-data-refresh-secs",
+        env = "REACHLINE_COMPLIANCE_DATA_REFRESH_SECS",
+        default_value = "86400",
+        value_parser = parse_refresh_seconds
+    )]
+    pub compliance_data_refresh: Duration,
 }
 
 impl ServeConfig {
@@ -310,6 +338,33 @@ mod tests {
         let printed = format!("{config:?}");
         assert!(!printed.contains("hunter2"));
         assert!(!printed.contains("pw@h"));
+    }
+
+    #[test]
+    fn compliance_data_provider_must_be_https() {
+        let config = ServeConfig::from_args(Vec::<String>::new()).unwrap();
+        assert_eq!(config.compliance_data_url, None);
+        assert_eq!(config.compliance_data_refresh, Duration::from_secs(86400));
+        let config = ServeConfig::from_args([
+            "--compliance-data-url",
+            "https://data.example.com/numbering.json",
+            "--compliance-data-refresh-secs",
+            "600",
+        ])
+        .unwrap();
+        assert_eq!(
+            config.compliance_data_url.as_deref(),
+            Some("https://data.example.com/numbering.json")
+        );
+        assert_eq!(config.compliance_data_refresh, Duration::from_secs(600));
+        let error = ServeConfig::from_args([
+            "--compliance-data-url",
+            "http://data.example.com/numbering.json",
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(error.contains("HTTPS is required"), "{error}");
+        assert!(ServeConfig::from_args(["--compliance-data-refresh-secs", "0"]).is_err());
     }
 
     #[test]

@@ -107,6 +107,7 @@ impl<'a> BoundRule<'a> {
         };
         Some(Refusal {
             rule: RuleKind::AttemptLimit,
+            name: rule.name.clone(),
             reason: format!(
                 "{counted} {attempts}{results} {by} {period}, the limit is {} (rule \"{}\")",
                 rule.limit, rule.name

@@ -34,6 +34,8 @@ pub struct Decision {
 pub struct Refusal {
     /// Which rule refused.
     pub rule: RuleKind,
+    /// The rule's name for people ("calling window", an attempt rule's own name).
+    pub name: String,
     /// Why, for people: the rule, the value and the limit.
     pub reason: String,
 }
@@ -63,6 +65,22 @@ pub enum RuleKind {
 }
 
 impl RuleKind {
+    /// The rule's name for people, used for every rule but attempt rules
+    /// (which carry their own names).
+    pub fn label(self) -> &'static str {
+        match self {
+            RuleKind::EmergencyStop => "emergency stop",
+            RuleKind::Suppression => "suppression lists",
+            RuleKind::TimeZoneUnknown => "time zone known",
+            RuleKind::CallingWindow => "calling window",
+            RuleKind::Holiday => "holiday blackout",
+            RuleKind::AttemptLimit => "attempt limit",
+            RuleKind::MobileConsent => "mobile consent for automated modes",
+            RuleKind::Reassigned => "reassigned numbers",
+            RuleKind::Ported => "ported numbers",
+        }
+    }
+
     /// Whether waiting can lift the refusal (what `nextAllowedAt` is about).
     pub fn is_time_based(self) -> bool {
         matches!(
@@ -88,6 +106,7 @@ pub fn decide(
     if rules.emergency_stop {
         refusals.push(Refusal {
             rule: RuleKind::EmergencyStop,
+            name: RuleKind::EmergencyStop.label().to_owned(),
             reason: "the tenant's emergency stop is on: nothing is dialed or sent".to_owned(),
         });
     }
@@ -112,6 +131,7 @@ pub fn decide(
     if windows_apply && zones.is_empty() {
         refusals.push(Refusal {
             rule: RuleKind::TimeZoneUnknown,
+            name: RuleKind::TimeZoneUnknown.label().to_owned(),
             reason:
                 "time zone unknown: no zone for the number or the contact and no default zone, \
                      so no calling window can be checked"
@@ -194,6 +214,7 @@ fn suppression_refusals(
         if let Some(reason) = suppression.is_suppressed(kind, value, channel, at) {
             refusals.push(Refusal {
                 rule: RuleKind::Suppression,
+                name: RuleKind::Suppression.label().to_owned(),
                 reason: format!(
                     "{what} is on a {} suppression list for {}: {reason}",
                     kind_name(kind),
@@ -238,12 +259,14 @@ fn device_refusals(
         };
         refusals.push(Refusal {
             rule: RuleKind::MobileConsent,
+            name: RuleKind::MobileConsent.label().to_owned(),
             reason: format!("{mode_name} is an automated mode and {what} has no consent for it"),
         });
     }
     if restrictions.refuse_reassigned && device.reassigned {
         refusals.push(Refusal {
             rule: RuleKind::Reassigned,
+            name: RuleKind::Reassigned.label().to_owned(),
             reason: format!(
                 "the number is flagged as reassigned, refused for automated mode {mode_name}"
             ),
@@ -252,6 +275,7 @@ fn device_refusals(
     if restrictions.refuse_ported && device.ported {
         refusals.push(Refusal {
             rule: RuleKind::Ported,
+            name: RuleKind::Ported.label().to_owned(),
             reason: format!(
                 "the number is flagged as ported, refused for automated mode {mode_name}"
             ),

@@ -19,6 +19,7 @@
 mod attempts;
 mod check;
 mod decide;
+mod explain;
 mod facts;
 mod next;
 mod rules;
@@ -27,6 +28,7 @@ mod window;
 
 pub use check::{FieldError, InvalidRuleSet};
 pub use decide::{Decision, Refusal, RuleKind, decide, resolve_zones};
+pub use explain::{Verdict, explain};
 pub use facts::{
     Attempt, AttemptHistory, AttemptKey, AttemptLog, CallResult, Channel, DeviceFacts, DeviceType,
     DialMode, NoSuppression, Suppression, SuppressionKind,

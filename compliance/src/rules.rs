@@ -124,6 +124,15 @@ pub struct AttemptRule {
     pub counted_results: Vec<CallResult>,
     /// The channels of the attempt being decided that this rule applies to.
     pub channels: Vec<Channel>,
+    /// Required rules apply to every campaign, even running ones; optional
+    /// rules only where a campaign attaches them by name.
+    #[serde(default = "required_by_default")]
+    pub required: bool,
+}
+
+/// Attempt rules written without `required` are required: the safe side.
+fn required_by_default() -> bool {
+    true
 }
 
 /// The period an attempt rule counts over.
@@ -206,6 +215,7 @@ impl RuleSet {
                     counted_by: CountBy::ClientId,
                     counted_results: Vec::new(),
                     channels: voice.clone(),
+                    required: true,
                 },
                 AttemptRule {
                     name: "7 per client id per rolling 7 days (Regulation F)".into(),
@@ -214,6 +224,7 @@ impl RuleSet {
                     counted_by: CountBy::ClientId,
                     counted_results: Vec::new(),
                     channels: voice.clone(),
+                    required: true,
                 },
                 AttemptRule {
                     name: "none within 7 days after a conversation".into(),
@@ -222,6 +233,7 @@ impl RuleSet {
                     counted_by: CountBy::ClientId,
                     counted_results: vec![CallResult::RightPartyContact],
                     channels: voice.clone(),
+                    required: true,
                 },
                 AttemptRule {
                     name: "none to a device within 72 h after an abandoned call (Ofcom)".into(),
@@ -230,6 +242,7 @@ impl RuleSet {
                     counted_by: CountBy::Device,
                     counted_results: vec![CallResult::Abandoned],
                     channels: voice,
+                    required: true,
                 },
             ],
             device_restrictions: DeviceRestrictions {
@@ -245,6 +258,16 @@ impl RuleSet {
                 refuse_ported: true,
             },
         }
+    }
+
+    /// The rules a campaign runs under: every required attempt rule and the
+    /// optional ones it attaches by name; every other rule always applies.
+    pub fn for_campaign(&self, attached: &[String]) -> RuleSet {
+        let mut rules = self.clone();
+        rules
+            .attempt_rules
+            .retain(|rule| rule.required || attached.contains(&rule.name));
+        rules
     }
 
     /// The windows that apply to a device in `regions` (each region's override,

@@ -54,6 +54,7 @@ impl ZoneWindows<'_> {
         if self.holidays.contains(&date) {
             refusals.push(Refusal {
                 rule: RuleKind::Holiday,
+                name: RuleKind::Holiday.label().to_owned(),
                 reason: format!(
                     "{date} is a holiday blackout in {} (now {now})",
                     self.zone.name()
@@ -80,6 +81,7 @@ impl ZoneWindows<'_> {
             };
             refusals.push(Refusal {
                 rule: RuleKind::CallingWindow,
+                name: RuleKind::CallingWindow.label().to_owned(),
                 reason,
             });
         }

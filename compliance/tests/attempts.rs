@@ -38,9 +38,11 @@ fn rule(
         counted_by,
         counted_results: results.to_vec(),
         channels: vec![Channel::Voice],
+        required: true,
     }
 }
 
+/// A rolling 24 h rule counts only attempts less than 24 h old, names them in its reason and reopens 24 h after the oldest counted one.
 #[test]
 fn rolling_24_hours_counts_only_the_last_24_hours() {
     let rules = only(rule(
@@ -98,6 +100,7 @@ fn rolling_24_hours_counts_only_the_last_24_hours() {
     );
 }
 
+/// An attempt rule counts only its listed call results and reopens when the counted attempt leaves the period.
 #[test]
 fn only_the_counted_results_count() {
     let rules = only(rule(
@@ -139,6 +142,7 @@ fn only_the_counted_results_count() {
     assert_eq!(decision.next_allowed_at, Some(at + TimeDelta::hours(71)));
 }
 
+/// A TODAY rule counts since local midnight and reopens at the next local midnight.
 #[test]
 fn today_resets_at_local_midnight() {
     let rules = only(rule(2, AttemptPeriod::Today, CountBy::Device, &[]));
@@ -176,6 +180,7 @@ fn today_resets_at_local_midnight() {
     }
 }
 
+/// With several zones, TODAY lasts until the last of their midnights.
 #[test]
 fn today_in_several_zones_lasts_until_the_last_zone_s_midnight() {
     let rules = only(rule(1, AttemptPeriod::Today, CountBy::Device, &[]));
@@ -211,6 +216,7 @@ fn today_in_several_zones_lasts_until_the_last_zone_s_midnight() {
     );
 }
 
+/// A custom-key rule counts per debt id, and by the device when the contact has no such key.
 #[test]
 fn custom_key_counts_per_debt_and_falls_back_to_the_device() {
     let rules = only(rule(
@@ -275,6 +281,7 @@ fn custom_key_counts_per_debt_and_falls_back_to_the_device() {
     );
 }
 
+/// The four default attempt rules of SPEC §3.3 refuse at their limits and allow below them.
 #[test]
 fn the_defaults_of_spec_3_3() {
     let rules = RuleSet::defaults();

@@ -24,6 +24,7 @@ fn noon() -> chrono::DateTime<chrono::Utc> {
     local(Chicago, 2025, 1, 14, 12, 0)
 }
 
+/// Automated modes to a mobile (or unknown) device without consent are refused, with no nextAllowedAt; other modes are not.
 #[test]
 fn mobile_without_consent_is_refused_in_automated_modes_only() {
     let rules = RuleSet::defaults();
@@ -87,6 +88,7 @@ fn mobile_without_consent_is_refused_in_automated_modes_only() {
     );
 }
 
+/// Reassigned and ported numbers are refused for automated modes only, both listed.
 #[test]
 fn reassigned_and_ported_numbers_are_refused_for_automated_modes() {
     let rules = RuleSet::defaults();
@@ -127,6 +129,7 @@ fn reassigned_and_ported_numbers_are_refused_for_automated_modes() {
     );
 }
 
+/// The emergency stop refuses every dialing mode, with no nextAllowedAt.
 #[test]
 fn emergency_stop_refuses_every_mode() {
     let mut rules = RuleSet::defaults();
@@ -148,6 +151,7 @@ fn emergency_stop_refuses_every_mode() {
     }
 }
 
+/// Suppression applies by device, client id and contact e-mail, per channel, until the entry expires.
 #[test]
 fn suppression_by_device_client_id_and_email_per_channel() {
     let rules = RuleSet::defaults();
@@ -268,6 +272,7 @@ fn suppression_by_device_client_id_and_email_per_channel() {
     );
 }
 
+/// Every refusing rule is listed; with only time-based refusals nextAllowedAt is the later reopening.
 #[test]
 fn every_refusing_rule_is_listed() {
     let mut rules = RuleSet::defaults();

@@ -31,6 +31,7 @@ fn next(
     .next_allowed_at
 }
 
+/// An allowed decision's nextAllowedAt is the instant itself.
 #[test]
 fn allowed_now_means_next_is_now() {
     let rules = rules_with(WeeklyWindow::every_day(
@@ -41,6 +42,7 @@ fn allowed_now_means_next_is_now() {
     assert_eq!(next(&rules, &[Chicago], at), Some(at));
 }
 
+/// After the window closes, nextAllowedAt is the next opening in the zone that opens last.
 #[test]
 fn after_the_window_closes_the_next_morning_in_the_latest_zone() {
     let rules = rules_with(WeeklyWindow::every_day(
@@ -83,6 +85,7 @@ fn after_the_window_closes_the_next_morning_in_the_latest_zone() {
     }
 }
 
+/// nextAllowedAt skips holidays and days without slots.
 #[test]
 fn across_a_holiday_and_a_weekend() {
     let mut rules = rules_with(WeeklyWindow {
@@ -104,6 +107,7 @@ fn across_a_holiday_and_a_weekend() {
     );
 }
 
+/// nextAllowedAt across DST in New York uses the new offset.
 #[test]
 fn across_dst_in_new_york() {
     let rules = rules_with(WeeklyWindow::every_day(
@@ -121,6 +125,7 @@ fn across_dst_in_new_york() {
     }
 }
 
+/// A window starting inside the spring-forward gap opens when the clock jumps past its start.
 #[test]
 fn a_window_that_opens_inside_the_spring_forward_gap() {
     // 02:30 never appears on 2025-03-09 in New York: the window opens when the clock jumps to 03:00 EDT (07:00 UTC).
@@ -134,6 +139,7 @@ fn a_window_that_opens_inside_the_spring_forward_gap() {
     );
 }
 
+/// A window reopens in the fall-back repeated hour, at both readings of its start.
 #[test]
 fn a_window_that_reopens_in_the_repeated_hour() {
     // 00:00–01:30: at 01:45 EDT (05:45 UTC) closed; the clock goes back to 01:00 EST at 06:00 UTC.
@@ -161,6 +167,7 @@ fn a_window_that_reopens_in_the_repeated_hour() {
     );
 }
 
+/// A window with no slots gives no nextAllowedAt.
 #[test]
 fn a_window_that_never_opens_has_no_next() {
     let rules = rules_with(WeeklyWindow { slots: Vec::new() });

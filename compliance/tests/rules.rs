@@ -3,6 +3,7 @@
 
 use compliance::{AttemptPeriod, ClockTime, CountBy, RuleSet, Slot, WeeklyWindow};
 
+/// The default rule set is valid, round-trips through JSON and is the README's example.
 #[test]
 fn defaults_round_trip_through_json() {
     let defaults = RuleSet::defaults();
@@ -23,6 +24,7 @@ fn defaults_round_trip_through_json() {
     assert_eq!(example, defaults);
 }
 
+/// Bad times, unknown zones and unknown fields are refused when the JSON is parsed.
 #[test]
 fn times_zones_and_unknown_fields_are_refused_when_parsed() {
     for (text, expected) in [
@@ -50,6 +52,7 @@ fn times_zones_and_unknown_fields_are_refused_when_parsed() {
     assert!(serde_json::from_value::<RuleSet>(json).is_err());
 }
 
+/// RuleSet::check reports every bad field by its JSON path.
 #[test]
 fn check_names_every_bad_field() {
     let mut rules = RuleSet::defaults();

@@ -36,6 +36,7 @@ fn allowed(
     .allowed
 }
 
+/// The default window allows 08:00 through 20:59:59 local time and refuses 21:00.
 #[test]
 fn default_window_boundaries_in_chicago() {
     let rules = no_attempt_rules();
@@ -63,6 +64,7 @@ fn default_window_boundaries_in_chicago() {
     assert!(allowed(&rules, &[Chicago], &[], last_second));
 }
 
+/// A window refusal's reason names the window, the zone and the local time.
 #[test]
 fn the_reason_names_the_window_the_zone_and_the_local_time() {
     let rules = no_attempt_rules();
@@ -84,6 +86,7 @@ fn the_reason_names_the_window_the_zone_and_the_local_time() {
     );
 }
 
+/// A number in two zones is allowed only inside the window in both.
 #[test]
 fn multi_zone_area_code_uses_the_intersection() {
     // 208 (Idaho): America/Boise (UTC−7 in January) and America/Los_Angeles (UTC−8).
@@ -128,6 +131,7 @@ fn multi_zone_area_code_uses_the_intersection() {
     assert_eq!(decision.next_allowed_at, Some(utc(2025, 1, 14, 16, 0)));
 }
 
+/// Window boundaries on New York's DST days follow the zone database.
 #[test]
 fn dst_days_in_new_york_follow_the_zone_database() {
     let rules = no_attempt_rules();
@@ -178,6 +182,7 @@ fn override_rules() -> RuleSet {
     rules
 }
 
+/// A region override replaces the default (stricter hours, no Sunday) and its refusal names the region.
 #[test]
 fn region_override_and_sunday_rule() {
     let rules = override_rules();
@@ -228,6 +233,7 @@ fn region_override_and_sunday_rule() {
     );
 }
 
+/// A holiday refuses the whole local day, listed with the window when both refuse.
 #[test]
 fn holiday_blackout_is_the_whole_local_day() {
     let mut rules = no_attempt_rules();
@@ -275,6 +281,7 @@ fn holiday_blackout_is_the_whole_local_day() {
     );
 }
 
+/// An unknown zone is refused with no nextAllowedAt unless the tenant has a default zone.
 #[test]
 fn unknown_zone_is_refused_unless_the_tenant_has_a_default_zone() {
     let mut rules = no_attempt_rules();
@@ -302,6 +309,7 @@ fn unknown_zone_is_refused_unless_the_tenant_has_a_default_zone() {
     ));
 }
 
+/// The contact's zone beats the number's only when the tenant prefers it, or the number has none.
 #[test]
 fn contact_zone_beats_the_area_code_only_when_the_tenant_says_so() {
     let mut rules = no_attempt_rules();
@@ -340,6 +348,7 @@ fn contact_zone_beats_the_area_code_only_when_the_tenant_says_so() {
     );
 }
 
+/// Calling windows apply to SMS but not to e-mail.
 #[test]
 fn windows_do_not_apply_to_email_but_apply_to_sms() {
     let rules = no_attempt_rules();

@@ -36,6 +36,14 @@ pub enum Permission {
     ManageLists,
     /// See contact lists and their contacts.
     ViewLists,
+    /// Create suppression lists and add, remove or upload their entries.
+    ManageSuppression,
+    /// Change the compliance rule set and refresh the compliance data.
+    ManageCompliance,
+    /// Turn the tenant's emergency stop on or off.
+    StopDialing,
+    /// Read the rule set, the compliance data status and check numbers.
+    ViewCompliance,
 }
 
 impl UserRole {
@@ -69,10 +77,24 @@ impl UserRole {
         use Permission::*;
         match self {
             UserRole::Admin => true,
-            UserRole::Supervisor => matches!(permission, ViewUsers | ViewAudit | ViewLists),
-            UserRole::ListManager => matches!(permission, ManageLists | ViewLists),
-            UserRole::ComplianceOfficer => matches!(permission, ViewAudit | ViewLists),
-            UserRole::Viewer => matches!(permission, ViewLists),
+            UserRole::Supervisor => matches!(
+                permission,
+                ViewUsers | ViewAudit | ViewLists | StopDialing | ViewCompliance
+            ),
+            UserRole::ListManager => matches!(
+                permission,
+                ManageLists | ViewLists | ManageSuppression | ViewCompliance
+            ),
+            UserRole::ComplianceOfficer => matches!(
+                permission,
+                ViewAudit
+                    | ViewLists
+                    | ManageSuppression
+                    | ManageCompliance
+                    | StopDialing
+                    | ViewCompliance
+            ),
+            UserRole::Viewer => matches!(permission, ViewLists | ViewCompliance),
         }
     }
 }
@@ -130,22 +152,16 @@ mod tests {
     #[test]
     fn permission_matrix() {
         use Permission::*;
-        // ManageUsers, ViewUsers, ManageApiClients, ViewAudit, ManageLists, ViewLists
+        // ManageUsers, ViewUsers, ManageApiClients, ViewAudit, ManageLists, ViewLists,
+        // ManageSuppression, ManageCompliance, StopDialing, ViewCompliance
+        let t = true;
+        let f = false;
         let table = [
-            (UserRole::Admin, [true, true, true, true, true, true]),
-            (
-                UserRole::Supervisor,
-                [false, true, false, true, false, true],
-            ),
-            (
-                UserRole::ListManager,
-                [false, false, false, false, true, true],
-            ),
-            (
-                UserRole::ComplianceOfficer,
-                [false, false, false, true, false, true],
-            ),
-            (UserRole::Viewer, [false, false, false, false, false, true]),
+            (UserRole::Admin, [t, t, t, t, t, t, t, t, t, t]),
+            (UserRole::Supervisor, [f, t, f, t, f, t, f, f, t, t]),
+            (UserRole::ListManager, [f, f, f, f, t, t, t, f, f, t]),
+            (UserRole::ComplianceOfficer, [f, f, f, t, f, t, t, t, t, t]),
+            (UserRole::Viewer, [f, f, f, f, f, t, f, f, f, t]),
         ];
         for (role, expected) in table {
             let permissions = [
@@ -155,6 +171,10 @@ mod tests {
                 ViewAudit,
                 ManageLists,
                 ViewLists,
+                ManageSuppression,
+                ManageCompliance,
+                StopDialing,
+                ViewCompliance,
             ];
             let actual = permissions.map(|p| role.allows(p));
             assert_eq!(actual, expected, "{role:?}");

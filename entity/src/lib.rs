@@ -5,6 +5,8 @@
 
 pub mod api_client;
 pub mod audit_event;
+pub mod compliance_data;
+pub mod compliance_rule_set;
 pub mod contact;
 pub mod contact_device;
 pub mod contact_list;
@@ -16,6 +18,8 @@ pub mod revoked_token;
 pub mod selection_rule;
 pub mod split_rule;
 pub mod suppression_entry;
+pub mod suppression_import;
+pub mod suppression_import_rejection;
 pub mod suppression_list;
 pub mod tenant;
 pub mod upload;

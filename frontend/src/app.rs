@@ -12,6 +12,7 @@ use crate::components::shell::Shell;
 use crate::components::toast::Toasts;
 use crate::pages::api_clients::ApiClientsPage;
 use crate::pages::audit::AuditPage;
+use crate::pages::compliance::CompliancePage;
 use crate::pages::contact::ContactPage;
 use crate::pages::home::HomePage;
 use crate::pages::list_detail::ListDetailPage;
@@ -19,6 +20,8 @@ use crate::pages::lists::ListsPage;
 use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::rules::RulesPage;
+use crate::pages::suppression::SuppressionListsPage;
+use crate::pages::suppression_detail::SuppressionListPage;
 use crate::pages::users::UsersPage;
 use crate::state::session::Session;
 
@@ -37,6 +40,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/lists/:id") view=ListDetailPage />
                     <Route path=path!("/contacts/:id") view=ContactPage />
                     <Route path=path!("/rules") view=RulesPage />
+                    <Route path=path!("/suppression") view=SuppressionListsPage />
+                    <Route path=path!("/suppression/:id") view=SuppressionListPage />
+                    <Route path=path!("/compliance") view=CompliancePage />
                     <Route path=path!("/users") view=UsersPage />
                     <Route path=path!("/api-clients") view=ApiClientsPage />
                     <Route path=path!("/audit") view=AuditPage />

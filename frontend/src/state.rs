@@ -2,6 +2,7 @@
 //! paging, form drafts, server objects, contact lists and their contacts)
 //! and, in the browser, the signed-in session shared through Leptos context.
 
+pub mod compliance;
 pub mod contacts;
 pub mod forms;
 pub mod import;
@@ -12,3 +13,4 @@ pub mod paging;
 pub mod rules;
 #[cfg(target_arch = "wasm32")]
 pub mod session;
+pub mod suppression;

@@ -12,6 +12,8 @@ mod m20261121_000005_unlogged_staging;
 mod m20261121_000006_direct_import;
 mod m20261121_000007_uploads;
 mod m20261121_000008_suppression;
+mod m20261121_000009_compliance_rules;
+mod m20261121_000010_compliance_data;
 mod support;
 
 /// Runs every migration in order; used by `reachline migrate` and at start-up.
@@ -29,6 +31,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000006_direct_import::Migration),
             Box::new(m20261121_000007_uploads::Migration),
             Box::new(m20261121_000008_suppression::Migration),
+            Box::new(m20261121_000009_compliance_rules::Migration),
+            Box::new(m20261121_000010_compliance_data::Migration),
         ]
     }
 }

@@ -1,4 +1,5 @@
-//! The versioned JSON document (format 1) and its validation into the
+//! The versioned JSON document (format 1, with the optional `wirelessBlocks`
+//! and `flaggedNumbers` added compatibly) and its validation into the
 //! indexed [`NumberingData`]: the only place that knows the wire shape, so a
 //! provider's document and the built-in file go through the same checks.
 
@@ -6,6 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Deserialize;
 
+use crate::numbers::{NumberFacts, NumberFlags};
 use crate::postal::{PostalEntry, PostalTable};
 use crate::{AreaInfo, DataError, NumberingData};
 
@@ -21,6 +23,23 @@ struct RawDocument {
     countries: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     postal_codes: BTreeMap<String, Vec<RawPostalEntry>>,
+    /// Optional (added compatibly to format 1): E.164 prefixes of wireless blocks.
+    #[serde(default)]
+    wireless_blocks: Vec<String>,
+    /// Optional (added compatibly to format 1): reassigned or ported numbers.
+    #[serde(default)]
+    flagged_numbers: Vec<RawFlaggedNumber>,
+}
+
+/// One `flaggedNumbers` entry; an absent flag is `false`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawFlaggedNumber {
+    e164: String,
+    #[serde(default)]
+    reassigned: bool,
+    #[serde(default)]
+    ported: bool,
 }
 
 /// One `areaCodes` entry.
@@ -102,11 +121,25 @@ pub(crate) fn parse(json: &str) -> Result<NumberingData, DataError> {
         postal_tables.insert(country, table);
     }
 
+    let flagged_numbers = raw
+        .flagged_numbers
+        .into_iter()
+        .map(|entry| {
+            let flags = NumberFlags {
+                reassigned: entry.reassigned,
+                ported: entry.ported,
+            };
+            (entry.e164, flags)
+        })
+        .collect();
+    let numbers = NumberFacts::build(raw.wireless_blocks, flagged_numbers)?;
+
     Ok(NumberingData {
         version,
         area_codes,
         countries,
         postal_tables,
+        numbers,
     })
 }
 

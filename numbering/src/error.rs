@@ -89,4 +89,25 @@ pub enum DataError {
         /// The prefix covered twice.
         prefix: String,
     },
+
+    /// A `wirelessBlocks` entry is not `+` followed by 1 to 15 digits (not starting with 0).
+    #[error("wireless block {prefix:?} is not an E.164 prefix such as \"+1555123\"")]
+    InvalidWirelessBlock {
+        /// The prefix as written.
+        prefix: String,
+    },
+
+    /// A `flaggedNumbers` entry is not an E.164 number (`+` and 7 to 15 digits).
+    #[error("flagged number {e164:?} is not an E.164 number such as \"+12125550100\"")]
+    InvalidFlaggedNumber {
+        /// The number as written.
+        e164: String,
+    },
+
+    /// The same number appears twice in `flaggedNumbers`.
+    #[error("flagged number {e164} is listed more than once")]
+    DuplicateFlaggedNumber {
+        /// The repeated number.
+        e164: String,
+    },
 }

@@ -15,20 +15,22 @@
 
 mod document;
 mod error;
+mod numbers;
 mod postal;
 
-use std::collections::HashMap;
-use std::sync::LazyLock;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, LazyLock};
 
 pub use error::DataError;
+pub use numbers::NumberFlags;
 
 /// The built-in document, shipped inside the binary.
 const BUILTIN_JSON: &str = include_str!("../data/numbering.json");
 
-/// The built-in data, parsed on first use.
-static BUILTIN: LazyLock<NumberingData> = LazyLock::new(|| {
+/// The built-in data, parsed on first use; shared so a refreshable holder can start from it.
+static BUILTIN: LazyLock<Arc<NumberingData>> = LazyLock::new(|| {
     // The built-in file is proven valid by the crate's tests.
-    NumberingData::parse(BUILTIN_JSON).expect("the built-in numbering data is valid")
+    Arc::new(NumberingData::parse(BUILTIN_JSON).expect("the built-in numbering data is valid"))
 });
 
 /// No zones: what an unknown number or address resolves to.
@@ -41,6 +43,7 @@ pub struct NumberingData {
     area_codes: HashMap<String, AreaInfo>,
     countries: HashMap<String, Vec<String>>,
     postal_tables: HashMap<String, postal::PostalTable>,
+    numbers: numbers::NumberFacts,
 }
 
 /// What the data says about one NANP area code.
@@ -102,6 +105,11 @@ impl NumberingData {
         &BUILTIN
     }
 
+    /// The built-in data as a shared handle, for holders that swap it for a provider's copy.
+    pub fn builtin_shared() -> Arc<NumberingData> {
+        Arc::clone(&BUILTIN)
+    }
+
     /// Parses and validates a format-1 document (the built-in file or a provider's answer).
     pub fn parse(json: &str) -> Result<NumberingData, DataError> {
         document::parse(json)
@@ -115,6 +123,38 @@ impl NumberingData {
     /// How many area codes the data lists, for status pages and refresh logs.
     pub fn area_code_count(&self) -> usize {
         self.area_codes.len()
+    }
+
+    /// Every distinct region (ISO 3166-2 subdivision without country prefix) an
+    /// area code serves, sorted: the choices of a per-region rule.
+    pub fn regions(&self) -> Vec<&str> {
+        let regions: BTreeSet<&str> = self
+            .area_codes
+            .values()
+            .flat_map(|info| info.regions.iter().map(String::as_str))
+            .collect();
+        regions.into_iter().collect()
+    }
+
+    /// `true` when the E.164 number (`+15551234567`) is in one of the document's
+    /// wireless (mobile) blocks; `false` when not, or when no blocks are listed.
+    pub fn is_wireless(&self, e164: &str) -> bool {
+        self.numbers.is_wireless(e164)
+    }
+
+    /// Whether the E.164 number was reassigned or ported; both `false` when not listed.
+    pub fn flags(&self, e164: &str) -> NumberFlags {
+        self.numbers.flags(e164)
+    }
+
+    /// How many wireless blocks the data lists, for status pages and refresh logs.
+    pub fn wireless_block_count(&self) -> usize {
+        self.numbers.wireless_block_count()
+    }
+
+    /// How many numbers the data flags as reassigned or ported, for status pages.
+    pub fn flagged_number_count(&self) -> usize {
+        self.numbers.flagged_count()
     }
 
     /// Every listed area code with its facts, in no particular order (admin views, checks).

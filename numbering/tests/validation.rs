@@ -209,3 +209,68 @@ fn bad_or_overlapping_postal_prefixes_are_refused() {
         "{error}"
     );
 }
+
+#[test]
+fn wireless_blocks_and_flagged_numbers_are_optional_and_read() {
+    let plain = parse(&valid()).expect("format 1 without the optional fields");
+    assert!(!plain.is_wireless("+15551234567"));
+    assert_eq!(
+        plain.flags("+12125550100"),
+        numbering::NumberFlags::default()
+    );
+
+    let mut document = valid();
+    document["wirelessBlocks"] = json!(["+1555123", "+447"]);
+    document["flaggedNumbers"] = json!([
+        {"e164": "+12125550100", "reassigned": true},
+        {"e164": "+12125550101", "ported": true}
+    ]);
+    let data = parse(&document).expect("valid with wireless blocks and flags");
+    assert_eq!(data.wireless_block_count(), 2);
+    assert_eq!(data.flagged_number_count(), 2);
+    assert!(data.is_wireless("+15551234567"));
+    assert!(data.is_wireless("+447700900123"));
+    assert!(!data.is_wireless("+12125550100"));
+    let reassigned = data.flags("+12125550100");
+    assert!(reassigned.reassigned && !reassigned.ported);
+    let ported = data.flags("+12125550101");
+    assert!(!ported.reassigned && ported.ported);
+}
+
+#[test]
+fn bad_wireless_blocks_and_flagged_numbers_are_refused() {
+    let mut document = valid();
+    document["wirelessBlocks"] = json!(["1555123"]);
+    assert!(matches!(
+        refused(&document),
+        DataError::InvalidWirelessBlock { .. }
+    ));
+
+    let mut document = valid();
+    document["flaggedNumbers"] = json!([{"e164": "212-555-0100", "ported": true}]);
+    assert!(matches!(
+        refused(&document),
+        DataError::InvalidFlaggedNumber { .. }
+    ));
+
+    document["flaggedNumbers"] = json!([
+        {"e164": "+12125550100", "ported": true},
+        {"e164": "+12125550100", "reassigned": true}
+    ]);
+    assert!(matches!(
+        refused(&document),
+        DataError::DuplicateFlaggedNumber { .. }
+    ));
+
+    document["flaggedNumbers"] = json!([{"number": "+12125550100"}]);
+    assert!(matches!(refused(&document), DataError::Json(_)));
+}
+
+#[test]
+fn regions_are_distinct_and_sorted() {
+    let data = parse(&valid()).expect("valid");
+    assert_eq!(data.regions(), ["NY"]);
+    let builtin = NumberingData::builtin().regions();
+    assert!(builtin.windows(2).all(|pair| pair[0] < pair[1]));
+    assert!(builtin.contains(&"ON") && builtin.contains(&"NY"));
+}

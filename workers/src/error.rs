@@ -17,6 +17,9 @@ pub enum ServiceError {
     /// An input value failed to parse.
     #[error(transparent)]
     Invalid(#[from] ValidationError),
+    /// A whole input (a rule set) has several problems, each at a field path.
+    #[error("{}", .0.iter().map(|(field, message)| format!("{field}: {message}")).collect::<Vec<_>>().join("; "))]
+    InvalidFields(Vec<(String, String)>),
     /// A unique field already holds this value.
     #[error("{field} {message}")]
     Conflict {

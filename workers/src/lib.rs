@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod compliance_data;
 pub mod contacts;
 pub mod db;
 pub mod error;
@@ -15,6 +16,7 @@ pub mod lists;
 pub mod maintenance;
 pub mod page;
 pub mod queue;
+pub mod rule_sets;
 pub mod rules;
 pub mod services;
 pub mod suppression;

@@ -6,6 +6,7 @@ use cache::Cache;
 use sea_orm::DatabaseConnection;
 
 use crate::accounts::tokens::TokenKeys;
+use crate::compliance_data::ComplianceData;
 
 /// Settings for the account use cases, filled from the binary's typed config.
 #[derive(Clone, Debug)]
@@ -20,6 +21,10 @@ pub struct ServicesConfig {
     pub login_window: Duration,
     /// Where uploads are stored for the `lists` workers (shared by every replica).
     pub uploads_dir: std::path::PathBuf,
+    /// The compliance data provider (`https://…`, or `http://` to a loopback host); none: built-in data only.
+    pub compliance_data_url: Option<String>,
+    /// Time between scheduled compliance data refreshes.
+    pub compliance_data_refresh: Duration,
 }
 
 impl Default for ServicesConfig {
@@ -30,6 +35,8 @@ impl Default for ServicesConfig {
             login_failures_per_ip: 50,
             login_window: Duration::from_secs(15 * 60),
             uploads_dir: std::path::PathBuf::from("./data/uploads"),
+            compliance_data_url: None,
+            compliance_data_refresh: Duration::from_secs(24 * 3600),
         }
     }
 }
@@ -45,21 +52,29 @@ pub struct Services {
     pub keys: TokenKeys,
     /// Settings.
     pub config: ServicesConfig,
+    /// The numbering data in use (built-in until a provider's document is loaded).
+    pub compliance_data: ComplianceData,
 }
 
 impl Services {
-    /// Bundles the stores with their settings.
+    /// Bundles the stores with their settings; the compliance data starts built-in
+    /// (`compliance_data::load` switches to the stored provider document).
     pub fn new(
         db: DatabaseConnection,
         cache: Cache,
         keys: TokenKeys,
         config: ServicesConfig,
     ) -> Self {
+        let compliance_data = ComplianceData::new(
+            config.compliance_data_url.clone(),
+            config.compliance_data_refresh,
+        );
         Self {
             db,
             cache,
             keys,
             config,
+            compliance_data,
         }
     }
 

@@ -174,7 +174,7 @@ pub async fn create(
     principal: &Principal,
     input: NewUpload,
 ) -> Result<upload::Model, ServiceError> {
-    principal.require(Permission::ManageLists)?;
+    principal.require_any(&[Permission::ManageLists, Permission::ManageSuppression])?;
     let file_name = input.file_name.trim();
     if file_name.is_empty() {
         return Err(ValidationError::new("fileName", "must not be empty").into());
@@ -236,7 +236,7 @@ pub async fn status(
     principal: &Principal,
     id: Uuid,
 ) -> Result<upload::Model, ServiceError> {
-    principal.require(Permission::ManageLists)?;
+    principal.require_any(&[Permission::ManageLists, Permission::ManageSuppression])?;
     find_owned(services, principal, id).await
 }
 
@@ -277,7 +277,7 @@ pub async fn delete(
     principal: &Principal,
     id: Uuid,
 ) -> Result<(), UploadError> {
-    principal.require(Permission::ManageLists)?;
+    principal.require_any(&[Permission::ManageLists, Permission::ManageSuppression])?;
     let row = find_owned(services, principal, id).await?;
     if !in_use_by_import(services, vec![row.path.clone()])
         .await?
@@ -327,7 +327,7 @@ pub async fn take_for_import(
     principal: &Principal,
     id: Uuid,
 ) -> Result<StoredUpload, ServiceError> {
-    principal.require(Permission::ManageLists)?;
+    principal.require_any(&[Permission::ManageLists, Permission::ManageSuppression])?;
     let row = find_owned(services, principal, id).await?;
     let guard = match lock(services, id).await {
         Ok(guard) => guard,

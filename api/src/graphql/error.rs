@@ -23,6 +23,14 @@ pub enum ApiError {
         /// Why.
         message: String,
     },
+    /// A whole input has several problems; `fields` pairs each path with its reason.
+    #[error("{message}")]
+    InvalidFields {
+        /// Every problem, one sentence.
+        message: String,
+        /// (field path, reason) pairs.
+        fields: Vec<(String, String)>,
+    },
     /// A unique value is taken.
     #[error("{message}")]
     Conflict {
@@ -43,7 +51,7 @@ impl ApiError {
             ApiError::Unauthenticated(_) => "UNAUTHENTICATED",
             ApiError::Forbidden(_) => "FORBIDDEN",
             ApiError::NotFound(_) => "NOT_FOUND",
-            ApiError::BadUserInput { .. } => "BAD_USER_INPUT",
+            ApiError::BadUserInput { .. } | ApiError::InvalidFields { .. } => "BAD_USER_INPUT",
             ApiError::Conflict { .. } => "CONFLICT",
             ApiError::Internal => "INTERNAL",
         }
@@ -67,6 +75,13 @@ impl From<ServiceError> for ApiError {
             ServiceError::Invalid(invalid) => ApiError::BadUserInput {
                 field: Some(invalid.field.to_owned()),
                 message: invalid.to_string(),
+            },
+            invalid @ ServiceError::InvalidFields(_) => ApiError::InvalidFields {
+                message: invalid.to_string(),
+                fields: match invalid {
+                    ServiceError::InvalidFields(fields) => fields,
+                    _ => Vec::new(),
+                },
             },
             ServiceError::Conflict { field, message } => ApiError::Conflict {
                 field: field.to_owned(),
@@ -93,6 +108,27 @@ impl ErrorExtensions for ApiError {
                 }
                 | ApiError::Conflict { field, .. } => {
                     extensions.set("field", field.as_str());
+                }
+                ApiError::InvalidFields { fields, .. } => {
+                    if let Some((first, _)) = fields.first() {
+                        extensions.set("field", first.as_str());
+                    }
+                    let list: Vec<async_graphql::Value> = fields
+                        .iter()
+                        .map(|(field, message)| {
+                            let mut entry = async_graphql::indexmap::IndexMap::new();
+                            entry.insert(
+                                async_graphql::Name::new("field"),
+                                async_graphql::Value::from(field.as_str()),
+                            );
+                            entry.insert(
+                                async_graphql::Name::new("message"),
+                                async_graphql::Value::from(message.as_str()),
+                            );
+                            async_graphql::Value::Object(entry)
+                        })
+                        .collect();
+                    extensions.set("fields", async_graphql::Value::List(list));
                 }
                 _ => {}
             }

@@ -4,12 +4,15 @@
 pub mod accounts;
 pub mod api_clients;
 pub mod audit;
+pub mod compliance;
+pub mod compliance_data;
 pub mod error;
 pub mod imports;
 pub mod lists;
 pub mod observe;
 pub mod relay;
 pub mod rules;
+pub mod suppression;
 
 use async_graphql::dataloader::DataLoader;
 use std::sync::Arc;
@@ -30,6 +33,9 @@ pub struct Query(
     lists::ListsQuery,
     imports::ImportsQuery,
     rules::RulesQuery,
+    suppression::SuppressionQuery,
+    compliance::ComplianceQuery,
+    compliance_data::ComplianceDataQuery,
 );
 
 /// Every mutation field, merged from the domain modules.
@@ -40,6 +46,9 @@ pub struct Mutation(
     lists::ListsMutation,
     imports::ImportsMutation,
     rules::RulesMutation,
+    suppression::SuppressionMutation,
+    compliance::ComplianceMutation,
+    compliance_data::ComplianceDataMutation,
 );
 
 /// Every subscription field, merged from the domain modules.

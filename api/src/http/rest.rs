@@ -29,7 +29,7 @@ pub fn status_of(error: &ApiError) -> StatusCode {
         ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
         ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
         ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-        ApiError::BadUserInput { .. } => StatusCode::BAD_REQUEST,
+        ApiError::BadUserInput { .. } | ApiError::InvalidFields { .. } => StatusCode::BAD_REQUEST,
         ApiError::Conflict { .. } => StatusCode::CONFLICT,
         ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod table;
+
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, TimeZone, Utc};
@@ -47,7 +49,7 @@ pub type Entry = (
 );
 
 /// Suppressed values with their reasons, valid until an optional expiry.
-#[derive(Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Lists {
     pub entries: Vec<Entry>,
 }

@@ -126,10 +126,14 @@ impl ApiError {
             .into_iter()
             .find(|candidate| kinds.contains(candidate))
             .unwrap_or(ErrorKind::Internal);
-        let field_errors: Vec<FieldError> = errors.iter().filter_map(field_error_of).collect();
+        let field_errors: Vec<FieldError> = errors
+            .iter()
+            .filter_map(field_error_of)
+            .chain(errors.iter().flat_map(listed_field_errors))
+            .collect();
         let general_messages: Vec<&str> = errors
             .iter()
-            .filter(|error| field_of(error).is_none())
+            .filter(|error| field_of(error).is_none() && listed_field_errors(error).is_empty())
             .map(|error| error.message.trim())
             .filter(|message| !message.is_empty())
             .collect();
@@ -284,6 +288,32 @@ fn field_error_of(error: &GraphqlError) -> Option<FieldError> {
         field,
         message: error.message.trim().to_owned(),
     })
+}
+
+/// The `extensions.fields` list of a `BAD_USER_INPUT` error that names
+/// several fields at once (`[{field, message}]`, e.g. a whole rule set
+/// refused): each keeps its full path ("callingWindows.default.slots[0].end"),
+/// which the rule editor looks errors up by.
+fn listed_field_errors(error: &GraphqlError) -> Vec<FieldError> {
+    if kind_of(error) != ErrorKind::BadUserInput {
+        return Vec::new();
+    }
+    let Some(Value::Array(fields)) = error
+        .extensions
+        .as_ref()
+        .and_then(|extensions| extensions.get("fields"))
+    else {
+        return Vec::new();
+    };
+    fields
+        .iter()
+        .filter_map(|entry| {
+            Some(FieldError {
+                field: entry.get("field")?.as_str()?.to_owned(),
+                message: entry.get("message")?.as_str()?.trim().to_owned(),
+            })
+        })
+        .collect()
 }
 
 /// Accepts `email`, `input.email` or `display_name` and returns the GraphQL
@@ -478,5 +508,33 @@ mod tests {
         assert_eq!(normalize_field_name("input.displayName"), "displayName");
         assert_eq!(normalize_field_name("display_name"), "displayName");
         assert_eq!(normalize_field_name("_private"), "private");
+    }
+
+    #[test]
+    fn listed_field_errors_keep_their_json_paths() {
+        let body = serde_json::json!({
+            "data": null,
+            "errors": [{
+                "message": "invalid rule set",
+                "extensions": {
+                    "code": "BAD_USER_INPUT",
+                    "fields": [
+                        {"field": "callingWindows.default.slots[0].end", "message": "ends before it starts"},
+                        {"field": "attemptRules[1].name", "message": "is used twice"}
+                    ]
+                }
+            }]
+        });
+        let error = into_result(response(body)).expect_err("an error");
+        assert_eq!(error.kind, ErrorKind::BadUserInput);
+        assert_eq!(
+            error.field_message("callingWindows.default.slots[0].end"),
+            Some("ends before it starts")
+        );
+        assert_eq!(
+            error.field_message("attemptRules[1].name"),
+            Some("is used twice")
+        );
+        assert_eq!(error.message, FIELDS_NEED_ATTENTION);
     }
 }

@@ -2,12 +2,15 @@
 //! over the `graphql-transport-ws` WebSocket (`subscription`), with one error
 //! type for both.
 
+pub mod compliance;
+pub mod compliance_types;
 pub mod error;
 pub mod list_imports;
 pub mod multipart;
 pub mod operations;
 pub mod rules;
 pub mod schema_types;
+pub mod suppression;
 pub mod ws_protocol;
 
 #[cfg(target_arch = "wasm32")]

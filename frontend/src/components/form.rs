@@ -273,3 +273,56 @@ pub fn ChannelSelect(
         </div>
     }
 }
+
+/// A fieldset of checkboxes, one per choice, for a multi-select such as the
+/// channels of a suppression list or an attempt rule.
+#[component]
+pub fn CheckboxGroup<Choice>(
+    /// Prefix of the checkboxes' ids, unique on the page (`new-list-channel`).
+    #[prop(into)]
+    id_prefix: String,
+    /// The legend, read with every checkbox.
+    #[prop(into)]
+    legend: String,
+    /// The choices: value, wire name (for the id) and label.
+    choices: Vec<(Choice, &'static str, &'static str)>,
+    /// Whether a choice is ticked (tracked).
+    is_ticked: impl Fn(Choice) -> bool + Clone + Send + Sync + 'static,
+    /// Called with the choice and its new state.
+    on_toggle: impl Fn(Choice, bool) + Clone + 'static,
+    /// Whether the boxes are read-only.
+    #[prop(into, optional)]
+    disabled: Signal<bool>,
+    /// A problem with the choice, shown under the boxes.
+    #[prop(into, optional)]
+    error: MaybeProp<String>,
+) -> impl IntoView
+where
+    Choice: Copy + Send + Sync + 'static,
+{
+    let boxes = choices
+        .into_iter()
+        .map(|(choice, wire_name, label)| {
+            let id = format!("{id_prefix}-{}", wire_name.to_ascii_lowercase());
+            let is_ticked = is_ticked.clone();
+            let on_toggle = on_toggle.clone();
+            let label_for = id.clone();
+            view! {
+                <label class="check-chip" for=label_for>
+                    <input type="checkbox" id=id
+                        prop:checked=move || is_ticked(choice)
+                        disabled=move || disabled.get()
+                        on:change=move |event| on_toggle(choice, event_target_checked(&event)) />
+                    <span>{label}</span>
+                </label>
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset class="check-group" class:field--invalid=move || error.get().is_some()>
+            <legend class="field__label">{legend}</legend>
+            <div class="check-group__boxes">{boxes}</div>
+            {move || error.get().map(|message| view! { <p class="field__error">{message}</p> })}
+        </fieldset>
+    }
+}

@@ -1,9 +1,11 @@
-//! `/`: who is signed in, and shortcuts to the sections their role opens.
+//! `/`: who is signed in, compliance alerts (emergency stop on, numbering
+//! data not refreshed), and shortcuts to the sections their role opens.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::components::page::PageHeader;
+use crate::pages::compliance::data_status::ComplianceAlerts;
 use crate::state::nav::sections_for;
 use crate::state::session::Session;
 
@@ -43,6 +45,7 @@ pub fn HomePage() -> impl IntoView {
         };
         view! {
             <PageHeader title=format!("Welcome, {}", user.display_name) />
+            <ComplianceAlerts />
             <section class="panel" aria-labelledby="home-account">
                 <h2 id="home-account">"Your account"</h2>
                 <dl class="facts">

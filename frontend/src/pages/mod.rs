@@ -2,6 +2,7 @@
 
 pub mod api_clients;
 pub mod audit;
+pub mod compliance;
 pub mod contact;
 pub mod home;
 pub mod import_wizard;
@@ -11,4 +12,7 @@ pub mod lists;
 pub mod login;
 pub mod not_found;
 pub mod rules;
+pub mod suppression;
+pub mod suppression_detail;
+pub mod suppression_upload;
 pub mod users;

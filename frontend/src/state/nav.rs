@@ -30,6 +30,8 @@ const EVERY_ROLE: &[UserRole] = &[Admin, Supervisor, ListManager, ComplianceOffi
 pub const NAVIGATION: &[NavEntry] = &[
     NavEntry::new("/lists",       "Lists",       EVERY_ROLE).covering(&["/contacts"]),
     NavEntry::new("/rules",       "Rules",       EVERY_ROLE),
+    NavEntry::new("/suppression", "Suppression", EVERY_ROLE),
+    NavEntry::new("/compliance",  "Compliance",  EVERY_ROLE),
     NavEntry::new("/users",       "Users",       &[Admin, Supervisor]),
     NavEntry::new("/api-clients", "API clients", &[Admin]),
     NavEntry::new("/audit",       "Audit log",   &[Admin, Supervisor, ComplianceOfficer]),
@@ -109,6 +111,36 @@ pub fn can_manage_lists(role: UserRole) -> bool {
     matches!(role, UserRole::Admin | UserRole::ListManager)
 }
 
+/// Whether `role` may create suppression lists and add, upload or remove
+/// their values (reads are open to every role). The server enforces the same rule.
+pub fn can_manage_suppression(role: UserRole) -> bool {
+    matches!(
+        role,
+        UserRole::Admin | UserRole::ComplianceOfficer | UserRole::ListManager
+    )
+}
+
+/// Whether `role` may create or change a global suppression list (one that
+/// applies to every tenant).
+pub fn can_manage_global_suppression(role: UserRole) -> bool {
+    role == UserRole::Admin
+}
+
+/// Whether `role` may change the compliance rule set and refresh the
+/// numbering data.
+pub fn can_edit_compliance_rules(role: UserRole) -> bool {
+    matches!(role, UserRole::Admin | UserRole::ComplianceOfficer)
+}
+
+/// Whether `role` may turn the emergency stop on or off (supervisors run the
+/// floor, so they may stop it).
+pub fn can_use_emergency_stop(role: UserRole) -> bool {
+    matches!(
+        role,
+        UserRole::Admin | UserRole::ComplianceOfficer | UserRole::Supervisor
+    )
+}
+
 /// Whether `path` is `prefix` itself or a page below it (`/lists/7` is below
 /// `/lists`, `/listsx` is not).
 fn is_at_or_below(path: &str, prefix: &str) -> bool {
@@ -131,18 +163,39 @@ mod tests {
         let table = [
             (
                 UserRole::Admin,
-                vec!["Lists", "Rules", "Users", "API clients", "Audit log"],
+                vec![
+                    "Lists",
+                    "Rules",
+                    "Suppression",
+                    "Compliance",
+                    "Users",
+                    "API clients",
+                    "Audit log",
+                ],
             ),
             (
                 UserRole::Supervisor,
-                vec!["Lists", "Rules", "Users", "Audit log"],
+                vec![
+                    "Lists",
+                    "Rules",
+                    "Suppression",
+                    "Compliance",
+                    "Users",
+                    "Audit log",
+                ],
             ),
             (
                 UserRole::ComplianceOfficer,
-                vec!["Lists", "Rules", "Audit log"],
+                vec!["Lists", "Rules", "Suppression", "Compliance", "Audit log"],
             ),
-            (UserRole::ListManager, vec!["Lists", "Rules"]),
-            (UserRole::Viewer, vec!["Lists", "Rules"]),
+            (
+                UserRole::ListManager,
+                vec!["Lists", "Rules", "Suppression", "Compliance"],
+            ),
+            (
+                UserRole::Viewer,
+                vec!["Lists", "Rules", "Suppression", "Compliance"],
+            ),
             (UserRole::Unknown, vec![]),
         ];
         for (role, expected) in table {
@@ -209,6 +262,26 @@ mod tests {
         for role in UserRole::ASSIGNABLE {
             assert_eq!(can_manage_users(role), role == UserRole::Admin);
             assert_eq!(can_manage_api_clients(role), role == UserRole::Admin);
+        }
+    }
+
+    #[test]
+    fn compliance_permissions_follow_the_contract() {
+        use UserRole::{Admin, ComplianceOfficer, ListManager, Supervisor, Viewer};
+        let table = [
+            // role, suppression, global lists, rule set, emergency stop
+            (Admin, true, true, true, true),
+            (ComplianceOfficer, true, false, true, true),
+            (ListManager, true, false, false, false),
+            (Supervisor, false, false, false, true),
+            (Viewer, false, false, false, false),
+            (UserRole::Unknown, false, false, false, false),
+        ];
+        for (role, suppression, global, rules, stop) in table {
+            assert_eq!(can_manage_suppression(role), suppression, "{role:?}");
+            assert_eq!(can_manage_global_suppression(role), global, "{role:?}");
+            assert_eq!(can_edit_compliance_rules(role), rules, "{role:?}");
+            assert_eq!(can_use_emergency_stop(role), stop, "{role:?}");
         }
     }
 }

@@ -20,7 +20,7 @@ pub async fn create(
     if name.is_empty() || name.len() > 100 {
         return Err(domain::ValidationError::new("name", "must be 1 to 100 characters").into());
     }
-    tenant::ActiveModel {
+    let tenant = tenant::ActiveModel {
         id: Set(Uuid::now_v7()),
         name: Set(name.to_owned()),
         time_zone: Set(DEFAULT_TIME_ZONE.to_owned()),
@@ -28,7 +28,10 @@ pub async fn create(
     }
     .insert(conn)
     .await
-    .map_err(map_unique_violation)
+    .map_err(map_unique_violation)?;
+    // A new tenant starts with SPEC §3's default rules, never with none.
+    crate::rule_sets::seed(conn, tenant.id, &tenant.time_zone).await?;
+    Ok(tenant)
 }
 
 /// Finds a tenant by name.

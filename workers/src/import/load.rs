@@ -96,8 +96,9 @@ pub async fn load(
         .one(&services.db)
         .await?
         .ok_or(ServiceError::NotFound("contact list"))?;
+    // The data in use at the start serves the whole import, even if a refresh lands meanwhile.
     let preparer = Preparer::new(
-        numbering::NumberingData::builtin(),
+        services.compliance_data.current(),
         &zone,
         &options.mapping.default_country,
         job.id,

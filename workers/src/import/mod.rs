@@ -10,7 +10,7 @@ pub mod mappings;
 mod parts;
 mod prepare;
 mod reader;
-mod writer;
+pub(crate) mod writer;
 
 pub use format::{FileFormat, FilePreview, FixedWidthColumn, preview};
 pub use load::progress_key;

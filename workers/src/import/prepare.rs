@@ -4,6 +4,7 @@
 //! record gets the key it is de-duplicated by.
 
 use std::str::FromStr;
+use std::sync::Arc;
 
 use domain::import::ContactDraft;
 use domain::selection::SelectionSpec;
@@ -18,7 +19,7 @@ const KEY_CHARS: usize = 255;
 
 /// What every row of one import is prepared with.
 pub struct Preparer {
-    data: &'static NumberingData,
+    data: Arc<NumberingData>,
     default_zone: String,
     default_country: String,
     job_id: Uuid,
@@ -29,7 +30,7 @@ pub struct Preparer {
 impl Preparer {
     /// A preparer for one job: `default_zone` is the tenant's, `default_country` the mapping's.
     pub fn new(
-        data: &'static NumberingData,
+        data: Arc<NumberingData>,
         default_zone: &str,
         default_country: &str,
         job_id: Uuid,
@@ -197,7 +198,7 @@ mod tests {
 
     fn prepare(cells: &[&str]) -> Result<Row, String> {
         Preparer::new(
-            NumberingData::builtin(),
+            NumberingData::builtin_shared(),
             "America/Chicago",
             "US",
             Uuid::nil(),

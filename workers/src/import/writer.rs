@@ -113,6 +113,21 @@ pub async fn execute(
     Ok(result.rows_affected())
 }
 
+/// Runs a query (written with `$n` placeholders) on either store and returns its rows.
+pub async fn query(
+    txn: &DatabaseTransaction,
+    sql: String,
+    values: Vec<Value>,
+) -> Result<Vec<sea_orm::QueryResult>, DbErr> {
+    let backend = txn.get_database_backend();
+    txn.query_all_raw(Statement::from_sql_and_values(
+        backend,
+        placeholders(backend, sql),
+        values,
+    ))
+    .await
+}
+
 fn placeholders(backend: DatabaseBackend, sql: String) -> String {
     if backend == DatabaseBackend::Postgres {
         sql

@@ -20,7 +20,7 @@ where
     B: AsRef<[u8]> + Send,
     E: std::fmt::Display,
 {
-    principal.require(Permission::ManageLists)?;
+    principal.require_any(&[Permission::ManageLists, Permission::ManageSuppression])?;
     let row = find_owned(services, principal, id).await?;
     check_chunk(&row, chunk)?;
     let guard = lock(services, id).await?;

@@ -210,16 +210,7 @@ impl ImportsMutation {
         };
         spec.check().map_err(workers::ServiceError::from).gql()?;
         let format = file_format(delimiter, has_header, encoding, fixed_width)?;
-        let (file_name, path, bytes) = match file_source(ctx, file, upload_id).await? {
-            FileSource::Multipart(upload) => {
-                let (path, bytes) =
-                    import::store_upload(services(ctx), &upload.filename, upload.content)
-                        .await
-                        .gql()?;
-                (upload.filename, path, bytes)
-            }
-            FileSource::Chunked(stored) => (stored.file_name, stored.path, stored.bytes),
-        };
+        let (file_name, path, bytes) = stored_file(ctx, file, upload_id).await?;
         let options = ImportOptions {
             mapping: spec,
             format,
@@ -268,6 +259,24 @@ async fn file_source(
         }
         _ => Err(ApiError::bad_input("file", "give either file or uploadId")).gql(),
     }
+}
+
+/// The file of an import request stored under the uploads directory:
+/// (name as uploaded, path, size). Contact and suppression imports share it.
+pub(crate) async fn stored_file(
+    ctx: &Context<'_>,
+    file: Option<Upload>,
+    upload_id: Option<ID>,
+) -> async_graphql::Result<(String, std::path::PathBuf, u64)> {
+    Ok(match file_source(ctx, file, upload_id).await? {
+        FileSource::Multipart(upload) => {
+            let (path, bytes) = import::store_upload(services(ctx), &upload.filename, upload.content)
+                .await
+                .gql()?;
+            (upload.filename, path, bytes)
+        }
+        FileSource::Chunked(stored) => (stored.file_name, stored.path, stored.bytes),
+    })
 }
 
 /// Live progress of an import.

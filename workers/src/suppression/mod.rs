@@ -19,6 +19,21 @@ use crate::accounts::principal::Principal;
 use crate::audit::{self, Change};
 use crate::{ServiceError, Services};
 
+mod entries;
+mod export;
+mod import;
+pub mod mirror;
+mod view;
+
+pub use entries::{EntryPage, delete_list, entries, entry_count, export, list};
+pub use export::{EXPORT_HEADER, export_csv};
+pub use import::{
+    ImportOptions, SuppressionImportMode, TASK_KIND as IMPORT_TASK_KIND, import_of_list,
+    imports_of_list, rejections, start_import, try_execute_import_task,
+};
+pub use mirror::Hit;
+pub use view::SuppressionView;
+
 /// Values per `IN (…)` query and per multi-row insert (well under SQLite's limits).
 const CHUNK: usize = 500;
 
@@ -79,7 +94,7 @@ pub async fn create_list(
     principal: &Principal,
     new: NewSuppressionList,
 ) -> Result<suppression_list::Model, ServiceError> {
-    principal.require(Permission::ManageLists)?;
+    principal.require(Permission::ManageSuppression)?;
     if new.global && principal.role != UserRole::Admin {
         return Err(ServiceError::Forbidden);
     }
@@ -134,7 +149,10 @@ pub async fn create_list(
         },
     )
     .await?;
+    // Empty and complete: lookups trust its mirror from the start.
+    mirror::mark_ready(services, &mirror::list_key(saved.id)).await?;
     txn.commit().await?;
+    mirror::lists_changed(services, tenant_id).await?;
     audit::publish(&services.cache, &event).await;
     Ok(saved)
 }
@@ -165,7 +183,7 @@ async fn writable_list(
     principal: &Principal,
     list_id: Uuid,
 ) -> Result<suppression_list::Model, ServiceError> {
-    principal.require(Permission::ManageLists)?;
+    principal.require(Permission::ManageSuppression)?;
     let list = suppression_list::Entity::find_by_id(list_id)
         .filter(visible_to(principal.tenant_id))
         .one(conn)
@@ -211,6 +229,7 @@ pub async fn add_entries(
     }
     let reason = reason.map(str::trim).filter(|text| !text.is_empty());
     let now = Utc::now();
+    let mut stored: Vec<String> = Vec::new();
     for chunk in fresh.chunks(CHUNK) {
         let existing: HashSet<String> = suppression_entry::Entity::find()
             .filter(suppression_entry::Column::ListId.eq(list.id))
@@ -235,6 +254,12 @@ pub async fn add_entries(
             .collect();
         outcome.already_present += existing.len() as u64;
         outcome.added += rows.len() as u64;
+        stored.extend(
+            chunk
+                .iter()
+                .filter(|value| !existing.contains(*value))
+                .cloned(),
+        );
         if !rows.is_empty() {
             suppression_entry::Entity::insert_many(rows)
                 .exec_without_returning(&txn)
@@ -256,6 +281,15 @@ pub async fn add_entries(
                 "expiresAt": expires_at,
             }),
         },
+    )
+    .await?;
+    // Mirrored before the commit: the mirror may suppress more than the
+    // database for a moment, never less.
+    let text = mirror::encode(expires_at, reason);
+    mirror::write(
+        services,
+        &mirror::list_key(list.id),
+        stored.into_iter().map(|value| (value, text.clone())),
     )
     .await?;
     txn.commit().await?;
@@ -302,43 +336,28 @@ pub async fn remove_entries(
     )
     .await?;
     txn.commit().await?;
+    // Removed from the mirror after the commit, for the same reason.
+    mirror::remove(services, list.id, &normalised).await?;
     audit::publish(&services.cache, &event).await;
     Ok(removed)
 }
 
-/// The entry that suppresses `value` for `tenant_id` on `channel` at `at`, if any: from
-/// the tenant's own lists or the global ones, of `kind`, unexpired at `at`. `value` is
-/// normalised first (phones need a country code here, e.g. E.164).
+/// The list that suppresses `value` for `tenant_id` on `channel` at `at`, if any:
+/// the tenant's own lists or the global ones, of `kind`, unexpired at `at`,
+/// answered by the mirror. `value` is normalised first (phones need a
+/// country code here, e.g. E.164).
 pub async fn is_suppressed(
-    db: &impl ConnectionTrait,
+    services: &Services,
     tenant_id: Uuid,
     kind: SuppressionKind,
     value: &str,
     channel: Channel,
     at: DateTime<Utc>,
-) -> Result<Option<suppression_entry::Model>, ServiceError> {
+) -> Result<Option<Hit>, ServiceError> {
     let value = normalise(kind, value, None).unwrap_or_else(|_| value.trim().to_owned());
-    let list_ids: Vec<Uuid> = suppression_list::Entity::find()
-        .filter(visible_to(tenant_id))
-        .filter(suppression_list::Column::Kind.eq(kind.as_str()))
-        .all(db)
-        .await?
+    let hits = mirror::lookup(services, tenant_id, &[(kind, value)], channel).await?;
+    Ok(hits
         .into_iter()
-        .filter(|list| applies_to(&list.channels, channel))
-        .map(|list| list.id)
-        .collect();
-    if list_ids.is_empty() {
-        return Ok(None);
-    }
-    Ok(suppression_entry::Entity::find()
-        .filter(suppression_entry::Column::Value.eq(value))
-        .filter(suppression_entry::Column::ListId.is_in(list_ids))
-        .filter(
-            Condition::any()
-                .add(suppression_entry::Column::ExpiresAt.is_null())
-                .add(suppression_entry::Column::ExpiresAt.gt(at)),
-        )
-        .order_by_asc(suppression_entry::Column::Id)
-        .one(db)
-        .await?)
+        .flatten()
+        .find(|hit| hit.active_at(at)))
 }
