@@ -156,7 +156,11 @@ impl RedisStore {
         Ok(())
     }
 
-    pub(crate) async fn hash_remove(&self, key: &str, fields: &[String]) -> Result<u64, CacheError> {
+    pub(crate) async fn hash_remove(
+        &self,
+        key: &str,
+        fields: &[String],
+    ) -> Result<u64, CacheError> {
         if fields.is_empty() {
             return Ok(0);
         }

@@ -99,7 +99,11 @@ pub fn explain(
         ),
     ];
     for rule in &rules.attempt_rules {
-        let required = if rule.required { "" } else { " (optional rule)" };
+        let required = if rule.required {
+            ""
+        } else {
+            " (optional rule)"
+        };
         verdicts.push(verdict(
             RuleKind::AttemptLimit,
             &rule.name,

@@ -130,7 +130,11 @@ impl MigrationTrait for Migration {
                             .not_null()
                             .primary_key(),
                     )
-                    .col(ColumnDef::new(SuppressionImports::TenantId).uuid().not_null())
+                    .col(
+                        ColumnDef::new(SuppressionImports::TenantId)
+                            .uuid()
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(SuppressionImports::ListId).uuid().not_null())
                     // APPEND or REPLACE
                     .col(
@@ -149,14 +153,22 @@ impl MigrationTrait for Migration {
                             .string_len(255)
                             .not_null(),
                     )
-                    .col(ColumnDef::new(SuppressionImports::FilePath).text().not_null())
+                    .col(
+                        ColumnDef::new(SuppressionImports::FilePath)
+                            .text()
+                            .not_null(),
+                    )
                     .col(counter(SuppressionImports::FileBytes))
                     .col(counter(SuppressionImports::RowsRead))
                     .col(counter(SuppressionImports::Added))
                     .col(counter(SuppressionImports::AlreadyPresent))
                     .col(counter(SuppressionImports::Rejected))
                     // Reason, expiry and default country given with the upload.
-                    .col(ColumnDef::new(SuppressionImports::Options).json().not_null())
+                    .col(
+                        ColumnDef::new(SuppressionImports::Options)
+                            .json()
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(SuppressionImports::Error).text().null())
                     .col(ColumnDef::new(SuppressionImports::CreatedBy).uuid().null())
                     .col(timestamp(SuppressionImports::CreatedAt))

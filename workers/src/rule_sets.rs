@@ -3,8 +3,6 @@
 //! stop, and `checkNumber` — one decision of the engine on the stored rules,
 //! the numbering data and the suppression mirror, with every rule's verdict.
 
-use std::collections::BTreeSet;
-
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use compliance::{
@@ -74,8 +72,12 @@ pub async fn seed(
 }
 
 fn stored(row: compliance_rule_set::Model) -> Result<StoredRuleSet, ServiceError> {
-    let rules: RuleSet = serde_json::from_value(row.rules)
-        .map_err(|error| anyhow::anyhow!("stored rule set of {} is unreadable: {error}", row.tenant_id))?;
+    let rules: RuleSet = serde_json::from_value(row.rules).map_err(|error| {
+        anyhow::anyhow!(
+            "stored rule set of {} is unreadable: {error}",
+            row.tenant_id
+        )
+    })?;
     Ok(StoredRuleSet {
         rules,
         version: row.version,
@@ -89,7 +91,10 @@ pub async fn load(
     conn: &impl ConnectionTrait,
     tenant_id: Uuid,
 ) -> Result<StoredRuleSet, ServiceError> {
-    if let Some(row) = compliance_rule_set::Entity::find_by_id(tenant_id).one(conn).await? {
+    if let Some(row) = compliance_rule_set::Entity::find_by_id(tenant_id)
+        .one(conn)
+        .await?
+    {
         return stored(row);
     }
     let tenant = crate::accounts::tenants::get(conn, tenant_id).await?;
@@ -102,22 +107,20 @@ pub async fn load(
 }
 
 /// The caller's tenant's rule set.
-pub async fn get(services: &Services, principal: &Principal) -> Result<StoredRuleSet, ServiceError> {
+pub async fn get(
+    services: &Services,
+    principal: &Principal,
+) -> Result<StoredRuleSet, ServiceError> {
     principal.require(Permission::ViewCompliance)?;
     load(&services.db, principal.tenant_id).await
 }
 
-/// Every region code the numbering data knows (`NY`, `ON` …), for the editor and validation.
-pub fn known_regions(data: &numbering::NumberingData) -> BTreeSet<String> {
-    data.area_codes()
-        .flat_map(|(_, info)| info.regions.iter().chain(info.region.iter()).cloned())
-        .collect()
-}
-
-/// Parses and validates a whole rule set: every problem with its field path.
-pub fn validate(json: serde_json::Value, regions: &BTreeSet<String>) -> Result<RuleSet, ServiceError> {
-    let rules: RuleSet = serde_json::from_value(json)
-        .map_err(|error| ServiceError::InvalidFields(vec![("rules".to_owned(), error.to_string())]))?;
+/// Parses and validates a whole rule set: every problem with its field path;
+/// a region override must name a region of `regions` (the numbering data's).
+pub fn validate(json: serde_json::Value, regions: &[&str]) -> Result<RuleSet, ServiceError> {
+    let rules: RuleSet = serde_json::from_value(json).map_err(|error| {
+        ServiceError::InvalidFields(vec![("rules".to_owned(), error.to_string())])
+    })?;
     let mut problems: Vec<(String, String)> = match rules.check() {
         Ok(()) => Vec::new(),
         Err(invalid) => invalid
@@ -127,7 +130,7 @@ pub fn validate(json: serde_json::Value, regions: &BTreeSet<String>) -> Result<R
             .collect(),
     };
     for region in rules.calling_windows.regions.keys() {
-        if !regions.contains(region) {
+        if !regions.contains(&region.as_str()) {
             problems.push((
                 format!("callingWindows.regions.{region}"),
                 format!("unknown region code {region:?}: the numbering data has no such region"),
@@ -149,11 +152,19 @@ pub async fn update(
     json: serde_json::Value,
 ) -> Result<StoredRuleSet, ServiceError> {
     principal.require(Permission::ManageCompliance)?;
-    let mut rules = validate(json, &known_regions(numbering::NumberingData::builtin()))?;
+    let data = services.compliance_data.current();
+    let mut rules = validate(json, &data.regions())?;
     let txn = services.db.begin().await?;
     let current = load(&txn, principal.tenant_id).await?;
     rules.emergency_stop = current.rules.emergency_stop;
-    let saved = save(&txn, principal, &current, rules, current.emergency_stop_reason.clone()).await?;
+    let saved = save(
+        &txn,
+        principal,
+        &current,
+        rules,
+        current.emergency_stop_reason.clone(),
+    )
+    .await?;
     let event = audit::record(
         &txn,
         &principal.actor(),
@@ -181,18 +192,31 @@ pub async fn set_emergency_stop(
     principal.require(Permission::StopDialing)?;
     let reason = reason.map(str::trim).filter(|text| !text.is_empty());
     if on && reason.is_none() {
-        return Err(ValidationError::new("reason", "say why the emergency stop is turned on").into());
+        return Err(
+            ValidationError::new("reason", "say why the emergency stop is turned on").into(),
+        );
     }
     let txn = services.db.begin().await?;
     let current = load(&txn, principal.tenant_id).await?;
     let mut rules = current.rules.clone();
     rules.emergency_stop = on;
-    let saved = save(&txn, principal, &current, rules, reason.filter(|_| on).map(str::to_owned)).await?;
+    let saved = save(
+        &txn,
+        principal,
+        &current,
+        rules,
+        reason.filter(|_| on).map(str::to_owned),
+    )
+    .await?;
     let event = audit::record(
         &txn,
         &principal.actor(),
         Change {
-            action: if on { "compliance_rules.emergency_stop_on" } else { "compliance_rules.emergency_stop_off" },
+            action: if on {
+                "compliance_rules.emergency_stop_on"
+            } else {
+                "compliance_rules.emergency_stop_off"
+            },
             object_type: "compliance_rule_set",
             object_id: Some(principal.tenant_id.to_string()),
             detail: json!({ "version": saved.version, "reason": reason }),
@@ -306,7 +330,7 @@ pub async fn check_number(
     let number = PhoneNumber::parse("phone", phone, default_country)?;
     let at = context.at.unwrap_or_else(Utc::now);
     let stored = load(&services.db, principal.tenant_id).await?;
-    let data = numbering::NumberingData::builtin();
+    let data = services.compliance_data.current();
     let location = data.locate_phone(number.country_code(), number.area_code(), number.country());
     let mut regions: Vec<String> = location.regions.to_vec();
     if let Some(region) = location.region
@@ -319,9 +343,14 @@ pub async fn check_number(
         .iter()
         .filter_map(|zone| zone.parse::<Tz>().ok())
         .collect();
+    let flags = data.flags(number.e164());
+    let device_type = match number.device_type() {
+        DeviceType::Unknown if data.is_wireless(number.e164()) => DeviceType::Mobile,
+        known => known,
+    };
     let device = DeviceFacts {
         value: number.e164().to_owned(),
-        device_type: match number.device_type() {
+        device_type: match device_type {
             DeviceType::Mobile => RuleDeviceType::Mobile,
             DeviceType::Landline => RuleDeviceType::Landline,
             DeviceType::Unknown => RuleDeviceType::Unknown,
@@ -330,10 +359,13 @@ pub async fn check_number(
         zones,
         contact_zones: Vec::new(),
         consent_automated: context.consent,
-        reassigned: false,
-        ported: false,
+        reassigned: flags.reassigned,
+        ported: flags.ported,
         client_id: context.client_id.clone().filter(|id| !id.trim().is_empty()),
-        contact_email: context.email.clone().filter(|email| !email.trim().is_empty()),
+        contact_email: context
+            .email
+            .clone()
+            .filter(|email| !email.trim().is_empty()),
         custom_keys: Default::default(),
     };
     let channel = match mode.channel() {
@@ -358,7 +390,10 @@ pub async fn check_number(
         .iter()
         .map(|zone| {
             let local = at.with_timezone(zone);
-            (zone.name().to_owned(), local.format("%a %Y-%m-%d %H:%M %Z").to_string())
+            (
+                zone.name().to_owned(),
+                local.format("%a %Y-%m-%d %H:%M %Z").to_string(),
+            )
         })
         .collect();
     Ok(NumberCheck {
@@ -369,7 +404,7 @@ pub async fn check_number(
         regions,
         time_zones: used.iter().map(|zone| zone.name().to_owned()).collect(),
         local_times,
-        device_type: number.device_type().as_str(),
+        device_type: device_type.as_str(),
         suppressed: view.any_active(at),
         decision,
         verdicts,

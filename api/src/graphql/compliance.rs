@@ -231,10 +231,11 @@ impl ComplianceQuery {
         ctx: &Context<'_>,
         phone: String,
         at: Option<DateTime<Utc>>,
-        #[graphql(default_with = "DialMode::Preview")] mode: DialMode,
+        #[graphql(desc = "The dialing mode (PREVIEW when absent).")] mode: Option<DialMode>,
         client_id: Option<String>,
         email: Option<String>,
-        #[graphql(default)] consent: bool,
+        #[graphql(desc = "Whether the contact consented to automated calls or texts.")]
+        consent: Option<bool>,
         #[graphql(desc = "The country of a number written without a country code.")]
         default_country: Option<String>,
     ) -> async_graphql::Result<NumberCheck> {
@@ -243,9 +244,10 @@ impl ComplianceQuery {
             at,
             client_id,
             email,
-            consent,
+            consent: consent.unwrap_or(false),
             default_country,
         };
+        let mode = mode.unwrap_or(DialMode::Preview);
         rule_sets::check_number(services(ctx), principal, &phone, mode.into(), context)
             .await
             .map(NumberCheck::from)

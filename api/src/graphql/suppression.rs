@@ -6,7 +6,9 @@ use chrono::{DateTime, Utc};
 use domain::suppression::{SuppressionKind as DomainKind, SuppressionSource as DomainSource};
 use entity::{suppression_entry, suppression_import, suppression_list};
 use workers::page::PageRequest;
-use workers::suppression::{self, ImportOptions, NewSuppressionList, SuppressionImportMode as Mode};
+use workers::suppression::{
+    self, ImportOptions, NewSuppressionList, SuppressionImportMode as Mode,
+};
 
 use crate::graphql::accounts::parse_id;
 use crate::graphql::error::GraphqlResultExt;
@@ -519,6 +521,8 @@ impl SuppressionMutation {
     ) -> async_graphql::Result<String> {
         let principal = principal(ctx)?;
         let id = parse_id("id", &id)?;
-        suppression::export(services(ctx), principal, id).await.gql()
+        suppression::export(services(ctx), principal, id)
+            .await
+            .gql()
     }
 }

@@ -23,9 +23,34 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/imports/{id}/rejections.csv", get(rejections_csv))
         .route("/api/v1/lists/{id}/contacts.csv", get(contacts_csv))
+        .route(
+            "/api/v1/suppression-lists/{id}/entries.csv",
+            get(suppression_entries_csv),
+        )
+        .route(
+            "/api/v1/suppression-imports/{id}/rejections.csv",
+            get(suppression_rejections_csv),
+        )
 }
 
-fn csv_chunk(rows: &[entity::import_rejection::Model], header: bool) -> Vec<u8> {
+/// One rejected row of any import, as the rejections CSV writes it.
+trait RejectedRow {
+    fn cells(&self) -> [String; 3];
+}
+
+impl RejectedRow for entity::import_rejection::Model {
+    fn cells(&self) -> [String; 3] {
+        [self.line.to_string(), self.reason.clone(), self.raw.clone()]
+    }
+}
+
+impl RejectedRow for entity::suppression_import_rejection::Model {
+    fn cells(&self) -> [String; 3] {
+        [self.line.to_string(), self.reason.clone(), self.raw.clone()]
+    }
+}
+
+fn csv_chunk(rows: &[impl RejectedRow], header: bool) -> Vec<u8> {
     let buffer = Vec::with_capacity(rows.len() * 64);
     let writer = if header {
         tabular::CsvWriter::with_bom(buffer)
@@ -39,7 +64,7 @@ fn csv_chunk(rows: &[entity::import_rejection::Model], header: bool) -> Vec<u8> 
         let _ = writer.write_record(["line", "reason", "row"]);
     }
     for row in rows {
-        let _ = writer.write_record([row.line.to_string(), row.reason.clone(), row.raw.clone()]);
+        let _ = writer.write_record(row.cells());
     }
     writer.into_inner().unwrap_or_default()
 }
@@ -237,6 +262,101 @@ async fn contacts_csv(
         .collect();
     csv_attachment(
         &format!("{safe_name}-contacts.csv"),
+        Body::from_stream(chunks),
+    )
+}
+
+/// A suppression upload's rejected rows as CSV, streamed 100 at a time.
+async fn suppression_rejections_csv(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let principal = match signed_in(&state, peer, &headers).await {
+        Ok(principal) => principal,
+        Err(response) => return response,
+    };
+    let Ok(import_id) = Uuid::parse_str(&id) else {
+        return api_failure(ApiError::bad_input("id", "is not a valid id"));
+    };
+    if let Err(failure) =
+        workers::suppression::import_of_list(&state.services, &principal, import_id).await
+    {
+        return api_failure(ApiError::from(failure));
+    }
+    let services = state.services.clone();
+    let chunks = stream::unfold(Some((None::<i64>, true)), move |cursor| {
+        let services = services.clone();
+        let principal = principal.clone();
+        async move {
+            let (after, first) = cursor?;
+            let page = workers::suppression::rejections(
+                &services,
+                &principal,
+                import_id,
+                PageRequest::new(Some(100), false),
+                after,
+            )
+            .await;
+            match page {
+                Ok(page) => {
+                    let next = page
+                        .has_next_page
+                        .then(|| (page.items.last().map(|row| row.id), false));
+                    Some((Ok::<_, ServiceError>(csv_chunk(&page.items, first)), next))
+                }
+                Err(failure) => Some((Err(failure), None)),
+            }
+        }
+    });
+    csv_attachment(
+        &format!("rejected-rows-{import_id}.csv"),
+        Body::from_stream(chunks),
+    )
+}
+
+/// A suppression list's entries as CSV (formula-safe), streamed 5,000 at a time;
+/// the file uploads back into a list as it is.
+async fn suppression_entries_csv(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let principal = match signed_in(&state, peer, &headers).await {
+        Ok(principal) => principal,
+        Err(response) => return response,
+    };
+    let Ok(list_id) = Uuid::parse_str(&id) else {
+        return api_failure(ApiError::bad_input("id", "is not a valid id"));
+    };
+    let list = match workers::suppression::list(&state.services, &principal, list_id).await {
+        Ok(list) => list,
+        Err(failure) => return api_failure(ApiError::from(failure)),
+    };
+    let services = state.services.clone();
+    let chunks = stream::unfold(Some((None::<i64>, true)), move |cursor| {
+        let services = services.clone();
+        let principal = principal.clone();
+        async move {
+            let (after, first) = cursor?;
+            let page =
+                workers::suppression::export_page(&services, &principal, list_id, after).await;
+            match page {
+                Ok(page) => {
+                    let next = page
+                        .has_next_page
+                        .then(|| (page.items.last().map(|entry| entry.id), false));
+                    let chunk = workers::suppression::export_csv(&page.items, first);
+                    Some((Ok::<_, ServiceError>(chunk), next))
+                }
+                Err(failure) => Some((Err(failure), None)),
+            }
+        }
+    });
+    csv_attachment(
+        &format!("suppression-{}.csv", list.id),
         Body::from_stream(chunks),
     )
 }

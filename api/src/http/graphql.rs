@@ -118,7 +118,8 @@ pub(super) fn bearer(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// Gives every error a code from the closed set: request-level errors (parse,
-/// validation, limits) are the client's; a field error without one is a bug of ours.
+/// validation, limits) and unreadable arguments are the client's; any other
+/// field error without one is a bug of ours.
 fn ensure_codes(errors: &mut [ServerError]) {
     for error in errors {
         let has_code = error
@@ -128,7 +129,10 @@ fn ensure_codes(errors: &mut [ServerError]) {
         if has_code {
             continue;
         }
-        let code = if error.path.is_empty() {
+        // An argument async-graphql could not read (a null for a non-null
+        // argument, a wrong enum value) is the client's mistake too.
+        let bad_argument = error.message.starts_with("Invalid value for argument");
+        let code = if error.path.is_empty() || bad_argument {
             "BAD_USER_INPUT"
         } else {
             "INTERNAL"

@@ -38,7 +38,10 @@ impl Principal {
     /// Ok when the role grants any of `permissions` (uploads serve contact
     /// and suppression lists alike).
     pub fn require_any(&self, permissions: &[Permission]) -> Result<(), ServiceError> {
-        if permissions.iter().any(|permission| self.role.allows(*permission)) {
+        if permissions
+            .iter()
+            .any(|permission| self.role.allows(*permission))
+        {
             Ok(())
         } else {
             Err(ServiceError::Forbidden)

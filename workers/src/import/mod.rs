@@ -409,20 +409,30 @@ async fn overlay_progress(services: &Services, job: &mut import_job::Model) {
     job.filtered = figure("filtered");
 }
 
-/// The `lists` role: runs queued imports until `stop` turns true, polling when idle.
+/// The `lists` role: runs queued contact imports and suppression uploads until `stop` turns true, polling when idle.
 pub async fn run_worker(
     services: Services,
     worker: String,
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) {
     loop {
-        let ran = match try_execute_task(&services, &worker).await {
+        let contacts = match try_execute_task(&services, &worker).await {
             Ok(ran) => ran,
             Err(error) => {
                 tracing::warn!(error = ?anyhow::Error::from(error), "import worker");
                 false
             }
         };
+        let suppression = match crate::suppression::try_execute_import_task(&services, &worker)
+            .await
+        {
+            Ok(ran) => ran,
+            Err(error) => {
+                tracing::warn!(error = ?anyhow::Error::from(error), "suppression upload worker");
+                false
+            }
+        };
+        let ran = contacts || suppression;
         if *stop.borrow() {
             return;
         }

@@ -435,7 +435,10 @@ pub async fn run(
 }
 
 /// Renews the task's lease inside the upload's transaction.
-async fn heartbeat(txn: &DatabaseTransaction, task: Option<&ClaimedTask>) -> Result<(), ServiceError> {
+async fn heartbeat(
+    txn: &DatabaseTransaction,
+    task: Option<&ClaimedTask>,
+) -> Result<(), ServiceError> {
     if let Some(task) = task
         && !queue::heartbeat(txn, task, LEASE).await?
     {
@@ -495,15 +498,16 @@ async fn insert_rejections(
     rejections: &[(u64, String, String)],
 ) -> Result<(), ServiceError> {
     for chunk in rejections.chunks(BATCH) {
-        let rows = chunk
-            .iter()
-            .map(|(line, reason, raw)| suppression_import_rejection::ActiveModel {
-                import_id: Set(import_id),
-                line: Set(i64::try_from(*line).unwrap_or(i64::MAX)),
-                reason: Set(reason.clone()),
-                raw: Set(raw.clone()),
-                ..Default::default()
-            });
+        let rows =
+            chunk.iter().map(
+                |(line, reason, raw)| suppression_import_rejection::ActiveModel {
+                    import_id: Set(import_id),
+                    line: Set(i64::try_from(*line).unwrap_or(i64::MAX)),
+                    reason: Set(reason.clone()),
+                    raw: Set(raw.clone()),
+                    ..Default::default()
+                },
+            );
         suppression_import_rejection::Entity::insert_many(rows)
             .exec_without_returning(txn)
             .await?;
@@ -566,15 +570,23 @@ impl Columns {
 
     /// The columns a header row names; `None` when it names no value column.
     fn from_header(cells: &[String]) -> Option<Columns> {
-        let name = |cell: &String| {
-            cell.trim()
-                .to_ascii_lowercase()
-                .replace([' ', '-'], "_")
+        let name = |cell: &String| cell.trim().to_ascii_lowercase().replace([' ', '-'], "_");
+        let find = |names: &[&str]| {
+            cells
+                .iter()
+                .position(|cell| names.contains(&name(cell).as_str()))
         };
-        let find = |names: &[&str]| cells.iter().position(|cell| names.contains(&name(cell).as_str()));
         let value = find(&[
-            "value", "phone", "number", "phone_number", "email", "e_mail", "address",
-            "client_id", "clientid", "customer_id",
+            "value",
+            "phone",
+            "number",
+            "phone_number",
+            "email",
+            "e_mail",
+            "address",
+            "client_id",
+            "clientid",
+            "customer_id",
         ])?;
         Some(Columns {
             value,
@@ -597,7 +609,9 @@ fn parse_expiry(cell: &str) -> Result<Option<DateTime<Utc>>, String> {
         .ok()
         .and_then(|date| date.and_hms_opt(0, 0, 0))
         .map(|at| Some(at.and_utc()))
-        .ok_or_else(|| format!("expires_at: {cell:?} is not a date (YYYY-MM-DD) or an RFC 3339 instant"))
+        .ok_or_else(|| {
+            format!("expires_at: {cell:?} is not a date (YYYY-MM-DD) or an RFC 3339 instant")
+        })
 }
 
 /// Reads the file on a blocking thread, sending batches of normalised entries and rejections.
@@ -643,7 +657,9 @@ fn read_file(
         match row {
             Err(rejected) => {
                 batch.rows_read += 1;
-                batch.rejections.push((rejected.line, rejected.reason, String::new()));
+                batch
+                    .rejections
+                    .push((rejected.line, rejected.reason, String::new()));
             }
             Ok(record) => {
                 if columns.is_none() {
@@ -715,7 +731,12 @@ mod tests {
 
     #[test]
     fn headers_name_their_columns() {
-        let cells = |names: &[&str]| names.iter().map(|name| (*name).to_owned()).collect::<Vec<_>>();
+        let cells = |names: &[&str]| {
+            names
+                .iter()
+                .map(|name| (*name).to_owned())
+                .collect::<Vec<_>>()
+        };
         let columns = Columns::from_header(&cells(&["Reason", "Phone Number", "Expires"])).unwrap();
         assert_eq!(
             (columns.value, columns.reason, columns.expires_at),
@@ -732,6 +753,10 @@ mod tests {
         );
         assert!(parse_expiry("2027-01-02T10:00:00-05:00").unwrap().is_some());
         assert_eq!(parse_expiry(" ").unwrap(), None);
-        assert!(parse_expiry("next week").unwrap_err().contains("expires_at"));
+        assert!(
+            parse_expiry("next week")
+                .unwrap_err()
+                .contains("expires_at")
+        );
     }
 }

@@ -119,7 +119,10 @@ pub(crate) async fn remove(
     values: &[String],
 ) -> Result<(), ServiceError> {
     for chunk in values.chunks(WRITE_CHUNK) {
-        services.cache.hash_remove(&list_key(list_id), chunk).await?;
+        services
+            .cache
+            .hash_remove(&list_key(list_id), chunk)
+            .await?;
     }
     Ok(())
 }
@@ -129,7 +132,10 @@ pub(crate) async fn lists_changed(
     services: &Services,
     tenant: Option<Uuid>,
 ) -> Result<(), ServiceError> {
-    services.cache.incr(&generation_key(tenant), 1, None).await?;
+    services
+        .cache
+        .incr(&generation_key(tenant), 1, None)
+        .await?;
     Ok(())
 }
 
@@ -369,6 +375,9 @@ mod tests {
             (Some(at), Some("asked".to_owned()))
         );
         assert_eq!(decode(&encode(None, None)), (None, None));
-        assert_eq!(decode(&encode(None, Some("a\tb"))).1.as_deref(), Some("a\tb"));
+        assert_eq!(
+            decode(&encode(None, Some("a\tb"))).1.as_deref(),
+            Some("a\tb")
+        );
     }
 }

@@ -25,7 +25,7 @@ mod import;
 pub mod mirror;
 mod view;
 
-pub use entries::{EntryPage, delete_list, entries, entry_count, export, list};
+pub use entries::{EntryPage, delete_list, entries, entry_count, export, export_page, list};
 pub use export::{EXPORT_HEADER, export_csv};
 pub use import::{
     ImportOptions, SuppressionImportMode, TASK_KIND as IMPORT_TASK_KIND, import_of_list,
@@ -356,8 +356,5 @@ pub async fn is_suppressed(
 ) -> Result<Option<Hit>, ServiceError> {
     let value = normalise(kind, value, None).unwrap_or_else(|_| value.trim().to_owned());
     let hits = mirror::lookup(services, tenant_id, &[(kind, value)], channel).await?;
-    Ok(hits
-        .into_iter()
-        .flatten()
-        .find(|hit| hit.active_at(at)))
+    Ok(hits.into_iter().flatten().find(|hit| hit.active_at(at)))
 }

@@ -270,9 +270,10 @@ pub(crate) async fn stored_file(
 ) -> async_graphql::Result<(String, std::path::PathBuf, u64)> {
     Ok(match file_source(ctx, file, upload_id).await? {
         FileSource::Multipart(upload) => {
-            let (path, bytes) = import::store_upload(services(ctx), &upload.filename, upload.content)
-                .await
-                .gql()?;
+            let (path, bytes) =
+                import::store_upload(services(ctx), &upload.filename, upload.content)
+                    .await
+                    .gql()?;
             (upload.filename, path, bytes)
         }
         FileSource::Chunked(stored) => (stored.file_name, stored.path, stored.bytes),
