@@ -18,5 +18,6 @@ mod queue;
 mod rules;
 mod schema;
 mod suppression;
+mod suppression_api;
 mod tidy;
 mod uploads;
