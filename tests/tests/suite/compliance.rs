@@ -18,7 +18,8 @@ on_both_stores!(
 
 const RULES: &str = "{ complianceRuleSet { rules emergencyStop emergencyStopReason version } }";
 
-const UPDATE: &str = "mutation($rules: JSON!) { updateComplianceRuleSet(rules: $rules) { rules version } }";
+const UPDATE: &str =
+    "mutation($rules: JSON!) { updateComplianceRuleSet(rules: $rules) { rules version } }";
 
 const CHECK: &str = "query($phone: String!, $at: DateTime, $mode: DialMode, $consent: Boolean) { \
     checkNumber(phone: $phone, at: $at, mode: $mode, consent: $consent) { \
@@ -31,7 +32,12 @@ async fn rules(app: &TestApp, token: &str) -> Value {
 }
 
 async fn check(app: &TestApp, token: &str, phone: &str, at: &str, mode: &str) -> Value {
-    check_with(app, token, json!({ "phone": phone, "at": at, "mode": mode })).await
+    check_with(
+        app,
+        token,
+        json!({ "phone": phone, "at": at, "mode": mode }),
+    )
+    .await
 }
 
 async fn check_with(app: &TestApp, token: &str, variables: Value) -> Value {
@@ -63,7 +69,13 @@ async fn a_new_tenant_has_the_default_rules(stores: Stores) {
     let windows = &set["rules"]["callingWindows"];
     assert_eq!(windows["default"]["slots"][0]["start"], "08:00");
     assert_eq!(windows["default"]["slots"][0]["end"], "21:00");
-    assert_eq!(windows["default"]["slots"][0]["days"].as_array().unwrap().len(), 7);
+    assert_eq!(
+        windows["default"]["slots"][0]["days"]
+            .as_array()
+            .unwrap()
+            .len(),
+        7
+    );
     assert_eq!(windows["defaultZone"], "America/New_York");
     let attempts = set["rules"]["attemptRules"].as_array().unwrap();
     assert_eq!(attempts.len(), 4);
@@ -71,7 +83,10 @@ async fn a_new_tenant_has_the_default_rules(stores: Stores) {
     assert_eq!(attempts[0]["limit"], 3);
     assert_eq!(attempts[1]["limit"], 7);
     let automated = &set["rules"]["deviceRestrictions"]["automatedModes"];
-    assert_eq!(automated, &json!(["PREDICTIVE", "POWER", "AGENTLESS", "SMS"]));
+    assert_eq!(
+        automated,
+        &json!(["PREDICTIVE", "POWER", "AGENTLESS", "SMS"])
+    );
 }
 
 /// Start after end, an unknown region, a holiday listed twice and an attempt
@@ -84,7 +99,9 @@ async fn a_rule_set_with_problems_is_refused_whole(stores: Stores) {
     set["callingWindows"]["regions"] = json!({ "ZZ": { "slots": [] } });
     set["callingWindows"]["holidays"] = json!(["2026-12-25", "2026-12-25"]);
     set["attemptRules"][0]["period"] = json!({ "ROLLING": { "hours": 0 } });
-    let body = app.graphql(Some(&admin), UPDATE, json!({ "rules": set })).await;
+    let body = app
+        .graphql(Some(&admin), UPDATE, json!({ "rules": set }))
+        .await;
     assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{body}");
     let fields: Vec<&str> = body["errors"][0]["extensions"]["fields"]
         .as_array()
@@ -107,7 +124,11 @@ async fn a_rule_set_with_problems_is_refused_whole(stores: Stores) {
 
     // JSON that is not a rule set at all.
     let body = app
-        .graphql(Some(&admin), UPDATE, json!({ "rules": { "callingWindows": 3 } }))
+        .graphql(
+            Some(&admin),
+            UPDATE,
+            json!({ "rules": { "callingWindows": 3 } }),
+        )
         .await;
     assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{body}");
     assert_eq!(error_field(&body), Some("rules"));
@@ -123,11 +144,16 @@ async fn a_valid_rule_set_is_stored_versioned_and_audited(stores: Stores) {
         { "days": ["MON", "TUE", "WED", "THU", "FRI", "SAT"], "start": "08:00", "end": "20:00" } ] } });
     set["callingWindows"]["holidays"] = json!(["2026-12-25"]);
     set["emergencyStop"] = json!(true);
-    let body = app.graphql(Some(&admin), UPDATE, json!({ "rules": set })).await;
+    let body = app
+        .graphql(Some(&admin), UPDATE, json!({ "rules": set }))
+        .await;
     assert!(body["errors"].is_null(), "{body}");
     assert_eq!(body["data"]["updateComplianceRuleSet"]["version"], 2);
     let stored = rules(&app, &admin).await;
-    assert_eq!(stored["emergencyStop"], false, "the stop has its own switch");
+    assert_eq!(
+        stored["emergencyStop"], false,
+        "the stop has its own switch"
+    );
     assert_eq!(
         stored["rules"]["callingWindows"]["regions"]["NY"]["slots"][0]["end"],
         "20:00"
@@ -148,17 +174,41 @@ async fn a_valid_rule_set_is_stored_versioned_and_audited(stores: Stores) {
     assert!(actions.contains(&"compliance_rules.update"), "{actions:?}");
 
     // New York on a Sunday: no calling hours; Christmas: a holiday.
-    let sunday = check(&app, &admin, "+1 212 736 5000", "2026-11-22T15:00:00Z", "PREVIEW").await;
+    let sunday = check(
+        &app,
+        &admin,
+        "+1 212 736 5000",
+        "2026-11-22T15:00:00Z",
+        "PREVIEW",
+    )
+    .await;
     assert_eq!(refusing_rules(&sunday), ["CALLING_WINDOW"], "{sunday}");
     assert_eq!(sunday["nextAllowedAt"], "2026-11-23T13:00:00+00:00");
-    let christmas = check(&app, &admin, "+1 212 736 5000", "2026-12-25T15:00:00Z", "PREVIEW").await;
+    let christmas = check(
+        &app,
+        &admin,
+        "+1 212 736 5000",
+        "2026-12-25T15:00:00Z",
+        "PREVIEW",
+    )
+    .await;
     assert_eq!(refusing_rules(&christmas), ["HOLIDAY"], "{christmas}");
     assert_eq!(christmas["nextAllowedAt"], "2026-12-26T13:00:00+00:00");
     // 20:30 in New York on a Monday: past the state's 20:00.
-    let evening = check(&app, &admin, "+1 212 736 5000", "2026-11-24T01:30:00Z", "PREVIEW").await;
+    let evening = check(
+        &app,
+        &admin,
+        "+1 212 736 5000",
+        "2026-11-24T01:30:00Z",
+        "PREVIEW",
+    )
+    .await;
     assert_eq!(refusing_rules(&evening), ["CALLING_WINDOW"], "{evening}");
     assert!(
-        evening["reasons"][0].as_str().unwrap().contains("region NY"),
+        evening["reasons"][0]
+            .as_str()
+            .unwrap()
+            .contains("region NY"),
         "{evening}"
     );
 }
@@ -170,40 +220,108 @@ async fn check_number_decides_like_the_engine(stores: Stores) {
     // (phone, instant, mode, refusing rules, nextAllowedAt)
     let table: [(&str, &str, &str, &[&str], Option<&str>); 7] = [
         // 09:00 EST on a Monday in New York.
-        ("+1 212 736 5000", "2026-11-23T14:00:00Z", "PREVIEW", &[], Some("2026-11-23T14:00:00+00:00")),
+        (
+            "+1 212 736 5000",
+            "2026-11-23T14:00:00Z",
+            "PREVIEW",
+            &[],
+            Some("2026-11-23T14:00:00+00:00"),
+        ),
         // 07:30 EST: too early; opens at 08:00 EST = 13:00 UTC.
-        ("+1 (212) 736-5000", "2026-11-23T12:30:00Z", "PREVIEW", &["CALLING_WINDOW"], Some("2026-11-23T13:00:00+00:00")),
+        (
+            "+1 (212) 736-5000",
+            "2026-11-23T12:30:00Z",
+            "PREVIEW",
+            &["CALLING_WINDOW"],
+            Some("2026-11-23T13:00:00+00:00"),
+        ),
         // The first day of DST 2027: 08:30 EDT is 12:30 UTC (with a fixed -05:00 it would be 07:30).
-        ("+1 212 736 5000", "2027-03-14T12:30:00Z", "PREVIEW", &[], Some("2027-03-14T12:30:00+00:00")),
+        (
+            "+1 212 736 5000",
+            "2027-03-14T12:30:00Z",
+            "PREVIEW",
+            &[],
+            Some("2027-03-14T12:30:00+00:00"),
+        ),
         // Kentucky's 270 spans Chicago and New York: 08:30 in New York is 07:30 in Chicago.
-        ("+1 270 782 1000", "2026-11-23T13:30:00Z", "PREVIEW", &["CALLING_WINDOW"], Some("2026-11-23T14:00:00+00:00")),
+        (
+            "+1 270 782 1000",
+            "2026-11-23T13:30:00Z",
+            "PREVIEW",
+            &["CALLING_WINDOW"],
+            Some("2026-11-23T14:00:00+00:00"),
+        ),
         // 21:30 in New York, 20:30 in Chicago: closed in New York, next when both are open.
-        ("+1 270 782 1000", "2026-11-24T02:30:00Z", "PREVIEW", &["CALLING_WINDOW"], Some("2026-11-24T14:00:00+00:00")),
+        (
+            "+1 270 782 1000",
+            "2026-11-24T02:30:00Z",
+            "PREVIEW",
+            &["CALLING_WINDOW"],
+            Some("2026-11-24T14:00:00+00:00"),
+        ),
         // An automated mode to a number of unknown line type without consent.
-        ("+1 212 736 5000", "2026-11-23T14:00:00Z", "PREDICTIVE", &["MOBILE_CONSENT"], None),
+        (
+            "+1 212 736 5000",
+            "2026-11-23T14:00:00Z",
+            "PREDICTIVE",
+            &["MOBILE_CONSENT"],
+            None,
+        ),
         // A toll-free number has no zone: the tenant's default zone (New York) is used.
-        ("+1 800 692 7753", "2026-11-23T12:30:00Z", "PREVIEW", &["CALLING_WINDOW"], Some("2026-11-23T13:00:00+00:00")),
+        (
+            "+1 800 692 7753",
+            "2026-11-23T12:30:00Z",
+            "PREVIEW",
+            &["CALLING_WINDOW"],
+            Some("2026-11-23T13:00:00+00:00"),
+        ),
     ];
     for (phone, at, mode, refused, next) in table {
         let result = check(&app, &admin, phone, at, mode).await;
-        assert_eq!(refusing_rules(&result), refused, "{phone} at {at} in {mode}: {result}");
+        assert_eq!(
+            refusing_rules(&result),
+            refused,
+            "{phone} at {at} in {mode}: {result}"
+        );
         assert_eq!(result["allowed"], refused.is_empty(), "{result}");
-        assert_eq!(result["nextAllowedAt"], json!(next), "{phone} at {at}: {result}");
-        assert_eq!(result["refusals"].as_array().unwrap().len(), result["reasons"].as_array().unwrap().len());
+        assert_eq!(
+            result["nextAllowedAt"],
+            json!(next),
+            "{phone} at {at}: {result}"
+        );
+        assert_eq!(
+            result["refusals"].as_array().unwrap().len(),
+            result["reasons"].as_array().unwrap().len()
+        );
         let verdicts = result["verdicts"].as_array().unwrap();
         assert!(verdicts.len() >= 9, "every rule has a verdict: {result}");
         for rule in refused {
             assert!(
-                verdicts.iter().any(|verdict| verdict["rule"] == *rule && verdict["allowed"] == false),
+                verdicts
+                    .iter()
+                    .any(|verdict| verdict["rule"] == *rule && verdict["allowed"] == false),
                 "{rule} verdict: {result}"
             );
         }
     }
-    let kentucky = check(&app, &admin, "+1 270 782 1000", "2026-11-23T13:30:00Z", "PREVIEW").await;
+    let kentucky = check(
+        &app,
+        &admin,
+        "+1 270 782 1000",
+        "2026-11-23T13:30:00Z",
+        "PREVIEW",
+    )
+    .await;
     assert_eq!(kentucky["e164"], "+12707821000");
     assert_eq!(kentucky["region"], "KY");
-    assert_eq!(kentucky["timeZones"], json!(["America/Chicago", "America/New_York"]));
-    assert_eq!(kentucky["localTimes"][0]["localTime"], "Mon 2026-11-23 07:30 CST");
+    assert_eq!(
+        kentucky["timeZones"],
+        json!(["America/Chicago", "America/New_York"])
+    );
+    assert_eq!(
+        kentucky["localTimes"][0]["localTime"],
+        "Mon 2026-11-23 07:30 CST"
+    );
 
     // Consent lifts the device restriction.
     let consented = check_with(
@@ -216,12 +334,20 @@ async fn check_number_decides_like_the_engine(stores: Stores) {
 
     // A number that does not parse, and EMAIL for a phone.
     let body = app
-        .graphql(Some(&admin), CHECK, json!({ "phone": "12", "mode": "PREVIEW" }))
+        .graphql(
+            Some(&admin),
+            CHECK,
+            json!({ "phone": "12", "mode": "PREVIEW" }),
+        )
         .await;
     assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{body}");
     assert_eq!(error_field(&body), Some("phone"));
     let body = app
-        .graphql(Some(&admin), CHECK, json!({ "phone": "+12127365000", "mode": "EMAIL" }))
+        .graphql(
+            Some(&admin),
+            CHECK,
+            json!({ "phone": "+12127365000", "mode": "EMAIL" }),
+        )
         .await;
     assert_eq!(error_field(&body), Some("mode"), "{body}");
 }
@@ -247,18 +373,31 @@ async fn a_suppressed_number_is_refused_at_once_and_allowed_after_removal(stores
         )
         .await;
     assert_eq!(add["data"]["addSuppressionEntries"]["added"], 1, "{add}");
-    assert_eq!(add["data"]["addSuppressionEntries"]["rejected"][0]["value"], "nope");
+    assert_eq!(
+        add["data"]["addSuppressionEntries"]["rejected"][0]["value"],
+        "nope"
+    );
 
     let at = "2026-11-23T14:00:00Z";
     let refused = check(&app, &admin, "+1 212 736 5000", at, "PREVIEW").await;
     assert_eq!(refusing_rules(&refused), ["SUPPRESSION"], "{refused}");
     assert_eq!(refused["suppressed"], true);
-    assert_eq!(refused["nextAllowedAt"], Value::Null, "time does not lift it");
+    assert_eq!(
+        refused["nextAllowedAt"],
+        Value::Null,
+        "time does not lift it"
+    );
     let reason = refused["reasons"][0].as_str().unwrap();
-    assert!(reason.contains("Internal DNC") && reason.contains("asked on the phone"), "{reason}");
+    assert!(
+        reason.contains("Internal DNC") && reason.contains("asked on the phone"),
+        "{reason}"
+    );
     // The list applies to voice and SMS, not to what it does not name.
     let sms = check(&app, &admin, "+1 212 736 5000", at, "SMS").await;
-    assert!(refusing_rules(&sms).contains(&"SUPPRESSION".to_owned()), "{sms}");
+    assert!(
+        refusing_rules(&sms).contains(&"SUPPRESSION".to_owned()),
+        "{sms}"
+    );
 
     let removed = app
         .graphql(
@@ -280,21 +419,50 @@ async fn the_emergency_stop_refuses_everything_until_turned_off(stores: Stores) 
     let body = app.graphql(Some(&admin), stop, json!({ "on": true })).await;
     assert_eq!(error_field(&body), Some("reason"), "{body}");
     let body = app
-        .graphql(Some(&admin), stop, json!({ "on": true, "reason": "carrier complaint" }))
+        .graphql(
+            Some(&admin),
+            stop,
+            json!({ "on": true, "reason": "carrier complaint" }),
+        )
         .await;
-    assert_eq!(body["data"]["setEmergencyStop"]["emergencyStop"], true, "{body}");
-    assert_eq!(body["data"]["setEmergencyStop"]["emergencyStopReason"], "carrier complaint");
+    assert_eq!(
+        body["data"]["setEmergencyStop"]["emergencyStop"], true,
+        "{body}"
+    );
+    assert_eq!(
+        body["data"]["setEmergencyStop"]["emergencyStopReason"],
+        "carrier complaint"
+    );
     let at = "2026-11-23T14:00:00Z";
     let refused = check(&app, &admin, "+1 212 736 5000", at, "PREVIEW").await;
     assert_eq!(refusing_rules(&refused), ["EMERGENCY_STOP"], "{refused}");
     assert_eq!(refused["nextAllowedAt"], Value::Null);
     // At 07:30 both the stop and the window refuse: every rule is listed.
-    let early = check(&app, &admin, "+1 212 736 5000", "2026-11-23T12:30:00Z", "PREVIEW").await;
-    assert_eq!(refusing_rules(&early), ["CALLING_WINDOW", "EMERGENCY_STOP"], "{early}");
+    let early = check(
+        &app,
+        &admin,
+        "+1 212 736 5000",
+        "2026-11-23T12:30:00Z",
+        "PREVIEW",
+    )
+    .await;
+    assert_eq!(
+        refusing_rules(&early),
+        ["CALLING_WINDOW", "EMERGENCY_STOP"],
+        "{early}"
+    );
 
-    let body = app.graphql(Some(&admin), stop, json!({ "on": false })).await;
-    assert_eq!(body["data"]["setEmergencyStop"]["emergencyStop"], false, "{body}");
-    assert_eq!(body["data"]["setEmergencyStop"]["emergencyStopReason"], Value::Null);
+    let body = app
+        .graphql(Some(&admin), stop, json!({ "on": false }))
+        .await;
+    assert_eq!(
+        body["data"]["setEmergencyStop"]["emergencyStop"], false,
+        "{body}"
+    );
+    assert_eq!(
+        body["data"]["setEmergencyStop"]["emergencyStopReason"],
+        Value::Null
+    );
     let allowed = check(&app, &admin, "+1 212 736 5000", at, "PREVIEW").await;
     assert_eq!(allowed["allowed"], true, "{allowed}");
 }
@@ -314,10 +482,23 @@ async fn roles_limit_who_changes_rules(stores: Stores) {
         app.create_user(&admin, email, role).await;
         let token = app.login(email, tests::USER_PASSWORD).await;
         assert_eq!(rules(&app, &token).await["rules"], set, "{role} reads");
-        let checked = check(&app, &token, "+1 212 736 5000", "2026-11-23T14:00:00Z", "PREVIEW").await;
+        let checked = check(
+            &app,
+            &token,
+            "+1 212 736 5000",
+            "2026-11-23T14:00:00Z",
+            "PREVIEW",
+        )
+        .await;
         assert_eq!(checked["allowed"], true, "{role} checks");
-        let body = app.graphql(Some(&token), UPDATE, json!({ "rules": set })).await;
-        assert_eq!(error_code(&body).is_none(), may_update, "{role} update: {body}");
+        let body = app
+            .graphql(Some(&token), UPDATE, json!({ "rules": set }))
+            .await;
+        assert_eq!(
+            error_code(&body).is_none(),
+            may_update,
+            "{role} update: {body}"
+        );
         let body = app
             .graphql(
                 Some(&token),
@@ -330,4 +511,3 @@ async fn roles_limit_who_changes_rules(stores: Stores) {
     let body = app.graphql(None, RULES, json!({})).await;
     assert_eq!(error_code(&body), Some("UNAUTHENTICATED"));
 }
-

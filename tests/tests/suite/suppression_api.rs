@@ -13,6 +13,7 @@ on_both_stores!(
     entries_are_searched_exported_and_deleted_with_the_list,
     a_lost_mirror_is_answered_from_the_database_and_rebuilt,
     bad_suppression_input_is_refused_clearly,
+    a_contact_import_counts_suppressed_contacts,
 );
 
 const CHECK: &str = "query($phone: String!) { checkNumber(phone: $phone, at: \"2026-11-23T15:00:00Z\") { allowed suppressed reasons } }";
@@ -62,7 +63,9 @@ async fn upload(app: &TestApp, token: &str, list: &str, mode: &str, content: &st
         .to_owned();
     for _ in 0..200 {
         let body = app.graphql(Some(token), IMPORT, json!({ "id": id })).await;
-        let status = body["data"]["suppressionImport"]["status"].as_str().unwrap_or("");
+        let status = body["data"]["suppressionImport"]["status"]
+            .as_str()
+            .unwrap_or("");
         if status == "SUCCEEDED" || status == "FAILED" {
             return body["data"]["suppressionImport"].clone();
         }
@@ -110,11 +113,20 @@ async fn an_upload_adds_values_and_reports_rejected_rows(stores: Stores) {
         .map(|row| row["line"].as_i64().unwrap())
         .collect();
     assert_eq!(lines, [5, 6], "{done}");
-    assert!(done["rejections"][1]["reason"].as_str().unwrap().contains("expires_at"));
+    assert!(
+        done["rejections"][1]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("expires_at")
+    );
 
     let csv = app
         .client
-        .get(format!("{}{}", app.address, done["rejectionsUrl"].as_str().unwrap()))
+        .get(format!(
+            "{}{}",
+            app.address,
+            done["rejectionsUrl"].as_str().unwrap()
+        ))
         .bearer_auth(&admin)
         .send()
         .await
@@ -122,7 +134,10 @@ async fn an_upload_adds_values_and_reports_rejected_rows(stores: Stores) {
         .text()
         .await
         .unwrap();
-    assert!(csv.contains("line,reason,row") && csv.contains("not a number"), "{csv}");
+    assert!(
+        csv.contains("line,reason,row") && csv.contains("not a number"),
+        "{csv}"
+    );
 
     assert!(suppressed(&app, &admin, "+1 212 736 5000").await);
     assert!(suppressed(&app, &admin, "+1 415 867 5309").await);
@@ -137,12 +152,29 @@ async fn a_replace_upload_swaps_the_list_at_once(stores: Stores) {
     let app = spawn_app(stores).await;
     let admin = app.admin_token().await;
     let list = create_list(&app, &admin, "Weekly registry").await;
-    let first = upload(&app, &admin, &list, "APPEND", "+12127365000\n+14158675309\n").await;
+    let first = upload(
+        &app,
+        &admin,
+        &list,
+        "APPEND",
+        "+12127365000\n+14158675309\n",
+    )
+    .await;
     assert_eq!(first["added"], 2, "{first}");
-    let replaced = upload(&app, &admin, &list, "REPLACE", "+14158675309\n+12024561414\n").await;
+    let replaced = upload(
+        &app,
+        &admin,
+        &list,
+        "REPLACE",
+        "+14158675309\n+12024561414\n",
+    )
+    .await;
     assert_eq!(replaced["status"], "SUCCEEDED", "{replaced}");
     assert_eq!(replaced["added"], 2);
-    assert!(!suppressed(&app, &admin, "+1 212 736 5000").await, "left out");
+    assert!(
+        !suppressed(&app, &admin, "+1 212 736 5000").await,
+        "left out"
+    );
     assert!(suppressed(&app, &admin, "+1 415 867 5309").await, "kept");
     assert!(suppressed(&app, &admin, "+1 202 456 1414").await, "added");
     let mut values = entry_values(&app, &admin, &list, None).await;
@@ -164,13 +196,25 @@ async fn entries_are_searched_exported_and_deleted_with_the_list(stores: Stores)
         )
         .await;
     assert_eq!(add["data"]["addSuppressionEntries"]["added"], 2, "{add}");
-    assert_eq!(entry_values(&app, &admin, &list, Some("(415) 867")).await, ["+14158675309"]);
-    assert_eq!(entry_values(&app, &admin, &list, Some("+1 212")).await, ["+12127365000"]);
+    assert_eq!(
+        entry_values(&app, &admin, &list, Some("(415) 867")).await,
+        ["+14158675309"]
+    );
+    assert_eq!(
+        entry_values(&app, &admin, &list, Some("+1 212")).await,
+        ["+12127365000"]
+    );
 
     let body = app
-        .graphql(Some(&admin), "mutation($id: ID!) { exportSuppressionList(id: $id) }", json!({ "id": list }))
+        .graphql(
+            Some(&admin),
+            "mutation($id: ID!) { exportSuppressionList(id: $id) }",
+            json!({ "id": list }),
+        )
         .await;
-    let path = body["data"]["exportSuppressionList"].as_str().unwrap_or_else(|| panic!("{body}"));
+    let path = body["data"]["exportSuppressionList"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{body}"));
     let csv = app
         .client
         .get(format!("{}{path}", app.address))
@@ -182,28 +226,57 @@ async fn entries_are_searched_exported_and_deleted_with_the_list(stores: Stores)
         .await
         .unwrap();
     let csv = csv.trim_start_matches('\u{feff}');
-    assert!(csv.starts_with("value,reason,expires_at,source,created_at"), "{csv}");
-    assert!(csv.contains("+12127365000,'=HYPERLINK(1),2099-01-01T00:00:00+00:00,API"), "formula-safe: {csv}");
+    assert!(
+        csv.starts_with("value,reason,expires_at,source,created_at"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("+12127365000,'=HYPERLINK(1),2099-01-01T00:00:00+00:00,API"),
+        "formula-safe: {csv}"
+    );
 
     // The export uploads back into a new list as it is.
     let copy = create_list(&app, &admin, "Copy").await;
     let restored = upload(&app, &admin, &copy, "APPEND", csv).await;
-    assert_eq!((restored["added"].as_i64(), restored["rejected"].as_i64()), (Some(2), Some(0)), "{restored}");
+    assert_eq!(
+        (restored["added"].as_i64(), restored["rejected"].as_i64()),
+        (Some(2), Some(0)),
+        "{restored}"
+    );
 
     let body = app
-        .graphql(Some(&admin), "mutation($id: ID!) { deleteSuppressionList(id: $id) }", json!({ "id": copy }))
+        .graphql(
+            Some(&admin),
+            "mutation($id: ID!) { deleteSuppressionList(id: $id) }",
+            json!({ "id": copy }),
+        )
         .await;
     assert!(body["errors"].is_null(), "{body}");
     let body = app
-        .graphql(Some(&admin), "mutation($id: ID!) { deleteSuppressionList(id: $id) }", json!({ "id": list }))
+        .graphql(
+            Some(&admin),
+            "mutation($id: ID!) { deleteSuppressionList(id: $id) }",
+            json!({ "id": list }),
+        )
         .await;
     assert!(body["errors"].is_null(), "{body}");
-    assert!(!suppressed(&app, &admin, "+1 212 736 5000").await, "deleted lists no longer suppress");
+    assert!(
+        !suppressed(&app, &admin, "+1 212 736 5000").await,
+        "deleted lists no longer suppress"
+    );
     let audit = app
-        .graphql(Some(&admin), "{ auditEvents(first: 20) { nodes { action } } }", json!({}))
+        .graphql(
+            Some(&admin),
+            "{ auditEvents(first: 20) { nodes { action } } }",
+            json!({}),
+        )
         .await
         .to_string();
-    for action in ["suppression_list.export", "suppression_list.delete", "suppression_list.import"] {
+    for action in [
+        "suppression_list.export",
+        "suppression_list.delete",
+        "suppression_list.import",
+    ] {
         assert!(audit.contains(action), "{action}: {audit}");
     }
 }
@@ -214,11 +287,25 @@ async fn a_lost_mirror_is_answered_from_the_database_and_rebuilt(stores: Stores)
     let app = spawn_app(stores).await;
     let admin = app.admin_token().await;
     let list = create_list(&app, &admin, "Mirror").await;
-    upload(&app, &admin, &list, "APPEND", "+12127365000\n+14158675309\n").await;
+    upload(
+        &app,
+        &admin,
+        &list,
+        "APPEND",
+        "+12127365000\n+14158675309\n",
+    )
+    .await;
     let key = format!("supp:list:{list}");
-    assert_eq!(app.services.cache.hash_len(&key).await.unwrap(), 3, "two values and the ready mark");
+    assert_eq!(
+        app.services.cache.hash_len(&key).await.unwrap(),
+        3,
+        "two values and the ready mark"
+    );
     app.services.cache.delete(&key).await.unwrap();
-    assert!(suppressed(&app, &admin, "+1 212 736 5000").await, "answered from the database");
+    assert!(
+        suppressed(&app, &admin, "+1 212 736 5000").await,
+        "answered from the database"
+    );
     let mut rebuilt = 0;
     for _ in 0..100 {
         rebuilt = app.services.cache.hash_len(&key).await.unwrap();
@@ -263,7 +350,8 @@ async fn bad_suppression_input_is_refused_clearly(stores: Stores) {
         .await;
     assert_eq!(error_field(&body), Some("defaultCountry"), "{body}");
 
-    app.create_user(&admin, "officer@example.com", "COMPLIANCE_OFFICER").await;
+    app.create_user(&admin, "officer@example.com", "COMPLIANCE_OFFICER")
+        .await;
     let officer = app.login("officer@example.com", tests::USER_PASSWORD).await;
     let body = app
         .graphql(
@@ -273,7 +361,8 @@ async fn bad_suppression_input_is_refused_clearly(stores: Stores) {
         )
         .await;
     assert_eq!(error_code(&body), Some("FORBIDDEN"), "{body}");
-    app.create_user(&admin, "viewer@example.com", "VIEWER").await;
+    app.create_user(&admin, "viewer@example.com", "VIEWER")
+        .await;
     let viewer = app.login("viewer@example.com", tests::USER_PASSWORD).await;
     let body = app
         .graphql(
@@ -287,6 +376,56 @@ async fn bad_suppression_input_is_refused_clearly(stores: Stores) {
     // A spreadsheet is not a CSV: the upload fails whole with its reason.
     let failed = upload(&app, &admin, &list, "APPEND", "PK\u{3}\u{4}binary").await;
     assert_eq!(failed["status"], "FAILED", "{failed}");
-    assert!(!failed["error"].as_str().unwrap_or("").is_empty(), "{failed}");
+    assert!(
+        !failed["error"].as_str().unwrap_or("").is_empty(),
+        "{failed}"
+    );
     assert!(entry_values(&app, &admin, &list, None).await.is_empty());
+}
+
+/// Contacts whose number is suppressed are imported and counted as suppressed.
+async fn a_contact_import_counts_suppressed_contacts(stores: Stores) {
+    let app = spawn_app(stores).await;
+    let admin = app.admin_token().await;
+    let list = create_list(&app, &admin, "Registry").await;
+    upload(&app, &admin, &list, "APPEND", "+14158675309\n").await;
+    let body = app
+        .graphql(
+            Some(&admin),
+            "mutation { createContactList(input: { name: \"Leads\", channel: VOICE }) { id } }",
+            json!({}),
+        )
+        .await;
+    let contacts = body["data"]["createContactList"]["id"].clone();
+    let file = "Account,Phone\nA1,(202) 456-1414\nA2,+1 415 867 5309\nA3,+1 212 736 5000\n";
+    let body = tests::graphql_upload(
+        &app.client,
+        &app.address,
+        &admin,
+        "mutation($list: ID!, $file: Upload!) { importContacts(listId: $list, file: $file, mode: APPEND_ONLY, \
+           mapping: { defaultCountry: \"US\", columns: [ { header: \"Account\", field: CLIENT_ID }, { header: \"Phone\", device: HOME } ] }) { id } }",
+        json!({ "list": contacts, "file": null }),
+        "leads.csv",
+        file,
+    )
+    .await;
+    let id = body["data"]["importContacts"]["id"].clone();
+    for _ in 0..200 {
+        let body = app
+            .graphql(
+                Some(&admin),
+                "query($id: ID!) { importJob(id: $id) { status accepted suppressed } }",
+                json!({ "id": id }),
+            )
+            .await;
+        let job = &body["data"]["importJob"];
+        if job["status"] == "SUCCEEDED" {
+            assert_eq!(job["accepted"], 3, "{body}");
+            assert_eq!(job["suppressed"], 1, "{body}");
+            return;
+        }
+        assert_ne!(job["status"], "FAILED", "{body}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the import did not finish");
 }

@@ -13,6 +13,7 @@ use chrono::Utc;
 use domain::ListStatus;
 use domain::import::Target as MappingTarget;
 use domain::split::Splitter;
+use domain::suppression::SuppressionKind;
 use entity::import_job;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set,
@@ -96,6 +97,7 @@ pub async fn load(
         .one(&services.db)
         .await?
         .ok_or(ServiceError::NotFound("contact list"))?;
+    let channel = domain::Channel::parse(&base.channel).unwrap_or(domain::Channel::Voice);
     // The data in use at the start serves the whole import, even if a refresh lands meanwhile.
     let preparer = Preparer::new(
         services.compliance_data.current(),
@@ -138,13 +140,19 @@ pub async fn load(
         for row in &batch.rows {
             groups.entry(row.part).or_default().push(row);
         }
+        let suppressed = suppressed_seqs(services, job.tenant_id, channel, &batch.rows).await?;
         for (part, rows) in groups {
             let list_id = parts.list_for(&txn, part, &batch.part_names, mode).await?;
             let target = Target { list_id, ..target };
             let written = write_rows(&txn, target, mode, replace_custom, &rows).await?;
-            parts.accepted[part] += written;
-            counts.accepted += written;
-            counts.duplicates += rows.len() as i64 - written;
+            let accepted = written.len() as i64;
+            parts.accepted[part] += accepted;
+            counts.accepted += accepted;
+            counts.duplicates += rows.len() as i64 - accepted;
+            counts.suppressed += written
+                .iter()
+                .filter(|seq| suppressed.contains(seq))
+                .count() as i64;
         }
         writer::insert_rejections(&txn, job.id, &batch.rejections).await?;
         counts.rejected += batch.rejections.len() as i64;
@@ -184,16 +192,52 @@ async fn heartbeat(txn: &DatabaseTransaction, task: Option<&ClaimedTask>) -> Res
     Ok(())
 }
 
+/// The records of a batch (by `seq`) whose client id or a device is on an
+/// active suppression list of the tenant (or a global one) for the list's
+/// channel: they are imported, and counted as suppressed.
+async fn suppressed_seqs(
+    services: &Services,
+    tenant_id: Uuid,
+    channel: domain::Channel,
+    rows: &[Row],
+) -> Result<HashSet<i64>, LoadError> {
+    let mut queries: Vec<(SuppressionKind, String)> = Vec::new();
+    let mut owners: Vec<i64> = Vec::new();
+    for row in rows {
+        if let Some(client_id) = row.draft.fields.get("clientId") {
+            queries.push((SuppressionKind::ClientId, client_id.clone()));
+            owners.push(row.seq);
+        }
+        for device in &row.draft.devices {
+            let kind = if device.phone.is_some() {
+                SuppressionKind::Phone
+            } else {
+                SuppressionKind::Email
+            };
+            queries.push((kind, device.value.clone()));
+            owners.push(row.seq);
+        }
+    }
+    let now = Utc::now();
+    let hits = crate::suppression::mirror::lookup(services, tenant_id, &queries, channel).await?;
+    Ok(hits
+        .iter()
+        .zip(owners)
+        .filter(|(hits, _)| hits.iter().any(|hit| hit.active_at(now)))
+        .map(|(_, seq)| seq)
+        .collect())
+}
+
 /// Writes one part's rows of a batch: repeats within them are dropped (the first wins),
 /// then rows are updated (by client id, in update mode) or inserted unless their key is
-/// on the list. Returns how many were written.
+/// on the list. Returns the `seq` of each record written.
 async fn write_rows(
     txn: &DatabaseTransaction,
     target: Target,
     mode: ImportMode,
     replace_custom: bool,
     rows: &[&Row],
-) -> Result<i64, LoadError> {
+) -> Result<Vec<i64>, LoadError> {
     let mut seen = HashSet::with_capacity(rows.len());
     let unique: Vec<&Row> = rows
         .iter()
@@ -209,7 +253,7 @@ async fn write_rows(
     }
     written.extend(writer::insert_contacts(txn, target, &unique).await?);
     writer::insert_devices(txn, target, &unique, &written).await?;
-    Ok(written.len() as i64)
+    Ok(written.iter().map(|(_, seq)| *seq).collect())
 }
 
 /// Empties a list (FLUSH_APPEND) inside the import transaction.
@@ -242,6 +286,7 @@ async fn close(
     active.rejected = Set(counts.rejected);
     active.duplicates = Set(counts.duplicates);
     active.filtered = Set(counts.filtered);
+    active.suppressed = Set(counts.suppressed);
     active.parts = Set(parts.report());
     active.bytes_read = Set(job.file_bytes);
     active.finished_at = Set(Some(now));
@@ -302,7 +347,7 @@ async fn publish_progress(
     let progress = json!({
         "jobId": job.id, "status": status::RUNNING, "rowsRead": counts.rows_read, "bytesRead": bytes_read,
         "fileBytes": job.file_bytes, "accepted": counts.accepted, "rejected": counts.rejected,
-        "duplicates": counts.duplicates, "filtered": counts.filtered,
+        "duplicates": counts.duplicates, "filtered": counts.filtered, "suppressed": counts.suppressed,
     })
     .to_string();
     let key = progress_key(job.id);

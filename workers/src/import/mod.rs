@@ -215,6 +215,8 @@ pub struct ImportCounts {
     pub duplicates: i64,
     /// Rows the selection rules (or a split rule) left out.
     pub filtered: i64,
+    /// Accepted contacts with a device or client id on an active suppression list.
+    pub suppressed: i64,
 }
 
 /// Runs (or re-runs from scratch) one import job. `task` is completed in the final
@@ -239,6 +241,7 @@ pub async fn run(
             rejected: job.rejected,
             duplicates: job.duplicates,
             filtered: job.filtered,
+            suppressed: job.suppressed,
         });
     }
     load::restart(services, &job).await?;
@@ -407,6 +410,7 @@ async fn overlay_progress(services: &Services, job: &mut import_job::Model) {
     job.rejected = figure("rejected");
     job.duplicates = figure("duplicates");
     job.filtered = figure("filtered");
+    job.suppressed = figure("suppressed");
 }
 
 /// The `lists` role: runs queued contact imports and suppression uploads until `stop` turns true, polling when idle.
