@@ -64,10 +64,10 @@ async fn value_of(browser: &Client, css: &str) -> String {
     element.prop("value").await.unwrap().unwrap_or_default()
 }
 
-/// Checks +1 212 555 0100 in PREDICTIVE mode at `utc` and waits for an answer.
+/// Checks +1 212 736 5000 (the default mode, Preview) at `utc` and waits for an answer.
 async fn check_at(browser: &Client, utc: &str) {
     let local = local_text(browser, utc).await;
-    type_into(browser, "#check-phone", "+1 212 555 0100").await;
+    type_into(browser, "#check-phone", "+1 212 736 5000").await;
     set_input(browser, "#check-at", &local).await;
     press(browser, "Check").await;
     browser

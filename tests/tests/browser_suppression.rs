@@ -9,8 +9,10 @@ use tests::browser::{
 };
 use tests::{ADMIN_EMAIL, ADMIN_PASSWORD, Stores, spa_dir, spawn_app};
 
-/// A header, two good numbers and one that is not a number (line 3).
-const CSV: &str = "phone\n+1 212 555 0142\nnot a number\n(212) 555-0143\n";
+/// A header (line 1), two good numbers — one written without its country
+/// code, read with the panel's default country — and one that is not a
+/// number (line 3).
+const CSV: &str = "phone\n+1 212 736 5000\nnot a number\n(415) 867-5309\n";
 
 /// Clicks the button whose visible text is exactly `text`.
 async fn press(browser: &Client, text: &str) {
@@ -59,7 +61,7 @@ async fn create_add_search_remove_and_upload_through_the_page() {
     type_into(
         browser,
         "#suppression-values",
-        "+1 212 555 0100\n(646) 555-0111",
+        "+1 212 736 5000\n(202) 456-1414",
     )
     .await;
     type_into(browser, "#suppression-reason", "Asked by phone").await;
@@ -72,18 +74,18 @@ async fn create_add_search_remove_and_upload_through_the_page() {
     screenshot(browser, "suppression-detail").await;
 
     // Search finds one, written another way.
-    type_into(browser, "#entry-search", "(212) 555-0100").await;
+    type_into(browser, "#entry-search", "(212) 736-5000").await;
     press(browser, "Search").await;
     wait_until("the search keeps one entry", move || async move {
         let rows = entry_rows(browser).await;
-        rows.len() == 1 && rows[0].contains("+12125550100")
+        rows.len() == 1 && rows[0].contains("+12127365000")
     })
     .await;
 
     // Remove it.
     click(
         browser,
-        Locator::Css("button[aria-label='Remove +12125550100']"),
+        Locator::Css("button[aria-label='Remove +12127365000']"),
     )
     .await;
     wait_for_text(browser, "No entry starts with this value.").await;

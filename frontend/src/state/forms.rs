@@ -144,6 +144,20 @@ pub fn field_error(field: &str, message: &str) -> FieldError {
     }
 }
 
+/// The `defaultCountry` of a form's "country of numbers without a code"
+/// field: the upper-cased two-letter ISO code, `Ok(None)` when left empty,
+/// `Err` with the message to show when it is not two letters.
+pub fn default_country(text: &str) -> Result<Option<String>, &'static str> {
+    let country = text.trim();
+    if country.is_empty() {
+        Ok(None)
+    } else if country.len() == 2 && country.chars().all(|c| c.is_ascii_alphabetic()) {
+        Ok(Some(country.to_ascii_uppercase()))
+    } else {
+        Err("A two-letter ISO country code, e.g. US, or empty.")
+    }
+}
+
 /// A cheap shape check (one `@`, something on both sides, a dot after it);
 /// the server validates properly.
 fn looks_like_email(email: &str) -> bool {
@@ -156,6 +170,14 @@ fn looks_like_email(email: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn default_countries_are_two_letters_or_nothing() {
+        assert_eq!(default_country(" us "), Ok(Some("US".to_owned())));
+        assert_eq!(default_country(""), Ok(None));
+        assert!(default_country("USA").is_err());
+        assert!(default_country("1A").is_err());
+    }
 
     fn fields(problems: &[FieldError]) -> Vec<&str> {
         problems

@@ -9,7 +9,8 @@ use crate::api::error::FieldError;
 use crate::api::schema_types::Channel;
 use crate::format::Badge;
 use crate::state::compliance::editor::is_date;
-use crate::state::forms::field_error;
+use crate::state::forms::{default_country, field_error};
+use crate::state::import::DEFAULT_COUNTRY;
 
 /// The "New suppression list" form.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -80,7 +81,7 @@ pub fn parse_values(text: &str) -> Vec<String> {
 }
 
 /// The "Add values" form.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AddEntriesDraft {
     /// One value per line.
     pub values: String,
@@ -88,6 +89,19 @@ pub struct AddEntriesDraft {
     pub reason: String,
     /// The last day they are suppressed, "YYYY-MM-DD" (optional).
     pub expires_on: String,
+    /// The country of phone numbers written without a country code ("US").
+    pub country: String,
+}
+
+impl Default for AddEntriesDraft {
+    fn default() -> Self {
+        AddEntriesDraft {
+            values: String::new(),
+            reason: String::new(),
+            expires_on: String::new(),
+            country: DEFAULT_COUNTRY.to_owned(),
+        }
+    }
 }
 
 impl AddEntriesDraft {
@@ -100,7 +114,15 @@ impl AddEntriesDraft {
         if !self.expires_on.trim().is_empty() && expiry_instant(&self.expires_on).is_none() {
             problems.push(field_error("expiresAt", "Pick a date, or leave it empty."));
         }
+        if let Err(message) = default_country(&self.country) {
+            problems.push(field_error("defaultCountry", message));
+        }
         problems
+    }
+
+    /// The `defaultCountry` sent with the values (`None` when empty or unreadable).
+    pub fn default_country(&self) -> Option<String> {
+        default_country(&self.country).ok().flatten()
     }
 
     /// The reason, `None` when left empty.

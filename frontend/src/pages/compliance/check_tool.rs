@@ -48,6 +48,7 @@ pub fn CheckNumberPanel() -> impl IntoView {
     let client_id = RwSignal::new(initial.client_id);
     let email = RwSignal::new(initial.email);
     let consent = RwSignal::new(initial.consent);
+    let country = RwSignal::new(initial.country);
     let error = RwSignal::new(None::<ApiError>);
     let answer = RwSignal::new(None::<NumberCheck>);
     let check = Action::new_local(move |variables: &check_number::Variables| {
@@ -71,6 +72,7 @@ pub fn CheckNumberPanel() -> impl IntoView {
             client_id: client_id.get_untracked(),
             email: email.get_untracked(),
             consent: consent.get_untracked(),
+            country: country.get_untracked(),
         };
         let problems = draft.problems();
         if !problems.is_empty() {
@@ -95,13 +97,14 @@ pub fn CheckNumberPanel() -> impl IntoView {
             client_id: CheckDraft::optional(&draft.client_id),
             email: CheckDraft::optional(&draft.email),
             consent: Some(draft.consent),
+            default_country: draft.default_country(),
         });
     };
     let field_error = move |field: &'static str| field_message(error, field);
     let general_error = move || {
         error
             .get()
-            .filter(|error| error.needs_banner(&["phone", "at"]))
+            .filter(|error| error.needs_banner(&["phone", "at", "defaultCountry"]))
             .map(|error| view! { <ErrorBanner error title="The number was not checked" /> })
     };
     let modes = DialMode::ALL
@@ -118,7 +121,9 @@ pub fn CheckNumberPanel() -> impl IntoView {
                 {general_error}
                 <div class="form__grid form__grid--three">
                     <TextField id="check-phone" label="Phone number" value=phone autocomplete="off"
-                        required=true hint="Any format: (212) 555-0100, +44 20 7946 0000" error=field_error("phone") />
+                        required=true hint="Any format: +44 20 7946 0000, (212) 736-5000" error=field_error("phone") />
+                    <TextField id="check-country" label="Country of numbers without a code" value=country
+                        autocomplete="off" hint="Two letters, e.g. US." error=field_error("defaultCountry") />
                     <div class="field">
                         <label class="field__label" for="check-mode">"Dialing mode"</label>
                         <select class="select" id="check-mode" on:change=move |event| {

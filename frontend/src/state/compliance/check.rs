@@ -3,7 +3,8 @@
 
 use crate::api::compliance_types::DialMode;
 use crate::api::error::FieldError;
-use crate::state::forms::field_error;
+use crate::state::forms::{default_country, field_error};
+use crate::state::import::DEFAULT_COUNTRY;
 
 /// The tool's inputs as typed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,6 +21,8 @@ pub struct CheckDraft {
     pub email: String,
     /// Whether the contact consented to automated contact.
     pub consent: bool,
+    /// The country of a number written without a country code ("US").
+    pub country: String,
 }
 
 impl Default for CheckDraft {
@@ -31,6 +34,7 @@ impl Default for CheckDraft {
             client_id: String::new(),
             email: String::new(),
             consent: false,
+            country: DEFAULT_COUNTRY.to_owned(),
         }
     }
 }
@@ -48,7 +52,15 @@ impl CheckDraft {
                 "Pick a date and time, or leave it empty for now.",
             ));
         }
+        if let Err(message) = default_country(&self.country) {
+            problems.push(field_error("defaultCountry", message));
+        }
         problems
+    }
+
+    /// The `defaultCountry` sent with the number (`None` when empty or unreadable).
+    pub fn default_country(&self) -> Option<String> {
+        default_country(&self.country).ok().flatten()
     }
 
     /// An optional text field: trimmed, `None` when empty.
