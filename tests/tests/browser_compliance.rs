@@ -38,6 +38,17 @@ async fn set_input(browser: &Client, css: &str, value: &str) {
         .unwrap();
 }
 
+/// Scrolls the element at `css` to the top of the window (before a screenshot).
+async fn scroll_to(browser: &Client, css: &str) {
+    browser
+        .execute(
+            "document.querySelector(arguments[0]).scrollIntoView({ block: 'start' });",
+            vec![json!(css)],
+        )
+        .await
+        .unwrap_or_else(|error| panic!("scrolling to {css}: {error}"));
+}
+
 /// The browser's own `datetime-local` text for a UTC instant, so the test
 /// does not depend on the zone Chromium runs in.
 async fn local_text(browser: &Client, utc: &str) -> String {
@@ -106,6 +117,9 @@ async fn edit_save_check_and_stop_through_the_page() {
     type_into(browser, "#login-password", ADMIN_PASSWORD).await;
     click(browser, Locator::Css("form button[type=submit]")).await;
     click(browser, Locator::Css("nav a[href='/compliance']")).await;
+    wait_for_text(browser, "Refuses every contact of this tenant at once").await;
+    wait_for_text(browser, "Area codes").await;
+    screenshot(browser, "compliance-top").await;
 
     // Edit the default window, add an NY override and a holiday, save.
     type_into(browser, "#window-default-slot-0-end", "20:00").await;
@@ -121,6 +135,7 @@ async fn edit_save_check_and_stop_through_the_page() {
     set_input(browser, "#holiday-date", "2026-12-25").await;
     press(browser, "Add holiday").await;
     wait_for_text(browser, "2026-12-25").await;
+    scroll_to(browser, "#window-ny").await;
     screenshot(browser, "compliance-editor").await;
     press(browser, "Save rules").await;
     wait_for_text(browser, "Compliance rules saved").await;
@@ -148,6 +163,7 @@ async fn edit_save_check_and_stop_through_the_page() {
             .await
             .contains("Allowed")
     );
+    scroll_to(browser, ".check-result").await;
     screenshot(browser, "compliance-check-allowed").await;
     check_at(browser, "2026-11-19T03:00:00Z").await;
     wait_until("the check is refused", move || async move {
@@ -163,6 +179,7 @@ async fn edit_save_check_and_stop_through_the_page() {
             .contains("Refused")
     );
     wait_for_text(browser, "Next allowed:").await;
+    scroll_to(browser, ".check-result").await;
     screenshot(browser, "compliance-check-refused").await;
 
     // Emergency stop on, with its confirmation and reason.

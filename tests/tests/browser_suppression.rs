@@ -4,6 +4,7 @@
 //! row and see that row rejected with its line number.
 
 use fantoccini::{Client, Locator};
+use serde_json::json;
 use tests::browser::{
     ChromeDriver, PATIENCE, click, screenshot, texts_of, type_into, wait_for_text, wait_until,
 };
@@ -18,6 +19,17 @@ const CSV: &str = "phone\n+1 212 736 5000\nnot a number\n(415) 867-5309\n";
 async fn press(browser: &Client, text: &str) {
     let xpath = format!("//button[normalize-space(.)='{text}']");
     click(browser, Locator::XPath(&xpath)).await;
+}
+
+/// Scrolls the element at `css` to the top of the window (before a screenshot).
+async fn scroll_to(browser: &Client, css: &str) {
+    browser
+        .execute(
+            "document.querySelector(arguments[0]).scrollIntoView({ block: 'start' });",
+            vec![json!(css)],
+        )
+        .await
+        .unwrap_or_else(|error| panic!("scrolling to {css}: {error}"));
 }
 
 /// The text of each row of the entries table.
@@ -71,6 +83,7 @@ async fn create_add_search_remove_and_upload_through_the_page() {
         entry_rows(browser).await.len() == 2
     })
     .await;
+    scroll_to(browser, "section[aria-labelledby=entries-title]").await;
     screenshot(browser, "suppression-detail").await;
 
     // Search finds one, written another way.
@@ -117,6 +130,7 @@ async fn create_add_search_remove_and_upload_through_the_page() {
         result.iter().any(|line| line.contains("2 added")),
         "{result:?}"
     );
+    scroll_to(browser, "section[aria-labelledby=upload-title]").await;
     screenshot(browser, "suppression-upload-result").await;
 
     // The table holds the uploaded numbers (and the one added by hand).

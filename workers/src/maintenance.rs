@@ -37,6 +37,12 @@ pub async fn run(services: Services, mut stop: watch::Receiver<bool>) {
                         tracing::warn!(error = ?anyhow::Error::from(error), "housekeeping failed")
                     }
                 }
+                match crate::suppression::purge_expired(&services, Utc::now()).await {
+                    Ok(purged) => tracing::info!(purged, "purged expired suppression entries"),
+                    Err(error) => {
+                        tracing::warn!(error = ?anyhow::Error::from(error), "purging expired suppression entries failed")
+                    }
+                }
                 let untouched_since = Utc::now() - crate::uploads::STALE_AFTER;
                 match crate::uploads::purge_stale(&services, untouched_since).await {
                     Ok(purged) => tracing::info!(purged, "purged stale uploads"),

@@ -54,6 +54,9 @@ pub struct Services {
     pub config: ServicesConfig,
     /// The numbering data in use (built-in until a provider's document is loaded).
     pub compliance_data: ComplianceData,
+    /// The suppression mirror's compact indexes when the cache is in-process
+    /// (with Redis the mirror lives there); shared by clones of this handle.
+    pub suppression_local: Option<std::sync::Arc<crate::suppression::LocalMirror>>,
 }
 
 impl Services {
@@ -69,12 +72,15 @@ impl Services {
             config.compliance_data_url.clone(),
             config.compliance_data_refresh,
         );
+        let suppression_local = (cache.backend_name() == "in-process")
+            .then(|| std::sync::Arc::new(crate::suppression::LocalMirror::default()));
         Self {
             db,
             cache,
             keys,
             config,
             compliance_data,
+            suppression_local,
         }
     }
 

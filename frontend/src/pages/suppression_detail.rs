@@ -7,6 +7,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
+use crate::api::compliance_types::SuppressionKind;
 use crate::api::error::ApiError;
 use crate::api::suppression::{
     AddSuppressionEntries, DeleteSuppressionList, ExportSuppressionList, GetSuppressionList,
@@ -59,7 +60,21 @@ fn SuppressionListDetail(list_id: String) -> impl IntoView {
         }
     });
     let changed = move || revision.update(|revision| *revision += 1);
-    let body = move || {
+    let may_change = move |list: &SuppressionListSummary| {
+        can_manage_suppression(session.role())
+            && (!list.global || can_manage_global_suppression(session.role()))
+    };
+    // What the forms and the entries need. It stays equal across reloads, so
+    // a reload after a change refreshes the header and the uploads without
+    // redrawing the forms: an upload's result and the values not added stay
+    // on screen.
+    let loaded = Memo::new(move |_| {
+        summary
+            .get()
+            .and_then(Result::ok)
+            .map(|list| (list.kind, may_change(&list)))
+    });
+    let header = move || {
         summary.get().map(|loaded| match loaded {
             Err(error) => view! {
                 <Breadcrumbs trail=vec![Crumb::link("Suppression", "/suppression"), Crumb::here("Unavailable")] />
@@ -67,23 +82,32 @@ fn SuppressionListDetail(list_id: String) -> impl IntoView {
             }
             .into_any(),
             Ok(list) => {
-                let can_change = can_manage_suppression(session.role())
-                    && (!list.global || can_manage_global_suppression(session.role()));
-                view! { <ListBody list can_change revision on_changed=changed /> }.into_any()
+                let can_change = may_change(&list);
+                view! { <ListHeader list can_change /> }.into_any()
             }
         })
     };
-    view! { <Transition fallback=move || view! { <Loading what="the suppression list" /> }>{body}</Transition> }
+    let body = move || {
+        loaded.get().map(|(kind, can_change)| {
+            view! { <ListBody list_id=list_id.clone() kind can_change revision on_changed=changed /> }
+        })
+    };
+    let uploads = move || {
+        summary
+            .get()
+            .and_then(Result::ok)
+            .map(|list| view! { <UploadsTable imports=list.imports /> })
+    };
+    view! {
+        <Transition fallback=move || view! { <Loading what="the suppression list" /> }>{header}</Transition>
+        {body}
+        {uploads}
+    }
 }
 
-/// Everything under the list's title, once it is loaded.
+/// The list's title, actions and facts; redrawn after every change.
 #[component]
-fn ListBody(
-    list: SuppressionListSummary,
-    can_change: bool,
-    revision: RwSignal<u32>,
-    on_changed: impl Fn() + Copy + Send + Sync + 'static,
-) -> impl IntoView {
+fn ListHeader(list: SuppressionListSummary, can_change: bool) -> impl IntoView {
     let trail = vec![
         Crumb::link("Suppression", "/suppression"),
         Crumb::here(list.name.clone()),
@@ -94,14 +118,7 @@ fn ListBody(
         "This tenant"
     };
     let description = list.description.clone();
-    let imports = list.imports.clone();
-    let (export_id, delete_id, add_id, upload_id, entries_id) = (
-        list.id.clone(),
-        list.id.clone(),
-        list.id.clone(),
-        list.id.clone(),
-        list.id.clone(),
-    );
+    let (export_id, delete_id) = (list.id.clone(), list.id.clone());
     let (export_name, delete_name) = (list.name.clone(), list.name.clone());
     view! {
         <Breadcrumbs trail />
@@ -125,14 +142,27 @@ fn ListBody(
             </dl>
             {description.map(|text| view! { <p class="summary__description">{text}</p> })}
         </section>
+    }
+}
+
+/// The forms and the entries, drawn once per page.
+#[component]
+fn ListBody(
+    list_id: String,
+    kind: SuppressionKind,
+    can_change: bool,
+    revision: RwSignal<u32>,
+    on_changed: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let (add_id, upload_id) = (list_id.clone(), list_id.clone());
+    view! {
         {can_change.then(|| view! {
             <div class="panel-pair">
-                <AddValuesPanel list_id=add_id.clone() on_added=on_changed />
-                <UploadPanel list_id=upload_id.clone() on_finished=on_changed />
+                <AddValuesPanel list_id=add_id.clone() kind on_added=on_changed />
+                <UploadPanel list_id=upload_id.clone() kind on_finished=on_changed />
             </div>
         })}
-        <EntriesSection list_id=entries_id kind=list.kind can_change revision on_changed />
-        <UploadsTable imports />
+        <EntriesSection list_id kind can_change revision on_changed />
     }
 }
 
@@ -202,14 +232,31 @@ fn DeleteListButton(list_id: String, list_name: String) -> impl IntoView {
     }
 }
 
+/// The help under "Values, one per line", by what the list holds.
+fn values_hint(kind: SuppressionKind) -> &'static str {
+    match kind {
+        SuppressionKind::Phone => {
+            "Phone numbers may be written any way: +1 212 736 5000, (212) 736-5000."
+        }
+        SuppressionKind::Email => "One e-mail address per line.",
+        SuppressionKind::ClientId => "One client id per line, as your systems write it.",
+    }
+}
+
 /// "Add values": one per line, an optional reason and expiry date.
 #[component]
-fn AddValuesPanel(list_id: String, on_added: impl Fn() + Copy + 'static) -> impl IntoView {
+fn AddValuesPanel(
+    list_id: String,
+    kind: SuppressionKind,
+    on_added: impl Fn() + Copy + 'static,
+) -> impl IntoView {
+    let phones = kind == SuppressionKind::Phone;
     let session = Session::use_context();
     let toasts = Toasts::use_context();
     let values = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
     let expires_on = RwSignal::new(String::new());
+    let country = RwSignal::new(AddEntriesDraft::default().country);
     let error = RwSignal::new(None::<ApiError>);
     let rejected = RwSignal::new(Vec::<(String, String)>::new());
     let add = Action::new_local(move |draft: &AddEntriesDraft| {
@@ -218,6 +265,11 @@ fn AddValuesPanel(list_id: String, on_added: impl Fn() + Copy + 'static) -> impl
             values: parse_values(&draft.values),
             reason: draft.reason(),
             expires_at: expiry_instant(&draft.expires_on),
+            default_country: if phones {
+                draft.default_country()
+            } else {
+                None
+            },
         };
         async move {
             match session.execute::<AddSuppressionEntries>(variables).await {
@@ -249,6 +301,11 @@ fn AddValuesPanel(list_id: String, on_added: impl Fn() + Copy + 'static) -> impl
             values: values.get_untracked(),
             reason: reason.get_untracked(),
             expires_on: expires_on.get_untracked(),
+            country: if phones {
+                country.get_untracked()
+            } else {
+                String::new()
+            },
         };
         let problems = draft.problems();
         if problems.is_empty() {
@@ -261,7 +318,9 @@ fn AddValuesPanel(list_id: String, on_added: impl Fn() + Copy + 'static) -> impl
     let general_error = move || {
         error
             .get()
-            .filter(|error| error.needs_banner(&["values", "reason", "expiresAt"]))
+            .filter(|error| {
+                error.needs_banner(&["values", "reason", "expiresAt", "defaultCountry"])
+            })
             .map(|error| view! { <ErrorBanner error title="The values were not added" /> })
     };
     let rejected_list = move || {
@@ -284,9 +343,13 @@ fn AddValuesPanel(list_id: String, on_added: impl Fn() + Copy + 'static) -> impl
             <h2 id="add-values-title">"Add values"</h2>
             {general_error}
             <TextAreaField id="suppression-values" label="Values, one per line" value=values rows=4
-                hint="Phone numbers may be written any way: +1 212 555 0100, (212) 555-0100."
+                hint=values_hint(kind)
                 error=field_error("values") />
             <div class="form__grid">
+                {phones.then(|| view! {
+                    <TextField id="suppression-country" label="Country of numbers without a code" value=country
+                        autocomplete="off" hint="Two letters, e.g. US." error=field_error("defaultCountry") />
+                })}
                 <TextField id="suppression-reason" label="Reason (optional)" value=reason
                     autocomplete="off" error=field_error("reason") />
                 <TextField id="suppression-expiry" label="Expires after (optional)" value=expires_on

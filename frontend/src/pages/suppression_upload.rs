@@ -8,7 +8,7 @@ use std::time::Duration;
 use leptos::html::Input;
 use leptos::prelude::*;
 
-use crate::api::compliance_types::SuppressionImportMode;
+use crate::api::compliance_types::{SuppressionImportMode, SuppressionKind};
 use crate::api::error::{ApiError, ErrorKind};
 use crate::api::schema_types::Upload;
 use crate::api::subscription::sleep;
@@ -17,8 +17,11 @@ use crate::api::suppression::{
     get_suppression_import, import_suppression_entries,
 };
 use crate::components::feedback::{ErrorBanner, Loading};
+use crate::components::form::{TextField, field_message};
 use crate::components::table::DataTable;
 use crate::format::{format_count, format_timestamp};
+use crate::state::forms::{default_country, field_error};
+use crate::state::import::DEFAULT_COUNTRY;
 use crate::state::session::Session;
 use crate::state::suppression::{import_is_active, import_status_badge, safe_file_stem};
 
@@ -27,8 +30,14 @@ const POLL_EVERY: Duration = Duration::from_secs(1);
 
 /// The "Upload a file" panel; `on_finished` runs when the job has ended.
 #[component]
-pub fn UploadPanel(list_id: String, on_finished: impl Fn() + Copy + 'static) -> impl IntoView {
+pub fn UploadPanel(
+    list_id: String,
+    kind: SuppressionKind,
+    on_finished: impl Fn() + Copy + 'static,
+) -> impl IntoView {
     let session = Session::use_context();
+    let phones = kind == SuppressionKind::Phone;
+    let country = RwSignal::new(DEFAULT_COUNTRY.to_owned());
     let file_input = NodeRef::<Input>::new();
     let mode = RwSignal::new(SuppressionImportMode::Append);
     let busy = RwSignal::new(false);
@@ -75,12 +84,27 @@ pub fn UploadPanel(list_id: String, on_finished: impl Fn() + Copy + 'static) -> 
             )));
             return;
         };
+        let default_country = if phones {
+            match default_country(&country.get_untracked()) {
+                Ok(country) => country,
+                Err(message) => {
+                    error.set(Some(ApiError::from_field_errors(vec![field_error(
+                        "defaultCountry",
+                        message,
+                    )])));
+                    return;
+                }
+            }
+        } else {
+            None
+        };
         let variables = import_suppression_entries::Variables {
             list_id: list_id.get_value(),
             file: Some(Upload),
             mode: Some(mode.get_untracked()),
             reason: None,
             expires_at: None,
+            default_country,
         };
         let name = file.name();
         busy.set(true);
@@ -120,7 +144,9 @@ pub fn UploadPanel(list_id: String, on_finished: impl Fn() + Copy + 'static) -> 
     view! {
         <section class="panel form" aria-labelledby="upload-title">
             <h2 id="upload-title">"Upload a file"</h2>
-            {move || error.get().map(|error| view! { <ErrorBanner error title="The upload did not go through" /> })}
+            {move || error.get().filter(|error| error.needs_banner(&["defaultCountry"])).map(|error| view! {
+                <ErrorBanner error title="The upload did not go through" />
+            })}
             <div class="field">
                 <label class="field__label" for="suppression-file">"CSV file"</label>
                 <p class="field__hint" id="suppression-file-hint">
@@ -129,6 +155,10 @@ pub fn UploadPanel(list_id: String, on_finished: impl Fn() + Copy + 'static) -> 
                 <input class="input" id="suppression-file" type="file" node_ref=file_input
                     accept=".csv,.txt,text/csv,text/plain" aria-describedby="suppression-file-hint" />
             </div>
+            {phones.then(|| view! {
+                <TextField id="suppression-file-country" label="Country of numbers without a code" value=country
+                    autocomplete="off" hint="Two letters, e.g. US." error=field_message(error, "defaultCountry") />
+            })}
             <fieldset class="check-group">
                 <legend class="field__label">"What to do with the list's current values"</legend>
                 <div class="check-group__boxes">{modes}</div>

@@ -14,6 +14,7 @@ on_both_stores!(
     expiry_and_channels_are_respected,
     global_lists_apply_to_every_tenant_and_tenant_lists_only_to_theirs,
     viewers_read_but_cannot_change_suppression_lists,
+    housekeeping_purges_expired_entries_from_the_database_and_the_mirror,
 );
 
 async fn principal(app: &TestApp, token: &str) -> Principal {
@@ -289,4 +290,51 @@ async fn viewers_read_but_cannot_change_suppression_lists(stores: Stores) {
     let removed =
         suppression::remove_entries(&app.services, &viewer, list.id, &strings(&["x"]), None).await;
     assert!(matches!(removed, Err(ServiceError::Forbidden)));
+}
+
+/// Expired entries leave the database and the mirror; live ones stay.
+async fn housekeeping_purges_expired_entries_from_the_database_and_the_mirror(stores: Stores) {
+    let app = spawn_app(stores).await;
+    let admin = principal(&app, &app.admin_token().await).await;
+    let list = suppression::create_list(&app.services, &admin, new_list("Short", false))
+        .await
+        .unwrap();
+    let now = Utc::now();
+    for (value, expires) in [
+        ("+12024561414", now - Duration::hours(1)),
+        ("+14158675309", now + Duration::days(1)),
+    ] {
+        suppression::add_entries(
+            &app.services,
+            &admin,
+            list.id,
+            &strings(&[value]),
+            None,
+            SuppressionSource::Api,
+            Some(expires),
+            None,
+        )
+        .await
+        .unwrap();
+    }
+    assert_eq!(
+        suppression::purge_expired(&app.services, now)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        suppression::entry_count(&app.services, list.id)
+            .await
+            .unwrap(),
+        1
+    );
+    let mirrored = suppression::mirror::mirrored(&app.services, list.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        mirrored,
+        (1, true),
+        "gone from the mirror, the live entry stays"
+    );
 }

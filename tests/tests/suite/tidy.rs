@@ -38,6 +38,7 @@ fn every_module_has_a_doc_and_no_leftovers() {
         "frontend",
         "migration",
         "numbering",
+        "suppression-index",
         "tabular",
         "tests",
         "workers",

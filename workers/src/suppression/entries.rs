@@ -4,7 +4,9 @@
 use domain::suppression::{SuppressionKind, normalise};
 use domain::{Permission, UserRole};
 use entity::{suppression_entry, suppression_list};
-use sea_orm::{ColumnTrait, EntityTrait, Order, PaginatorTrait, QueryFilter, TransactionTrait};
+use sea_orm::{
+    ColumnTrait, EntityTrait, Order, PaginatorTrait, QueryFilter, QuerySelect, TransactionTrait,
+};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -180,6 +182,41 @@ pub async fn export_page(
         false,
     )
     .await?)
+}
+
+/// Expired entries per purge statement.
+const PURGE_PAGE: u64 = 5_000;
+
+/// Deletes entries that expired before `before` from the database and the
+/// mirror (housekeeping: an expired entry already suppresses nothing).
+pub async fn purge_expired(
+    services: &Services,
+    before: chrono::DateTime<chrono::Utc>,
+) -> Result<u64, ServiceError> {
+    let mut purged = 0;
+    loop {
+        let page = suppression_entry::Entity::find()
+            .filter(suppression_entry::Column::ExpiresAt.lt(before))
+            .limit(PURGE_PAGE)
+            .all(&services.db)
+            .await?;
+        if page.is_empty() {
+            return Ok(purged);
+        }
+        let ids: Vec<i64> = page.iter().map(|entry| entry.id).collect();
+        purged += suppression_entry::Entity::delete_many()
+            .filter(suppression_entry::Column::Id.is_in(ids))
+            .exec(&services.db)
+            .await?
+            .rows_affected;
+        let mut by_list: std::collections::HashMap<Uuid, Vec<String>> = Default::default();
+        for entry in page {
+            by_list.entry(entry.list_id).or_default().push(entry.value);
+        }
+        for (list_id, values) in by_list {
+            mirror::remove(services, list_id, &values).await?;
+        }
+    }
 }
 
 #[cfg(test)]

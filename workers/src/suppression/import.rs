@@ -320,8 +320,7 @@ pub async fn run(
         .one(&services.db)
         .await?
         .ok_or(ServiceError::NotFound("suppression list"))?;
-    let build = mirror::build_key(list.id, upload.id);
-    services.cache.delete(&build).await?;
+    mirror::discard_build(services, list.id, upload.id).await?;
     if upload.status == status::RUNNING {
         // An earlier attempt died after writing some of its rows into the
         // mirror: drop the mirror so it is answered from the database and rebuilt.
@@ -365,7 +364,6 @@ pub async fn run(
         )
         .await?;
     }
-    let live = mirror::list_key(list.id);
     let mut counts = Counts::default();
     while let Some(message) = receiver.recv().await {
         let batch = match message {
@@ -389,17 +387,23 @@ pub async fn run(
         counts.rejected += batch.rejections.len() as i64;
         counts.rows_read = batch.rows_read;
         // Only what was stored: an entry already listed keeps its own expiry.
-        let texts: Vec<(String, String)> = fresh
+        let stored: Vec<mirror::MirrorEntry> = fresh
             .iter()
             .filter(|entry| inserted.contains(entry.value.as_str()))
-            .map(|entry| {
-                let text = mirror::encode(entry.expires_at, entry.reason.as_deref());
-                (entry.value.clone(), text)
-            })
+            .map(|entry| (entry.value.clone(), entry.expires_at, entry.reason.clone()))
             .collect();
-        mirror::write(services, &live, texts.iter().cloned()).await?;
+        mirror::write(
+            services,
+            mirror::Slot::Live(list.id),
+            stored.iter().cloned(),
+        )
+        .await?;
         if mode == SuppressionImportMode::Replace {
-            mirror::write(services, &build, texts).await?;
+            let build = mirror::Slot::Build {
+                list: list.id,
+                import: upload.id,
+            };
+            mirror::write(services, build, stored).await?;
         }
         publish_progress(services, upload.id, &counts).await;
         heartbeat(&txn, task).await?;
@@ -427,8 +431,7 @@ pub async fn run(
     }
     txn.commit().await?;
     if mode == SuppressionImportMode::Replace {
-        mirror::mark_ready(services, &build).await?;
-        services.cache.rename_hash(&build, &live).await?;
+        mirror::swap_in(services, list.id, upload.id).await?;
     }
     let _ = services.cache.delete(&progress_key(upload.id)).await;
     Ok(())
@@ -536,10 +539,7 @@ async fn fail(
     txn.commit().await?;
     // Rows of this attempt may be in the mirror: rebuild it from the database.
     mirror::forget(services, upload.list_id).await?;
-    let _ = services
-        .cache
-        .delete(&mirror::build_key(upload.list_id, upload.id))
-        .await;
+    let _ = mirror::discard_build(services, upload.list_id, upload.id).await;
     let _ = services.cache.delete(&progress_key(upload.id)).await;
     Ok(())
 }

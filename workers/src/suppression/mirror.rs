@@ -1,8 +1,9 @@
-//! The suppression mirror: every list's entries copied into the cache (Redis,
-//! or the in-process store on the embedded default) so that a membership
-//! check is one round trip, not a database query.
+//! The suppression mirror: every list's entries copied into the cache so
+//! that a membership check is one round trip, not a database query — into
+//! Redis, or on the embedded default into this process's compact indexes
+//! ([`super::LocalMirror`]).
 //!
-//! Layout: the hash `supp:list:<list id>` maps each value to
+//! Redis layout: the hash `supp:list:<list id>` maps each value to
 //! `<expiry unix seconds or empty>\t<reason>`, plus the field [`READY`] once the
 //! hash holds the whole list. The lists of a tenant (and the global ones) are
 //! cached as `supp:lists:<tenant|global>` tagged with a generation counter
@@ -21,7 +22,7 @@ use domain::Channel;
 use domain::suppression::SuppressionKind;
 use entity::{suppression_entry, suppression_list};
 use sea_orm::sea_query::Condition;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -40,14 +41,36 @@ const REBUILD_PAGE: u64 = 10_000;
 const REBUILD_LEASE: Duration = Duration::from_secs(600);
 
 /// The cache key of a list's entries.
-pub(crate) fn list_key(list_id: Uuid) -> String {
+fn list_key(list_id: Uuid) -> String {
     format!("supp:list:{list_id}")
 }
 
-/// The cache key of a list's hash while an upload that replaces it is built.
-pub(crate) fn build_key(list_id: Uuid, import_id: Uuid) -> String {
-    format!("supp:build:{list_id}:{import_id}")
+/// Where mirrored entries go: a list's live copy, or the copy a `REPLACE`
+/// upload builds and swaps in after its commit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Slot {
+    /// The copy lookups read.
+    Live(Uuid),
+    /// An upload's copy under construction.
+    Build {
+        /// The list.
+        list: Uuid,
+        /// The upload.
+        import: Uuid,
+    },
 }
+
+impl Slot {
+    fn key(self) -> String {
+        match self {
+            Slot::Live(list) => list_key(list),
+            Slot::Build { list, import } => format!("supp:build:{list}:{import}"),
+        }
+    }
+}
+
+/// One mirrored entry: the normalised value, its expiry and reason.
+pub(crate) type MirrorEntry = (String, Option<DateTime<Utc>>, Option<String>);
 
 fn scope(tenant: Option<Uuid>) -> String {
     tenant.map_or_else(|| "global".to_owned(), |tenant| tenant.to_string())
@@ -70,8 +93,8 @@ pub(crate) struct ListMeta {
     pub channels: String,
 }
 
-/// The mirror's text for one entry.
-pub(crate) fn encode(expires_at: Option<DateTime<Utc>>, reason: Option<&str>) -> String {
+/// The mirror's text for one entry (Redis).
+fn encode(expires_at: Option<DateTime<Utc>>, reason: Option<&str>) -> String {
     let expiry = expires_at.map_or(String::new(), |at| at.timestamp().to_string());
     let reason: String = reason.unwrap_or("").chars().take(200).collect();
     format!("{expiry}\t{reason}")
@@ -87,37 +110,66 @@ fn decode(raw: &str) -> (Option<DateTime<Utc>>, Option<String>) {
     (expires_at, reason)
 }
 
-/// Writes entries (value, expiry, reason) into a list's hash.
+/// Writes entries into a slot.
 pub(crate) async fn write(
     services: &Services,
-    key: &str,
-    entries: impl IntoIterator<Item = (String, String)>,
+    slot: Slot,
+    entries: impl IntoIterator<Item = MirrorEntry>,
 ) -> Result<(), ServiceError> {
+    if let Some(local) = &services.suppression_local {
+        let insert = |index: &mut suppression_index::SuppressionIndex| {
+            for (value, expires_at, reason) in entries {
+                index.insert(
+                    &value,
+                    expires_at.map(|at| at.timestamp()),
+                    reason.as_deref(),
+                );
+            }
+        };
+        match slot {
+            Slot::Live(list) => local.with_list(list, |mirrored| insert(&mut mirrored.index)),
+            Slot::Build { list, import } => local.with_build(list, import, insert),
+        }
+        return Ok(());
+    }
+    let key = slot.key();
     let mut chunk = Vec::with_capacity(WRITE_CHUNK);
-    for entry in entries {
-        chunk.push(entry);
+    for (value, expires_at, reason) in entries {
+        chunk.push((value, encode(expires_at, reason.as_deref())));
         if chunk.len() == WRITE_CHUNK {
-            services.cache.hash_set(key, &chunk).await?;
+            services.cache.hash_set(&key, &chunk).await?;
             chunk.clear();
         }
     }
-    services.cache.hash_set(key, &chunk).await?;
+    services.cache.hash_set(&key, &chunk).await?;
     Ok(())
 }
 
-/// Marks a list's hash complete (a new list, or the end of a rebuild).
-pub(crate) async fn mark_ready(services: &Services, key: &str) -> Result<(), ServiceError> {
+/// Marks a list's live copy complete (a new list, or the end of a rebuild).
+pub(crate) async fn mark_ready(services: &Services, list_id: Uuid) -> Result<(), ServiceError> {
+    if let Some(local) = &services.suppression_local {
+        local.with_list(list_id, |mirrored| mirrored.ready = true);
+        return Ok(());
+    }
     let ready = [(READY.to_owned(), "1".to_owned())];
-    services.cache.hash_set(key, &ready).await?;
+    services.cache.hash_set(&list_key(list_id), &ready).await?;
     Ok(())
 }
 
-/// Removes values from a list's hash.
+/// Removes values from a list's live copy.
 pub(crate) async fn remove(
     services: &Services,
     list_id: Uuid,
     values: &[String],
 ) -> Result<(), ServiceError> {
+    if let Some(local) = &services.suppression_local {
+        local.with_list(list_id, |mirrored| {
+            for value in values {
+                mirrored.index.remove(value);
+            }
+        });
+        return Ok(());
+    }
     for chunk in values.chunks(WRITE_CHUNK) {
         services
             .cache
@@ -139,10 +191,72 @@ pub(crate) async fn lists_changed(
     Ok(())
 }
 
-/// Drops a list's hash when the list is deleted (or its mirror is in doubt).
-pub(crate) async fn forget(services: &Services, list_id: Uuid) -> Result<(), ServiceError> {
+/// Drops a list's mirror (deleted list, or a mirror in doubt): lookups go to
+/// the database until it is rebuilt. Also what a Redis restart does.
+pub async fn forget(services: &Services, list_id: Uuid) -> Result<(), ServiceError> {
+    if let Some(local) = &services.suppression_local {
+        local.forget(list_id);
+        return Ok(());
+    }
     services.cache.delete(&list_key(list_id)).await?;
     Ok(())
+}
+
+/// Drops what an upload built and did not swap in.
+pub(crate) async fn discard_build(
+    services: &Services,
+    list: Uuid,
+    import: Uuid,
+) -> Result<(), ServiceError> {
+    if let Some(local) = &services.suppression_local {
+        local.discard_build(list, import);
+        return Ok(());
+    }
+    services
+        .cache
+        .delete(&Slot::Build { list, import }.key())
+        .await?;
+    Ok(())
+}
+
+/// Makes an upload's build the list's live copy, complete, in one step.
+pub(crate) async fn swap_in(
+    services: &Services,
+    list: Uuid,
+    import: Uuid,
+) -> Result<(), ServiceError> {
+    if let Some(local) = &services.suppression_local {
+        local.swap_in(list, import);
+        return Ok(());
+    }
+    let build = Slot::Build { list, import }.key();
+    services
+        .cache
+        .hash_set(&build, &[(READY.to_owned(), "1".to_owned())])
+        .await?;
+    services.cache.rename_hash(&build, &list_key(list)).await?;
+    Ok(())
+}
+
+/// How many entries a list's live copy holds (0 when it is not mirrored),
+/// and whether it is complete: for status pages and tests.
+pub async fn mirrored(services: &Services, list_id: Uuid) -> Result<(u64, bool), ServiceError> {
+    if let Some(local) = &services.suppression_local {
+        return Ok(local.read(|lists| {
+            lists.get(&list_id).map_or((0, false), |mirrored| {
+                (mirrored.index.len() as u64, mirrored.ready)
+            })
+        }));
+    }
+    let key = list_key(list_id);
+    let fields = services.cache.hash_len(&key).await?;
+    let ready = services
+        .cache
+        .hash_get_many(&[(key, READY.to_owned())])
+        .await?
+        .first()
+        .is_some_and(Option::is_some);
+    Ok((fields.saturating_sub(u64::from(ready)), ready))
 }
 
 /// The lists of one scope, from the cache when its generation is current.
@@ -218,7 +332,60 @@ pub async fn lookup(
     let mut lists = scope_lists(services, Some(tenant_id)).await?;
     lists.extend(scope_lists(services, None).await?);
     lists.retain(|list| super::applies_to(&list.channels, channel));
+    let mut hits: Vec<Vec<Hit>> = vec![Vec::new(); queries.len()];
+    let not_ready = match &services.suppression_local {
+        Some(local) => local_hits(local, &lists, queries, &mut hits),
+        None => cache_hits(services, &lists, queries, &mut hits).await?,
+    };
+    if !not_ready.is_empty() {
+        database_hits(services, &lists, &not_ready, queries, &mut hits).await?;
+        for list_index in not_ready {
+            spawn_rebuild(services.clone(), lists[list_index].id);
+        }
+    }
+    Ok(hits)
+}
 
+/// Lookups in this process's indexes; returns the lists not (fully) mirrored.
+fn local_hits(
+    local: &super::LocalMirror,
+    lists: &[ListMeta],
+    queries: &[(SuppressionKind, String)],
+    hits: &mut [Vec<Hit>],
+) -> Vec<usize> {
+    local.read(|mirrored| {
+        let mut not_ready = Vec::new();
+        for (list_index, list) in lists.iter().enumerate() {
+            let Some(copy) = mirrored.get(&list.id).filter(|copy| copy.ready) else {
+                not_ready.push(list_index);
+                continue;
+            };
+            for (query_index, (kind, value)) in queries.iter().enumerate() {
+                if list.kind != kind.as_str() {
+                    continue;
+                }
+                if let Some(entry) = copy.index.get(value) {
+                    hits[query_index].push(Hit {
+                        list_name: list.name.clone(),
+                        reason: entry.reason.map(str::to_owned),
+                        expires_at: entry
+                            .expires_at
+                            .and_then(|seconds| Utc.timestamp_opt(seconds, 0).single()),
+                    });
+                }
+            }
+        }
+        not_ready
+    })
+}
+
+/// Lookups in Redis in one round trip; returns the lists not (fully) mirrored.
+async fn cache_hits(
+    services: &Services,
+    lists: &[ListMeta],
+    queries: &[(SuppressionKind, String)],
+    hits: &mut [Vec<Hit>],
+) -> Result<Vec<usize>, ServiceError> {
     // One round trip: each applicable list's ready mark and each value in it.
     let mut lookups = Vec::new();
     let mut asked: Vec<(usize, usize)> = Vec::new();
@@ -233,7 +400,6 @@ pub async fn lookup(
     }
     let answers = services.cache.hash_get_many(&lookups).await?;
 
-    let mut hits: Vec<Vec<Hit>> = vec![Vec::new(); queries.len()];
     let mut not_ready: Vec<usize> = Vec::new();
     let mut answer = answers.into_iter();
     let mut asked_iter = asked.iter().peekable();
@@ -259,13 +425,7 @@ pub async fn lookup(
             }
         }
     }
-    if !not_ready.is_empty() {
-        database_hits(services, &lists, &not_ready, queries, &mut hits).await?;
-        for list_index in not_ready {
-            spawn_rebuild(services.clone(), lists[list_index].id);
-        }
-    }
-    Ok(hits)
+    Ok(not_ready)
 }
 
 /// Answers for lists whose mirror is incomplete, from the system of record.
@@ -321,21 +481,16 @@ pub async fn rebuild(services: &Services, list_id: Uuid) -> Result<u64, ServiceE
     else {
         return Ok(0);
     };
-    let written = copy_list(services, &services.db, list_id, &list_key(list_id)).await;
+    let written = copy_list(services, list_id).await;
     let released = lock.release().await;
     let written = written?;
     released?;
-    mark_ready(services, &list_key(list_id)).await?;
+    mark_ready(services, list_id).await?;
     Ok(written)
 }
 
-/// Writes every entry of a list, page by page in id order, into `key`.
-pub(crate) async fn copy_list(
-    services: &Services,
-    conn: &impl ConnectionTrait,
-    list_id: Uuid,
-    key: &str,
-) -> Result<u64, ServiceError> {
+/// Writes every entry of a list, page by page in id order, into its live copy.
+async fn copy_list(services: &Services, list_id: Uuid) -> Result<u64, ServiceError> {
     let mut after = 0_i64;
     let mut written = 0_u64;
     loop {
@@ -344,7 +499,7 @@ pub(crate) async fn copy_list(
             .filter(suppression_entry::Column::Id.gt(after))
             .order_by_asc(suppression_entry::Column::Id)
             .limit(REBUILD_PAGE)
-            .all(conn)
+            .all(&services.db)
             .await?;
         let Some(last) = page.last() else {
             return Ok(written);
@@ -353,11 +508,9 @@ pub(crate) async fn copy_list(
         written += page.len() as u64;
         write(
             services,
-            key,
-            page.into_iter().map(|entry| {
-                let text = encode(entry.expires_at, entry.reason.as_deref());
-                (entry.value, text)
-            }),
+            Slot::Live(list_id),
+            page.into_iter()
+                .map(|entry| (entry.value, entry.expires_at, entry.reason)),
         )
         .await?;
     }

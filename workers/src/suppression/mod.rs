@@ -22,15 +22,19 @@ use crate::{ServiceError, Services};
 mod entries;
 mod export;
 mod import;
+mod local;
 pub mod mirror;
 mod view;
 
-pub use entries::{EntryPage, delete_list, entries, entry_count, export, export_page, list};
+pub use entries::{
+    EntryPage, delete_list, entries, entry_count, export, export_page, list, purge_expired,
+};
 pub use export::{EXPORT_HEADER, export_csv};
 pub use import::{
     ImportOptions, SuppressionImportMode, TASK_KIND as IMPORT_TASK_KIND, import_of_list,
     imports_of_list, rejections, start_import, try_execute_import_task,
 };
+pub use local::LocalMirror;
 pub use mirror::Hit;
 pub use view::SuppressionView;
 
@@ -150,7 +154,7 @@ pub async fn create_list(
     )
     .await?;
     // Empty and complete: lookups trust its mirror from the start.
-    mirror::mark_ready(services, &mirror::list_key(saved.id)).await?;
+    mirror::mark_ready(services, saved.id).await?;
     txn.commit().await?;
     mirror::lists_changed(services, tenant_id).await?;
     audit::publish(&services.cache, &event).await;
@@ -285,11 +289,13 @@ pub async fn add_entries(
     .await?;
     // Mirrored before the commit: the mirror may suppress more than the
     // database for a moment, never less.
-    let text = mirror::encode(expires_at, reason);
+    let reason = reason.map(str::to_owned);
     mirror::write(
         services,
-        &mirror::list_key(list.id),
-        stored.into_iter().map(|value| (value, text.clone())),
+        mirror::Slot::Live(list.id),
+        stored
+            .into_iter()
+            .map(|value| (value, expires_at, reason.clone())),
     )
     .await?;
     txn.commit().await?;
