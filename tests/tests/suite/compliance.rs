@@ -213,12 +213,21 @@ async fn a_valid_rule_set_is_stored_versioned_and_audited(stores: Stores) {
     );
 }
 
+/// One row: phone, instant, mode, the refusing rules, `nextAllowedAt`.
+type Case = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    Option<&'static str>,
+);
+
 /// Decisions through the API match SPEC §3 on a table of numbers and instants.
 async fn check_number_decides_like_the_engine(stores: Stores) {
     let app = spawn_app(stores).await;
     let admin = app.admin_token().await;
     // (phone, instant, mode, refusing rules, nextAllowedAt)
-    let table: [(&str, &str, &str, &[&str], Option<&str>); 7] = [
+    let table: [Case; 7] = [
         // 09:00 EST on a Monday in New York.
         (
             "+1 212 736 5000",
