@@ -23,19 +23,6 @@ use serde_json::json;
 use tests::{Stores, spawn_app};
 use workers::suppression::SuppressionView;
 
-fn peak_rss_mib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find(|line| line.starts_with("VmHWM:"))
-                .and_then(|line| line.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
-}
-
 /// A valid NANP number (NXX-NXX-XXXX) from a counter, spread by a multiplier.
 fn number(index: u64) -> String {
     let mixed = index.wrapping_mul(2_654_435_761) % 8_000_000_000;
@@ -91,7 +78,7 @@ async fn main() -> anyhow::Result<()> {
         "{:?}: {stored} fields in the mirror in {:.1} s; peak RSS {:.0} MiB",
         stores,
         started.elapsed().as_secs_f64(),
-        peak_rss_mib()
+        tests::peak_rss_mib()
     );
 
     let principal = workers::accounts::users::authenticate(&app.services, &token, None).await?;
@@ -202,6 +189,6 @@ async fn main() -> anyhow::Result<()> {
         percentile(&latencies, 0.5) / 1000.0,
         percentile(&latencies, 0.99) / 1000.0
     );
-    println!("peak RSS {:.0} MiB", peak_rss_mib());
+    println!("peak RSS {:.0} MiB", tests::peak_rss_mib());
     Ok(())
 }

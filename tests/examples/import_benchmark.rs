@@ -17,19 +17,6 @@ use std::time::Instant;
 use serde_json::json;
 use tests::{ADMIN_PASSWORD, JWT_SECRET, TestDatabase};
 
-fn peak_rss_mib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find(|line| line.starts_with("VmHWM:"))
-                .and_then(|line| line.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
-}
-
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let rows: usize = std::env::args()
@@ -144,7 +131,7 @@ async fn main() -> anyhow::Result<()> {
     }
     println!(
         "peak RSS of this process: {:.0} MiB (target ≤ 300 MiB)",
-        peak_rss_mib()
+        tests::peak_rss_mib()
     );
     Ok(())
 }

@@ -444,3 +444,17 @@ pub async fn graphql_upload(
         .await
         .expect("a JSON response")
 }
+
+/// This process's peak resident memory in MiB (`VmHWM`), for the benchmarks.
+pub fn peak_rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|line| line.starts_with("VmHWM:"))
+                .and_then(|line| line.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}

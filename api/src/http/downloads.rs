@@ -1,6 +1,7 @@
 //! File downloads for the SPA and integrations: an import's rejected rows as CSV,
 //! streamed page by page (formula-safe, UTF-8 with a byte-order mark for spreadsheets).
 
+use std::future::Future;
 use std::net::SocketAddr;
 
 use axum::Router;
@@ -84,6 +85,36 @@ fn csv_attachment(file_name: &str, body: Body) -> Response {
         .into_response()
 }
 
+/// Streams CSV chunks page by page as the client reads them: `next_chunk(after,
+/// first)` fetches the page after row id `after` and returns its bytes and,
+/// when more pages follow, the last row's id.
+fn paged_csv<F, Fut>(next_chunk: F) -> Body
+where
+    F: FnMut(Option<i64>, bool) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<(Vec<u8>, Option<i64>), ServiceError>> + Send + 'static,
+{
+    let chunks = stream::unfold(
+        (Some(None::<i64>), true, next_chunk),
+        |(cursor, first, mut next_chunk)| async move {
+            let after = cursor?;
+            match next_chunk(after, first).await {
+                Ok((chunk, more)) => Some((Ok(chunk), (more.map(Some), false, next_chunk))),
+                Err(failure) => Some((Err(failure), (None, false, next_chunk))),
+            }
+        },
+    );
+    Body::from_stream(chunks)
+}
+
+/// The id of a page's last row when more pages follow.
+fn more_after<T>(page: &workers::page::Page<T>, id: impl Fn(&T) -> i64) -> Option<i64> {
+    if page.has_next_page {
+        page.items.last().map(id)
+    } else {
+        None
+    }
+}
+
 async fn rejections_csv(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -102,36 +133,20 @@ async fn rejections_csv(
         Err(failure) => return api_failure(ApiError::from(failure)),
     };
     let services = state.services.clone();
-    // Pages of 100 rejections become CSV chunks as the client reads them.
-    let chunks = stream::unfold(Some((None::<i64>, true)), move |cursor| {
+    let body = paged_csv(move |after, first| {
         let services = services.clone();
         let principal = principal.clone();
         async move {
-            let (after, first) = cursor?;
-            let page = workers::import::rejections(
-                &services,
-                &principal,
-                job_id,
-                PageRequest::new(Some(100), false),
-                after,
-            )
-            .await;
-            match page {
-                Ok(page) => {
-                    let next = page
-                        .has_next_page
-                        .then(|| (page.items.last().map(|row| row.id), false));
-                    let chunk = csv_chunk(&page.items, first);
-                    Some((Ok::<_, ServiceError>(chunk), next))
-                }
-                Err(failure) => Some((Err(failure), None)),
-            }
+            let request = PageRequest::new(Some(100), false);
+            let page =
+                workers::import::rejections(&services, &principal, job_id, request, after).await?;
+            Ok((
+                csv_chunk(&page.items, first),
+                more_after(&page, |row| row.id),
+            ))
         }
     });
-    csv_attachment(
-        &format!("rejected-rows-{}.csv", job.id),
-        Body::from_stream(chunks),
-    )
+    csv_attachment(&format!("rejected-rows-{}.csv", job.id), body)
 }
 
 /// The export's columns: the contact, then up to ten devices as kind and value.
@@ -219,51 +234,31 @@ async fn contacts_csv(
         Err(failure) => return api_failure(ApiError::from(failure)),
     };
     let services = state.services.clone();
-    let chunks =
-        stream::unfold(Some((None::<i64>, true)), move |cursor| {
-            let services = services.clone();
-            let principal = principal.clone();
-            async move {
-                let (after, first) = cursor?;
-                let request = PageRequest {
-                    size: 500,
-                    count_total: false,
-                };
-                let page = match workers::contacts::page(
-                    &services, &principal, list_id, request, after, None,
-                )
-                .await
-                {
-                    Ok(page) => page,
-                    Err(failure) => return Some((Err(failure), None)),
-                };
-                let ids: Vec<i64> = page.items.iter().map(|contact| contact.id).collect();
-                let devices =
-                    match workers::contacts::devices_of(&services.db, principal.tenant_id, &ids)
-                        .await
-                    {
-                        Ok(devices) => devices,
-                        Err(failure) => return Some((Err(failure), None)),
-                    };
-                let next = page
-                    .has_next_page
-                    .then(|| (page.items.last().map(|contact| contact.id), false));
-                Some((
-                    Ok::<_, ServiceError>(export_chunk(&page.items, &devices, first)),
-                    next,
-                ))
-            }
-        });
+    let body = paged_csv(move |after, first| {
+        let services = services.clone();
+        let principal = principal.clone();
+        async move {
+            let request = PageRequest {
+                size: 500,
+                count_total: false,
+            };
+            let page =
+                workers::contacts::page(&services, &principal, list_id, request, after, None)
+                    .await?;
+            let ids: Vec<i64> = page.items.iter().map(|contact| contact.id).collect();
+            let devices =
+                workers::contacts::devices_of(&services.db, principal.tenant_id, &ids).await?;
+            let chunk = export_chunk(&page.items, &devices, first);
+            Ok((chunk, more_after(&page, |contact| contact.id)))
+        }
+    });
     let safe_name: String = list
         .name
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
         .take(60)
         .collect();
-    csv_attachment(
-        &format!("{safe_name}-contacts.csv"),
-        Body::from_stream(chunks),
-    )
+    csv_attachment(&format!("{safe_name}-contacts.csv"), body)
 }
 
 /// A suppression upload's rejected rows as CSV, streamed 100 at a time.
@@ -286,34 +281,21 @@ async fn suppression_rejections_csv(
         return api_failure(ApiError::from(failure));
     }
     let services = state.services.clone();
-    let chunks = stream::unfold(Some((None::<i64>, true)), move |cursor| {
+    let body = paged_csv(move |after, first| {
         let services = services.clone();
         let principal = principal.clone();
         async move {
-            let (after, first) = cursor?;
-            let page = workers::suppression::rejections(
-                &services,
-                &principal,
-                import_id,
-                PageRequest::new(Some(100), false),
-                after,
-            )
-            .await;
-            match page {
-                Ok(page) => {
-                    let next = page
-                        .has_next_page
-                        .then(|| (page.items.last().map(|row| row.id), false));
-                    Some((Ok::<_, ServiceError>(csv_chunk(&page.items, first)), next))
-                }
-                Err(failure) => Some((Err(failure), None)),
-            }
+            let request = PageRequest::new(Some(100), false);
+            let page =
+                workers::suppression::rejections(&services, &principal, import_id, request, after)
+                    .await?;
+            Ok((
+                csv_chunk(&page.items, first),
+                more_after(&page, |row| row.id),
+            ))
         }
     });
-    csv_attachment(
-        &format!("rejected-rows-{import_id}.csv"),
-        Body::from_stream(chunks),
-    )
+    csv_attachment(&format!("rejected-rows-{import_id}.csv"), body)
 }
 
 /// A suppression list's entries as CSV (formula-safe), streamed 5,000 at a time;
@@ -336,27 +318,15 @@ async fn suppression_entries_csv(
         Err(failure) => return api_failure(ApiError::from(failure)),
     };
     let services = state.services.clone();
-    let chunks = stream::unfold(Some((None::<i64>, true)), move |cursor| {
+    let body = paged_csv(move |after, first| {
         let services = services.clone();
         let principal = principal.clone();
         async move {
-            let (after, first) = cursor?;
             let page =
-                workers::suppression::export_page(&services, &principal, list_id, after).await;
-            match page {
-                Ok(page) => {
-                    let next = page
-                        .has_next_page
-                        .then(|| (page.items.last().map(|entry| entry.id), false));
-                    let chunk = workers::suppression::export_csv(&page.items, first);
-                    Some((Ok::<_, ServiceError>(chunk), next))
-                }
-                Err(failure) => Some((Err(failure), None)),
-            }
+                workers::suppression::export_page(&services, &principal, list_id, after).await?;
+            let chunk = workers::suppression::export_csv(&page.items, first);
+            Ok((chunk, more_after(&page, |entry| entry.id)))
         }
     });
-    csv_attachment(
-        &format!("suppression-{}.csv", list.id),
-        Body::from_stream(chunks),
-    )
+    csv_attachment(&format!("suppression-{}.csv", list.id), body)
 }
