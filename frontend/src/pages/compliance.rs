@@ -329,15 +329,19 @@ fn RuleEditor(
     let read_only = (!can_edit).then(|| view! {
         <p class="muted">"Read-only: compliance officers and administrators change the rules."</p>
     });
+    // The save bar sticks to the bottom of the window only inside this
+    // container, so it never covers the stop, data and check panels above.
     view! {
-        <div class="section-header">
-            <h2 class="section-title">"Rules"</h2>
+        <div class="rule-editor">
+            <div class="section-header">
+                <h2 class="section-title">"Rules"</h2>
+            </div>
+            {read_only}
+            {problems_list}
+            <WindowsEditor editor regions=snapshot.regions.clone() />
+            <AttemptRulesEditor editor />
+            <DeviceRestrictionsEditor editor />
+            {save_bar}
         </div>
-        {read_only}
-        {problems_list}
-        <WindowsEditor editor regions=snapshot.regions.clone() />
-        <AttemptRulesEditor editor />
-        <DeviceRestrictionsEditor editor />
-        {save_bar}
     }
 }

@@ -346,14 +346,14 @@ fn AddValuesPanel(
                 hint=values_hint(kind)
                 error=field_error("values") />
             <div class="form__grid">
-                {phones.then(|| view! {
-                    <TextField id="suppression-country" label="Country of numbers without a code" value=country
-                        autocomplete="off" hint="Two letters, e.g. US." error=field_error("defaultCountry") />
-                })}
                 <TextField id="suppression-reason" label="Reason (optional)" value=reason
-                    autocomplete="off" error=field_error("reason") />
+                    autocomplete="off" hint="Shown with each entry." error=field_error("reason") />
                 <TextField id="suppression-expiry" label="Expires after (optional)" value=expires_on
                     input_type="date" hint="Active through that day (UTC)." error=field_error("expiresAt") />
+                {phones.then(|| view! {
+                    <TextField id="suppression-country" label="Default country" value=country
+                        autocomplete="off" hint="For numbers written without a country code." error=field_error("defaultCountry") />
+                })}
             </div>
             {rejected_list}
             <div class="form__actions">

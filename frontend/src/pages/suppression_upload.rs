@@ -156,8 +156,8 @@ pub fn UploadPanel(
                     accept=".csv,.txt,text/csv,text/plain" aria-describedby="suppression-file-hint" />
             </div>
             {phones.then(|| view! {
-                <TextField id="suppression-file-country" label="Country of numbers without a code" value=country
-                    autocomplete="off" hint="Two letters, e.g. US." error=field_message(error, "defaultCountry") />
+                <TextField id="suppression-file-country" label="Default country" value=country
+                    autocomplete="off" hint="For numbers written without a country code." error=field_message(error, "defaultCountry") />
             })}
             <fieldset class="check-group">
                 <legend class="field__label">"What to do with the list's current values"</legend>

@@ -122,8 +122,8 @@ pub fn CheckNumberPanel() -> impl IntoView {
                 <div class="form__grid form__grid--three">
                     <TextField id="check-phone" label="Phone number" value=phone autocomplete="off"
                         required=true hint="Any format: +44 20 7946 0000, (212) 736-5000" error=field_error("phone") />
-                    <TextField id="check-country" label="Country of numbers without a code" value=country
-                        autocomplete="off" hint="Two letters, e.g. US." error=field_error("defaultCountry") />
+                    <TextField id="check-country" label="Default country" value=country
+                        autocomplete="off" hint="For a number without a country code." error=field_error("defaultCountry") />
                     <div class="field">
                         <label class="field__label" for="check-mode">"Dialing mode"</label>
                         <select class="select" id="check-mode" on:change=move |event| {
