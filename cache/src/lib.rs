@@ -159,6 +159,14 @@ impl Cache {
         }
     }
 
+    /// The values at `keys`, in order, in one round trip (absent or expired: `None`).
+    pub async fn get_many(&self, keys: &[String]) -> Result<Vec<Option<String>>, CacheError> {
+        match &self.backend {
+            Backend::Redis(store) => store.get_many(keys).await,
+            Backend::InProcess(store) => Ok(keys.iter().map(|key| store.get(key)).collect()),
+        }
+    }
+
     /// Stores `value` at `key`, replacing any previous value and expiry.
     pub async fn set(
         &self,

@@ -108,6 +108,21 @@ impl RedisStore {
         Ok(value)
     }
 
+    pub(crate) async fn get_many(
+        &self,
+        keys: &[String],
+    ) -> Result<Vec<Option<String>>, CacheError> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut command = redis::cmd("MGET");
+        for key in keys {
+            command.arg(self.key(key));
+        }
+        let values: Vec<Option<String>> = command.query_async(&mut self.connection()).await?;
+        Ok(values)
+    }
+
     pub(crate) async fn set(
         &self,
         key: &str,

@@ -4,10 +4,10 @@
 //! `cargo run --release -p tests --example compliance_benchmark [entries] [sqlite]`
 //!
 //! `entries` (default 10,000,000) random NANP numbers are written into one
-//! PHONE list's mirror hash (the cache layout of `workers::suppression::mirror`:
-//! `supp:list:<id>`, value → `<expiry>\t<reason>`, plus the ready mark) — the
-//! database holds the list but not the entries, so this measures the lookup
-//! path, not the upload. Then it prints, for 200,000 lookups of a 50/50 mix
+//! PHONE list's mirror (`workers::suppression::mirror::write`: a Redis hash,
+//! or the process's compact index on the embedded default) — the database
+//! holds the list but not the entries, so this measures the lookup path, not
+//! the upload. Then it prints, for 200,000 lookups of a 50/50 mix
 //! of listed and unlisted numbers: one caller at a time (latency p50/p99) and
 //! 64 concurrent callers (lookups/s); and for `checkNumber` over HTTP with 32
 //! concurrent clients for 10 s: requests/s and p50/p99. With `sqlite` the
@@ -21,7 +21,7 @@ use domain::Channel;
 use domain::suppression::SuppressionKind;
 use serde_json::json;
 use tests::{Stores, spawn_app};
-use workers::suppression::SuppressionView;
+use workers::suppression::{SuppressionView, mirror};
 
 /// A valid NANP number (NXX-NXX-XXXX) from a counter, spread by a multiplier.
 fn number(index: u64) -> String {
@@ -62,20 +62,21 @@ async fn main() -> anyhow::Result<()> {
         .as_str()
         .ok_or_else(|| anyhow::anyhow!("{body}"))?
         .to_owned();
-    let key = format!("supp:list:{list}");
+    let list_id: uuid::Uuid = list.parse()?;
     let started = Instant::now();
-    let mut chunk = Vec::with_capacity(5_000);
+    let slot = mirror::Slot::Live(list_id);
+    let mut chunk = Vec::with_capacity(100_000);
     for index in 0..entries {
-        chunk.push((number(index), "\t".to_owned()));
-        if chunk.len() == 5_000 {
-            app.services.cache.hash_set(&key, &chunk).await?;
-            chunk.clear();
+        chunk.push((number(index), None, None));
+        if chunk.len() == 100_000 {
+            mirror::write(&app.services, slot, std::mem::take(&mut chunk)).await?;
         }
     }
-    app.services.cache.hash_set(&key, &chunk).await?;
-    let stored = app.services.cache.hash_len(&key).await?;
+    mirror::write(&app.services, slot, chunk).await?;
+    mirror::mark_ready(&app.services, list_id).await?;
+    let (stored, ready) = mirror::mirrored(&app.services, list_id).await?;
     println!(
-        "{:?}: {stored} fields in the mirror in {:.1} s; peak RSS {:.0} MiB",
+        "{:?}: {stored} entries in the mirror (complete: {ready}) in {:.1} s; peak RSS {:.0} MiB",
         stores,
         started.elapsed().as_secs_f64(),
         tests::peak_rss_mib()

@@ -48,7 +48,7 @@ fn list_key(list_id: Uuid) -> String {
 /// Where mirrored entries go: a list's live copy, or the copy a `REPLACE`
 /// upload builds and swaps in after its commit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Slot {
+pub enum Slot {
     /// The copy lookups read.
     Live(Uuid),
     /// An upload's copy under construction.
@@ -70,7 +70,7 @@ impl Slot {
 }
 
 /// One mirrored entry: the normalised value, its expiry and reason.
-pub(crate) type MirrorEntry = (String, Option<DateTime<Utc>>, Option<String>);
+pub type MirrorEntry = (String, Option<DateTime<Utc>>, Option<String>);
 
 fn scope(tenant: Option<Uuid>) -> String {
     tenant.map_or_else(|| "global".to_owned(), |tenant| tenant.to_string())
@@ -110,8 +110,8 @@ fn decode(raw: &str) -> (Option<DateTime<Utc>>, Option<String>) {
     (expires_at, reason)
 }
 
-/// Writes entries into a slot.
-pub(crate) async fn write(
+/// Writes entries into a slot (uploads and adds; benchmarks load a mirror with it).
+pub async fn write(
     services: &Services,
     slot: Slot,
     entries: impl IntoIterator<Item = MirrorEntry>,
@@ -146,7 +146,7 @@ pub(crate) async fn write(
 }
 
 /// Marks a list's live copy complete (a new list, or the end of a rebuild).
-pub(crate) async fn mark_ready(services: &Services, list_id: Uuid) -> Result<(), ServiceError> {
+pub async fn mark_ready(services: &Services, list_id: Uuid) -> Result<(), ServiceError> {
     if let Some(local) = &services.suppression_local {
         local.with_list(list_id, |mirrored| mirrored.ready = true);
         return Ok(());
@@ -259,24 +259,39 @@ pub async fn mirrored(services: &Services, list_id: Uuid) -> Result<(u64, bool),
     Ok((fields.saturating_sub(u64::from(ready)), ready))
 }
 
-/// The lists of one scope, from the cache when its generation is current.
-async fn scope_lists(
+/// The lists of the tenant and the global ones: both scopes' cached copies
+/// and generations in one round trip, each reloaded from the database when
+/// its generation moved on.
+async fn scope_lists(services: &Services, tenant_id: Uuid) -> Result<Vec<ListMeta>, ServiceError> {
+    let scopes = [Some(tenant_id), None];
+    let keys: Vec<String> = scopes
+        .iter()
+        .flat_map(|scope| [generation_key(*scope), lists_key(*scope)])
+        .collect();
+    let values = services.cache.get_many(&keys).await?;
+    let mut lists = Vec::new();
+    for (scope, pair) in scopes.into_iter().zip(values.chunks(2)) {
+        let generation = pair[0].clone().unwrap_or_default();
+        let cached = pair[1]
+            .as_deref()
+            .and_then(|cached| cached.split_once('\n'))
+            .filter(|(tag, _)| *tag == generation)
+            .and_then(|(_, json)| serde_json::from_str::<Vec<ListMeta>>(json).ok());
+        match cached {
+            Some(cached) => lists.extend(cached),
+            None => lists.extend(load_scope(services, scope, &generation).await?),
+        }
+    }
+    Ok(lists)
+}
+
+/// Reads one scope's lists from the database (after its generation was read:
+/// a list committed later bumps it again) and caches them under that generation.
+async fn load_scope(
     services: &Services,
     tenant: Option<Uuid>,
+    generation: &str,
 ) -> Result<Vec<ListMeta>, ServiceError> {
-    let generation = services
-        .cache
-        .get(&generation_key(tenant))
-        .await?
-        .unwrap_or_default();
-    if let Some(cached) = services.cache.get(&lists_key(tenant)).await?
-        && let Some((tag, json)) = cached.split_once('\n')
-        && tag == generation
-        && let Ok(lists) = serde_json::from_str::<Vec<ListMeta>>(json)
-    {
-        return Ok(lists);
-    }
-    // Read after the generation: a list committed later bumps it again.
     let condition = match tenant {
         Some(tenant) => Condition::all().add(suppression_list::Column::TenantId.eq(tenant)),
         None => Condition::all().add(suppression_list::Column::TenantId.is_null()),
@@ -329,8 +344,7 @@ pub async fn lookup(
     queries: &[(SuppressionKind, String)],
     channel: Channel,
 ) -> Result<Vec<Vec<Hit>>, ServiceError> {
-    let mut lists = scope_lists(services, Some(tenant_id)).await?;
-    lists.extend(scope_lists(services, None).await?);
+    let mut lists = scope_lists(services, tenant_id).await?;
     lists.retain(|list| super::applies_to(&list.channels, channel));
     let mut hits: Vec<Vec<Hit>> = vec![Vec::new(); queries.len()];
     let not_ready = match &services.suppression_local {
