@@ -432,6 +432,24 @@ pub async fn run(
     txn.commit().await?;
     if mode == SuppressionImportMode::Replace {
         mirror::swap_in(services, list.id, upload.id).await?;
+        // Values added one by one (API, agents, STOP replies) while the
+        // upload ran survive its DELETE but are not in the copy it built:
+        // put every such value back (uploads into a list never overlap).
+        let added_singly = entity::suppression_entry::Entity::find()
+            .filter(entity::suppression_entry::Column::ListId.eq(list.id))
+            .filter(
+                entity::suppression_entry::Column::Source.ne(SuppressionSource::Upload.as_str()),
+            )
+            .all(&services.db)
+            .await?;
+        mirror::write(
+            services,
+            mirror::Slot::Live(list.id),
+            added_singly
+                .into_iter()
+                .map(|entry| (entry.value, entry.expires_at, entry.reason)),
+        )
+        .await?;
     }
     let _ = services.cache.delete(&progress_key(upload.id)).await;
     Ok(())
