@@ -177,6 +177,25 @@ async fn spa_routes_fall_back_to_index(stores: Stores) {
         .await
         .unwrap();
     assert_eq!(css.text().await.unwrap(), "body{}");
+    // A gzip copy next to a file is served to clients that accept gzip.
+    std::fs::write(spa.path().join("app.js"), "plain").unwrap();
+    std::fs::write(spa.path().join("app.js.gz"), "gzipped bytes").unwrap();
+    let zipped = app
+        .client
+        .get(format!("{}/app.js", app.address))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(zipped.headers()["content-encoding"], "gzip");
+    assert_eq!(zipped.text().await.unwrap(), "gzipped bytes");
+    let plain = app
+        .client
+        .get(format!("{}/app.js", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(plain.text().await.unwrap(), "plain");
     let graphiql = app
         .client
         .get(format!("{}/graphiql", app.address))
