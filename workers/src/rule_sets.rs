@@ -10,7 +10,7 @@ use compliance::{
     ZoneName,
 };
 use domain::suppression::SuppressionKind;
-use domain::{Channel, DefaultCountry, DeviceType, Permission, PhoneNumber, ValidationError};
+use domain::{DefaultCountry, DeviceType, Permission, PhoneNumber, ValidationError};
 use entity::compliance_rule_set;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set, TransactionTrait};
@@ -368,11 +368,7 @@ pub async fn check_number(
             .filter(|email| !email.trim().is_empty()),
         custom_keys: Default::default(),
     };
-    let channel = match mode.channel() {
-        compliance::Channel::Voice => Channel::Voice,
-        compliance::Channel::Sms => Channel::Sms,
-        compliance::Channel::Email => Channel::Email,
-    };
+    let channel = crate::suppression::list_channel(mode.channel());
     let mut values = vec![(SuppressionKind::Phone, device.value.as_str())];
     if let Some(client_id) = device.client_id.as_deref() {
         values.push((SuppressionKind::ClientId, client_id));

@@ -115,18 +115,28 @@ fn more_after<T>(page: &workers::page::Page<T>, id: impl Fn(&T) -> i64) -> Optio
     }
 }
 
+/// The signed-in caller and the id in the path, or the error response.
+async fn caller_and_id(
+    state: &AppState,
+    peer: SocketAddr,
+    headers: &HeaderMap,
+    id: &str,
+) -> Result<(workers::accounts::principal::Principal, Uuid), Response> {
+    let principal = signed_in(state, peer, headers).await?;
+    let id = Uuid::parse_str(id)
+        .map_err(|_| api_failure(ApiError::bad_input("id", "is not a valid id")))?;
+    Ok((principal, id))
+}
+
 async fn rejections_csv(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    let principal = match signed_in(&state, peer, &headers).await {
-        Ok(principal) => principal,
+    let (principal, job_id) = match caller_and_id(&state, peer, &headers, &id).await {
+        Ok(found) => found,
         Err(response) => return response,
-    };
-    let Ok(job_id) = Uuid::parse_str(&id) else {
-        return api_failure(ApiError::bad_input("id", "is not a valid id"));
     };
     let job = match workers::import::job(&state.services, &principal, job_id).await {
         Ok(job) => job,
@@ -222,12 +232,9 @@ async fn contacts_csv(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    let principal = match signed_in(&state, peer, &headers).await {
-        Ok(principal) => principal,
+    let (principal, list_id) = match caller_and_id(&state, peer, &headers, &id).await {
+        Ok(found) => found,
         Err(response) => return response,
-    };
-    let Ok(list_id) = Uuid::parse_str(&id) else {
-        return api_failure(ApiError::bad_input("id", "is not a valid id"));
     };
     let list = match workers::lists::get(&state.services, &principal, list_id).await {
         Ok(list) => list,
@@ -268,12 +275,9 @@ async fn suppression_rejections_csv(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    let principal = match signed_in(&state, peer, &headers).await {
-        Ok(principal) => principal,
+    let (principal, import_id) = match caller_and_id(&state, peer, &headers, &id).await {
+        Ok(found) => found,
         Err(response) => return response,
-    };
-    let Ok(import_id) = Uuid::parse_str(&id) else {
-        return api_failure(ApiError::bad_input("id", "is not a valid id"));
     };
     if let Err(failure) =
         workers::suppression::import_of_list(&state.services, &principal, import_id).await
@@ -306,12 +310,9 @@ async fn suppression_entries_csv(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    let principal = match signed_in(&state, peer, &headers).await {
-        Ok(principal) => principal,
+    let (principal, list_id) = match caller_and_id(&state, peer, &headers, &id).await {
+        Ok(found) => found,
         Err(response) => return response,
-    };
-    let Ok(list_id) = Uuid::parse_str(&id) else {
-        return api_failure(ApiError::bad_input("id", "is not a valid id"));
     };
     let list = match workers::suppression::list(&state.services, &principal, list_id).await {
         Ok(list) => list,

@@ -33,6 +33,7 @@ use uuid::Uuid;
 use super::{mirror, writable_list};
 use crate::accounts::principal::Principal;
 use crate::audit::{self, Change};
+use crate::import::status;
 use crate::import::writer::{execute, query};
 use crate::page::{Page, PageRequest, keyset_page};
 use crate::queue::{self, ClaimedTask, NewTask};
@@ -66,9 +67,6 @@ impl SuppressionImportMode {
         }
     }
 }
-
-/// Upload states, as stored (the contact import's names).
-use crate::import::status;
 
 /// What applies to every row that does not say otherwise.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -702,7 +700,6 @@ fn read_file(
                         .map(|cell| cell.trim())
                         .filter(|cell| !cell.is_empty())
                 };
-                let raw = record.fields.join(",");
                 let value = cell(Some(columns.value)).unwrap_or("");
                 let entry = normalise(kind, value, default_country)
                     .map_err(|error| format!("{}: {}", error.field, error.message))
@@ -721,7 +718,10 @@ fn read_file(
                     });
                 match entry {
                     Ok(entry) => batch.entries.push(entry),
-                    Err(reason) => batch.rejections.push((record.line, reason, raw)),
+                    Err(reason) => {
+                        let raw = record.fields.join(",");
+                        batch.rejections.push((record.line, reason, raw));
+                    }
                 }
             }
         }

@@ -37,6 +37,7 @@ pub use import::{
 pub use local::LocalMirror;
 pub use mirror::Hit;
 pub use view::SuppressionView;
+pub(crate) use view::list_channel;
 
 /// Values per `IN (…)` query and per multi-row insert (well under SQLite's limits).
 const CHUNK: usize = 500;

@@ -25,6 +25,15 @@ fn rule_kind(kind: SuppressionKind) -> RuleKind {
     }
 }
 
+/// The engine's channel as the suppression lists name it.
+pub(crate) fn list_channel(channel: RuleChannel) -> Channel {
+    match channel {
+        RuleChannel::Voice => Channel::Voice,
+        RuleChannel::Sms => Channel::Sms,
+        RuleChannel::Email => Channel::Email,
+    }
+}
+
 fn rule_channel(channel: Channel) -> RuleChannel {
     match channel {
         Channel::Voice => RuleChannel::Voice,
