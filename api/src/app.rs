@@ -86,6 +86,7 @@ impl Application {
             max_upload_bytes: config.max_upload_bytes,
             spa_dir: config.spa_dir.clone(),
             serves_api: config.runs(Role::Api),
+            serves_ocs: config.runs(Role::Compliance),
         };
         let listener = TcpListener::bind(config.listen)
             .await
@@ -129,8 +130,18 @@ impl Application {
     ) -> anyhow::Result<()> {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let mut background = tokio::task::JoinSet::new();
-        // Every process judges numbers, so every process follows compliance data refreshes.
+        // Every process judges numbers, so every process follows compliance data
+        // refreshes and keeps its own copy of the suppression lists up to date.
         background.spawn(workers::compliance_data::follow(
+            self.state.services.clone(),
+            stop_rx.clone(),
+        ));
+        background.spawn(workers::suppression::follow(
+            self.state.services.clone(),
+            stop_rx.clone(),
+        ));
+        // Every process caches rules and API keys, so every process follows their changes.
+        background.spawn(workers::dialing::hot::follow(
             self.state.services.clone(),
             stop_rx.clone(),
         ));
@@ -143,6 +154,13 @@ impl Application {
                     background.spawn(workers::maintenance::run(services, stop_rx.clone()));
                 }
                 Role::Compliance => {
+                    background.spawn(workers::dialing::traffic::run(
+                        services.clone(),
+                        stop_rx.clone(),
+                    ));
+                    // Loaded in the background: start-up does not wait, and checks
+                    // are answered from the database until a list is ready.
+                    background.spawn(preload_suppression(services.clone()));
                     background.spawn(workers::compliance_data::run(services, stop_rx.clone()));
                 }
                 Role::Lists => {
@@ -181,6 +199,16 @@ impl Application {
         while background.join_next().await.is_some() {}
         tracing::info!("stopped");
         Ok(())
+    }
+}
+
+/// Loads every suppression list into this process (the `compliance` role's checks).
+async fn preload_suppression(services: Services) {
+    match workers::suppression::preload_all(&services).await {
+        Ok(lists) => tracing::info!(lists, "suppression lists loaded"),
+        Err(error) => {
+            tracing::warn!(error = ?anyhow::Error::from(error), "loading the suppression lists failed")
+        }
     }
 }
 

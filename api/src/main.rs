@@ -8,6 +8,12 @@ use workers::accounts::{bootstrap, tenants, users};
 use workers::audit::Actor;
 use workers::{Services, ServicesConfig};
 
+/// mimalloc instead of the system allocator: the dialer hot path allocates
+/// for every request (JSON values, strings), and glibc's malloc showed up as
+/// ~12% of a validation profile.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() {
     let cli = Cli::parse();

@@ -18,6 +18,7 @@
 mod memory;
 mod redis_pubsub;
 mod redis_store;
+mod structures;
 
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -31,6 +32,7 @@ use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 
 use crate::memory::MemoryStore;
 use crate::redis_store::RedisStore;
+pub use crate::structures::{SortedRead, SortedWrite};
 
 /// Handle to the shared fast store; cheap to clone.
 #[derive(Clone)]
@@ -196,58 +198,11 @@ impl Cache {
         }
     }
 
-    /// Removes `key` (a value or a hash); true when a key was removed.
+    /// Removes `key`; true when a key was removed.
     pub async fn delete(&self, key: &str) -> Result<bool, CacheError> {
         match &self.backend {
             Backend::Redis(store) => store.delete(key).await,
             Backend::InProcess(store) => Ok(store.delete(key)),
-        }
-    }
-
-    /// Stores `fields` in the hash at `key` (created when absent), replacing their values.
-    pub async fn hash_set(&self, key: &str, fields: &[(String, String)]) -> Result<(), CacheError> {
-        match &self.backend {
-            Backend::Redis(store) => store.hash_set(key, fields).await,
-            Backend::InProcess(store) => {
-                store.hash_set(key, fields);
-                Ok(())
-            }
-        }
-    }
-
-    /// Removes `fields` from the hash at `key`; returns how many were there.
-    pub async fn hash_remove(&self, key: &str, fields: &[String]) -> Result<u64, CacheError> {
-        match &self.backend {
-            Backend::Redis(store) => store.hash_remove(key, fields).await,
-            Backend::InProcess(store) => Ok(store.hash_remove(key, fields)),
-        }
-    }
-
-    /// The value of each (hash key, field) pair, in order, in one round trip.
-    pub async fn hash_get_many(
-        &self,
-        lookups: &[(String, String)],
-    ) -> Result<Vec<Option<String>>, CacheError> {
-        match &self.backend {
-            Backend::Redis(store) => store.hash_get_many(lookups).await,
-            Backend::InProcess(store) => Ok(store.hash_get_many(lookups)),
-        }
-    }
-
-    /// How many fields the hash at `key` holds (0 when absent).
-    pub async fn hash_len(&self, key: &str) -> Result<u64, CacheError> {
-        match &self.backend {
-            Backend::Redis(store) => store.hash_len(key).await,
-            Backend::InProcess(store) => Ok(store.hash_len(key)),
-        }
-    }
-
-    /// Atomically replaces the hash at `to` with the one at `from` (a bulk
-    /// rebuild swapped in whole); false when `from` does not exist.
-    pub async fn rename_hash(&self, from: &str, to: &str) -> Result<bool, CacheError> {
-        match &self.backend {
-            Backend::Redis(store) => store.rename(from, to).await,
-            Backend::InProcess(store) => Ok(store.rename_hash(from, to)),
         }
     }
 

@@ -7,7 +7,7 @@
 //! synchronous and holds a lock only for a map operation, never across `.await`.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError, RwLock};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use tokio::sync::broadcast;
@@ -59,10 +59,9 @@ impl Entries {
 /// The store behind [`crate::Cache::in_process`].
 pub(crate) struct MemoryStore {
     entries: Mutex<Entries>,
-    /// Hashes (field → value maps), apart from plain values: large sets such as
-    /// suppression lists, read under a shared lock.
-    hashes: RwLock<HashMap<String, HashMap<String, String>>>,
     channels: Mutex<HashMap<String, broadcast::Sender<String>>>,
+    /// Sorted sets and counter hashes.
+    pub(crate) structures: crate::structures::MemoryStructures,
 }
 
 /// When an entry written now with `ttl` expires; rounded like Redis does.
@@ -87,60 +86,8 @@ impl MemoryStore {
                 last_sweep: Instant::now(),
             }),
             channels: Mutex::new(HashMap::new()),
-            hashes: RwLock::new(HashMap::new()),
+            structures: Default::default(),
         }
-    }
-
-    pub(crate) fn hash_set(&self, key: &str, fields: &[(String, String)]) {
-        let mut hashes = self.hashes.write().unwrap_or_else(PoisonError::into_inner);
-        let hash = hashes.entry(key.to_owned()).or_default();
-        hash.reserve(fields.len());
-        for (field, value) in fields {
-            hash.insert(field.clone(), value.clone());
-        }
-    }
-
-    pub(crate) fn hash_remove(&self, key: &str, fields: &[String]) -> u64 {
-        let mut hashes = self.hashes.write().unwrap_or_else(PoisonError::into_inner);
-        let Some(hash) = hashes.get_mut(key) else {
-            return 0;
-        };
-        let removed = fields
-            .iter()
-            .filter(|field| hash.remove(field.as_str()).is_some())
-            .count();
-        if hash.is_empty() {
-            hashes.remove(key);
-        }
-        removed as u64
-    }
-
-    pub(crate) fn hash_get_many(&self, lookups: &[(String, String)]) -> Vec<Option<String>> {
-        let hashes = self.hashes.read().unwrap_or_else(PoisonError::into_inner);
-        lookups
-            .iter()
-            .map(|(key, field)| hashes.get(key).and_then(|hash| hash.get(field)).cloned())
-            .collect()
-    }
-
-    pub(crate) fn hash_len(&self, key: &str) -> u64 {
-        let hashes = self.hashes.read().unwrap_or_else(PoisonError::into_inner);
-        hashes.get(key).map_or(0, |hash| hash.len() as u64)
-    }
-
-    /// Moves the hash at `from` over `to` (replacing it); false when `from` is absent.
-    pub(crate) fn rename_hash(&self, from: &str, to: &str) -> bool {
-        let mut hashes = self.hashes.write().unwrap_or_else(PoisonError::into_inner);
-        let Some(hash) = hashes.remove(from) else {
-            return false;
-        };
-        hashes.insert(to.to_owned(), hash);
-        true
-    }
-
-    fn delete_hash(&self, key: &str) -> bool {
-        let mut hashes = self.hashes.write().unwrap_or_else(PoisonError::into_inner);
-        hashes.remove(key).is_some()
     }
 
     pub(crate) fn get(&self, key: &str) -> Option<String> {
@@ -180,8 +127,8 @@ impl MemoryStore {
         let mut entries = lock_ignoring_poison(&self.entries);
         let removed = entries.map.remove(key);
         drop(entries);
-        let hash_removed = self.delete_hash(key);
-        removed.is_some_and(|entry| entry.is_live(now)) || hash_removed
+        let structure_removed = self.structures.delete(key);
+        removed.is_some_and(|entry| entry.is_live(now)) || structure_removed
     }
 
     pub(crate) fn incr(

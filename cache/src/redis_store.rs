@@ -80,7 +80,7 @@ impl RedisStore {
         })
     }
 
-    fn key(&self, key: &str) -> String {
+    pub(crate) fn key(&self, key: &str) -> String {
         format!("{}{key}", self.prefix)
     }
 
@@ -89,7 +89,7 @@ impl RedisStore {
     }
 
     /// A handle on the shared command connection; clones are cheap and share it.
-    fn connection(&self) -> ConnectionManager {
+    pub(crate) fn connection(&self) -> ConnectionManager {
         self.commands.clone()
     }
 
@@ -152,74 +152,6 @@ impl RedisStore {
         // The reply is "OK" when set and nil when the key already existed.
         let reply: Option<String> = command.query_async(&mut self.connection()).await?;
         Ok(reply.is_some())
-    }
-
-    pub(crate) async fn hash_set(
-        &self,
-        key: &str,
-        fields: &[(String, String)],
-    ) -> Result<(), CacheError> {
-        if fields.is_empty() {
-            return Ok(());
-        }
-        let mut command = redis::cmd("HSET");
-        command.arg(self.key(key));
-        for (field, value) in fields {
-            command.arg(field).arg(value);
-        }
-        let _added: i64 = command.query_async(&mut self.connection()).await?;
-        Ok(())
-    }
-
-    pub(crate) async fn hash_remove(
-        &self,
-        key: &str,
-        fields: &[String],
-    ) -> Result<u64, CacheError> {
-        if fields.is_empty() {
-            return Ok(0);
-        }
-        let removed: u64 = redis::cmd("HDEL")
-            .arg(self.key(key))
-            .arg(fields)
-            .query_async(&mut self.connection())
-            .await?;
-        Ok(removed)
-    }
-
-    pub(crate) async fn hash_get_many(
-        &self,
-        lookups: &[(String, String)],
-    ) -> Result<Vec<Option<String>>, CacheError> {
-        if lookups.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut pipe = redis::pipe();
-        for (key, field) in lookups {
-            pipe.cmd("HGET").arg(self.key(key)).arg(field);
-        }
-        let values: Vec<Option<String>> = pipe.query_async(&mut self.connection()).await?;
-        Ok(values)
-    }
-
-    pub(crate) async fn hash_len(&self, key: &str) -> Result<u64, CacheError> {
-        let len: u64 = redis::cmd("HLEN")
-            .arg(self.key(key))
-            .query_async(&mut self.connection())
-            .await?;
-        Ok(len)
-    }
-
-    pub(crate) async fn rename(&self, from: &str, to: &str) -> Result<bool, CacheError> {
-        // RENAME fails on a missing source; an atomic check-and-rename needs a script.
-        let moved: i64 = redis::Script::new(
-            "if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('RENAME', KEYS[1], KEYS[2]) return 1 end return 0",
-        )
-        .key(self.key(from))
-        .key(self.key(to))
-        .invoke_async(&mut self.connection())
-        .await?;
-        Ok(moved == 1)
     }
 
     pub(crate) async fn delete(&self, key: &str) -> Result<bool, CacheError> {

@@ -35,6 +35,10 @@ impl Problems {
     }
 }
 
+/// The longest rolling period an attempt rule may count over (31 days): the
+/// hot path keeps this much dialing history per device and person.
+pub const MAX_ROLLING_HOURS: u32 = 31 * 24;
+
 impl RuleSet {
     /// Checks the rule set as a whole: slots with a start before their end and
     /// no overlap on a day, region codes, distinct holidays, attempt rules
@@ -88,6 +92,14 @@ impl RuleSet {
                 problems.add(
                     format!("{field}.period"),
                     "a rolling period must be at least 1 hour",
+                );
+            }
+            if let AttemptPeriod::Rolling { hours } = rule.period
+                && hours > MAX_ROLLING_HOURS
+            {
+                problems.add(
+                    format!("{field}.period"),
+                    format!("a rolling period may be at most {MAX_ROLLING_HOURS} hours (31 days): dialing history is counted that far back"),
                 );
             }
             if let CountBy::Custom(key) = &rule.counted_by

@@ -146,6 +146,9 @@ pub enum CallResult {
     Sent,
     /// Anything else.
     Other,
+    /// Dialling started and no result came back yet: counts for rules that
+    /// count every attempt from the moment it starts.
+    InProgress,
 }
 
 impl CallResult {
@@ -165,6 +168,7 @@ impl CallResult {
             CallResult::SystemError => "SYSTEM_ERROR",
             CallResult::Sent => "SENT",
             CallResult::Other => "OTHER",
+            CallResult::InProgress => "IN_PROGRESS",
         }
     }
 }

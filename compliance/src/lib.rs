@@ -26,7 +26,7 @@ mod rules;
 mod time;
 mod window;
 
-pub use check::{FieldError, InvalidRuleSet};
+pub use check::{FieldError, InvalidRuleSet, MAX_ROLLING_HOURS};
 pub use decide::{Decision, Refusal, RuleKind, decide, resolve_zones};
 pub use explain::{Verdict, explain};
 pub use facts::{

@@ -4,12 +4,14 @@
 //! types inside `api/` and to domain types inside `workers/`.
 
 pub mod api_client;
+pub mod attempt_key;
 pub mod audit_event;
 pub mod compliance_data;
 pub mod compliance_rule_set;
 pub mod contact;
 pub mod contact_device;
 pub mod contact_list;
+pub mod dialing_history;
 pub mod import_job;
 pub mod import_mapping;
 pub mod import_rejection;
@@ -17,6 +19,7 @@ pub mod queue_task;
 pub mod revoked_token;
 pub mod selection_rule;
 pub mod split_rule;
+pub mod suppression_change;
 pub mod suppression_entry;
 pub mod suppression_import;
 pub mod suppression_import_rejection;

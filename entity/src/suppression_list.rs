@@ -19,6 +19,8 @@ pub struct Model {
     pub created_by: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Bumped by every write to the list (see `suppression_changes`).
+    pub version: i64,
 }
 
 /// Lists own their entries (cascading deletes in the schema).

@@ -14,6 +14,7 @@ use crate::pages::api_clients::ApiClientsPage;
 use crate::pages::audit::AuditPage;
 use crate::pages::compliance::CompliancePage;
 use crate::pages::contact::ContactPage;
+use crate::pages::dialers::DialersPage;
 use crate::pages::home::HomePage;
 use crate::pages::list_detail::ListDetailPage;
 use crate::pages::lists::ListsPage;
@@ -43,6 +44,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/suppression") view=SuppressionListsPage />
                     <Route path=path!("/suppression/:id") view=SuppressionListPage />
                     <Route path=path!("/compliance") view=CompliancePage />
+                    <Route path=path!("/dialers") view=DialersPage />
                     <Route path=path!("/users") view=UsersPage />
                     <Route path=path!("/api-clients") view=ApiClientsPage />
                     <Route path=path!("/audit") view=AuditPage />

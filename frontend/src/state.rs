@@ -1,5 +1,6 @@
 //! Application state: the pure rules the pages follow (navigation by role,
-//! paging, form drafts, server objects, contact lists and their contacts)
+//! paging, form drafts, server objects, contact lists and their contacts,
+//! the dialer traffic view)
 //! and, in the browser, the signed-in session shared through Leptos context.
 
 pub mod compliance;
@@ -14,3 +15,4 @@ pub mod rules;
 #[cfg(target_arch = "wasm32")]
 pub mod session;
 pub mod suppression;
+pub mod traffic;

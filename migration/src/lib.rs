@@ -14,6 +14,8 @@ mod m20261121_000007_uploads;
 mod m20261121_000008_suppression;
 mod m20261121_000009_compliance_rules;
 mod m20261121_000010_compliance_data;
+mod m20261121_000011_suppression_changes;
+mod m20261121_000012_dialing_history;
 mod support;
 
 /// Runs every migration in order; used by `reachline migrate` and at start-up.
@@ -33,6 +35,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000008_suppression::Migration),
             Box::new(m20261121_000009_compliance_rules::Migration),
             Box::new(m20261121_000010_compliance_data::Migration),
+            Box::new(m20261121_000011_suppression_changes::Migration),
+            Box::new(m20261121_000012_dialing_history::Migration),
         ]
     }
 }

@@ -2,11 +2,23 @@
 //! for the hot path of compliance decisions ("is this number suppressed?").
 //!
 //! Phone numbers in canonical E.164 are stored as integers ([`PhoneKey`]) in
-//! a sorted vector with a bucket index (eight bytes per entry plus about one
-//! for the index); single inserts and removals go to a small overlay — a set
-//! of recent additions and a set of tombstones — that is folded into the
-//! sorted vector once it passes 1/16 of it (64k entries at least), so edits
-//! are O(1) amortised and lookups stay one bucket read plus a short search.
+//! a sorted base laid out for few cache misses: the key range is cut into
+//! buckets of at most 2^16 keys, a `u32` table gives each bucket's place and
+//! the keys' low bits are stored as plain `u16` (about two bytes per entry at
+//! national-registry density: 250M NANP numbers ≈ 500 MiB, with a table of
+//! 7.5 MiB that stays in cache); a lookup reads the table entry and one
+//! 64-byte window of lows at the interpolated position. Key sets too sparse
+//! for that layout (small or widely spread lists) use a partitioned
+//! Elias–Fano encoding instead (never more than about ten bytes per entry).
+//! Whole lists are built through the streaming [`IndexBuilder`] (chunks
+//! sorted into Elias–Fano runs, then merged into the base), so building
+//! never holds all keys as plain integers.
+//! Single inserts and removals go to a small overlay — a set of recent
+//! additions and a set of tombstones — that is folded into the base once it
+//! passes 1/16 of it (64k entries at least); the fold streams the old base
+//! into a new one (both alive while it runs), so edits are O(1) amortised
+//! and lookups stay a base read plus an overlay probe when the overlay is
+//! non-empty.
 //! Every other value (e-mail addresses, client ids, non-canonical strings) is
 //! stored verbatim in a set of strings. Expiries and reasons are stored
 //! sparsely, only for the entries that have them; the list-level default
@@ -20,6 +32,8 @@
 
 #![warn(missing_docs)]
 
+mod bucketed;
+mod builder;
 mod details;
 mod phone_key;
 mod sorted_keys;
@@ -29,9 +43,10 @@ mod tests;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
+use bucketed::PhoneBase;
+pub use builder::IndexBuilder;
 use details::{Details, ReasonPool, hash_table_bytes, string_bytes};
 pub use phone_key::PhoneKey;
-use sorted_keys::SortedKeys;
 
 /// The overlay is folded into the sorted base once it holds more than this
 /// many entries or 1/16 of the base, whichever is larger.
@@ -52,7 +67,7 @@ pub struct Entry<'a> {
 #[derive(Clone)]
 pub struct SuppressionIndex {
     /// Phone keys as of the last fold.
-    base_phones: SortedKeys,
+    base_phones: PhoneBase,
     /// Phone keys inserted since the last fold; disjoint from `base_phones`.
     added_phones: HashSet<u64>,
     /// Keys of `base_phones` removed since the last fold.
@@ -94,7 +109,7 @@ impl SuppressionIndex {
     /// An empty index, for lists built up by single inserts.
     pub fn new() -> SuppressionIndex {
         SuppressionIndex {
-            base_phones: SortedKeys::default(),
+            base_phones: PhoneBase::default(),
             added_phones: HashSet::new(),
             removed_phones: HashSet::new(),
             phone_details: HashMap::new(),
@@ -106,41 +121,32 @@ impl SuppressionIndex {
         }
     }
 
-    /// Builds the index of a whole uploaded list in one pass — phone keys are
-    /// collected, sorted and deduplicated once — so 10M+ values cost no
-    /// per-insert overlay work. Input already sorted by number sorts in linear
-    /// time. A value given twice ends up as if inserted in order: the last
-    /// expiry and reason win.
+    /// Builds the index of a whole uploaded list in one pass through the
+    /// streaming [`IndexBuilder`] — phone keys are sorted in chunks and
+    /// merged once — so 10M+ values cost no per-insert overlay work. A value
+    /// given twice ends up as if inserted in order: the last expiry and
+    /// reason win.
     pub fn from_sorted_or_unsorted<I, V, R>(entries: I) -> SuppressionIndex
     where
         I: IntoIterator<Item = (V, Option<i64>, Option<R>)>,
         V: AsRef<str>,
         R: AsRef<str>,
     {
-        let mut index = SuppressionIndex::new();
-        let entries = entries.into_iter();
-        let mut phone_keys = Vec::with_capacity(entries.size_hint().0);
+        let mut builder = IndexBuilder::new();
         for (value, expires_at, reason) in entries {
-            let value = value.as_ref();
-            let details = index.details(expires_at, reason.as_ref().map(AsRef::as_ref));
-            match PhoneKey::parse(value) {
-                Some(key) => {
-                    phone_keys.push(key.as_u64());
-                    set_details(&mut index.phone_details, &key.as_u64(), details);
-                }
-                None => {
-                    if !index.texts.contains(value) {
-                        index.texts.insert(value.into());
-                    }
-                    set_details(&mut index.text_details, value, details);
-                }
-            }
+            builder.push(
+                value.as_ref(),
+                expires_at,
+                reason.as_ref().map(AsRef::as_ref),
+            );
         }
-        phone_keys.sort_unstable();
-        phone_keys.dedup();
-        phone_keys.shrink_to_fit();
-        index.base_phones = SortedKeys::from_sorted_unique(phone_keys);
-        index
+        builder.finish()
+    }
+
+    /// A streaming builder for a whole list (values in any order, bounded
+    /// memory); exists for registry-sized lists of hundreds of millions.
+    pub fn builder() -> IndexBuilder {
+        IndexBuilder::new()
     }
 
     /// Sets the reason reported for entries that have none of their own (an
@@ -264,7 +270,9 @@ impl SuppressionIndex {
 
     /// Folds the pending single edits into the sorted base now; exists for a
     /// writer that is about to publish a snapshot (clone into an `Arc`) and
-    /// wants the fastest lookups and smallest footprint for it.
+    /// wants the fastest lookups and smallest footprint for it. The fold
+    /// streams the old base into a new one: for its duration both are alive
+    /// (plus the overlay as two sorted `Vec<u64>`), then the old one is freed.
     pub fn compact(&mut self) {
         if self.overlay_len() == 0 {
             return;

@@ -19,6 +19,9 @@
 /// The longest E.164 number: fifteen digits after the `+`.
 const MAX_DIGITS: usize = 15;
 
+/// The largest key: fifteen nines.
+const MAX_KEY: u64 = 999_999_999_999_999;
+
 /// A canonical E.164 number read as an integer; exists so that callers that
 /// already hold a parsed number (and the benchmark) can skip string handling.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -40,6 +43,13 @@ impl PhoneKey {
             number = number * 10 + u64::from(byte - b'0');
         }
         Some(PhoneKey(number))
+    }
+
+    /// The key of `+{number}`: `Some` for 1 ≤ number < 10¹⁵ (every such
+    /// integer is a canonical digit string), else `None`; exists so bulk
+    /// loaders and benchmarks can hand over numbers without formatting them.
+    pub fn from_u64(number: u64) -> Option<PhoneKey> {
+        (1..=MAX_KEY).contains(&number).then_some(PhoneKey(number))
     }
 
     /// The digits as an integer; exists for callers that keep their own
@@ -65,6 +75,17 @@ mod tests {
             let key = PhoneKey::parse(text).expect(text);
             assert_eq!(format!("+{}", key.as_u64()), text);
         }
+    }
+
+    #[test]
+    fn integers_map_exactly_to_parsed_keys() {
+        for number in [1u64, 10, 12_127_365_000, 999_999_999_999_999] {
+            let parsed = PhoneKey::parse(&format!("+{number}"));
+            assert_eq!(PhoneKey::from_u64(number), parsed);
+        }
+        assert_eq!(PhoneKey::from_u64(0), None);
+        assert_eq!(PhoneKey::from_u64(1_000_000_000_000_000), None);
+        assert_eq!(PhoneKey::from_u64(u64::MAX), None);
     }
 
     #[test]

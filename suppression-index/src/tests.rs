@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use proptest::prelude::*;
 
-use crate::{Entry, PhoneKey, SuppressionIndex};
+use crate::{Entry, IndexBuilder, PhoneKey, SuppressionIndex};
 
 #[test]
 fn index_is_send_and_sync() {
@@ -126,6 +126,90 @@ fn bulk_build_equals_inserting_in_order() {
     assert!(built.heap_bytes() > 0);
 }
 
+/// Rows in no order, with repeated numbers (some with details, some
+/// without), texts, and a few numbers far outside NANP.
+fn unordered_rows() -> Vec<(String, Option<i64>, Option<String>)> {
+    (0..20_000u64)
+        .map(|n| {
+            let value = match n % 7 {
+                0 => format!("user{}@example.com", n % 900),
+                1 => format!("+44{:010}", (n * 104_729) % 1_000_000_007),
+                _ => format!("+1{}", 2_000_000_000 + (n * 7_919_993) % 8_000_000_000),
+            };
+            let value = if n % 11 == 0 {
+                format!("+1{}", 2_000_000_000 + (n / 11) % 500)
+            } else {
+                value
+            };
+            let expiry = (n % 13 == 0).then_some(n as i64);
+            let reason = (n % 17 == 0).then(|| format!("reason {}", n % 3));
+            (value, expiry, reason)
+        })
+        .collect()
+}
+
+#[test]
+fn chunked_builder_equals_bulk_build() {
+    let rows = unordered_rows();
+    let bulk = SuppressionIndex::from_sorted_or_unsorted(rows.iter().cloned());
+    for chunk_keys in [1, 7, 128, 1_000, 1 << 20] {
+        let mut builder = IndexBuilder::with_chunk_keys(chunk_keys);
+        for (value, expiry, reason) in &rows {
+            builder.push(value, *expiry, reason.as_deref());
+        }
+        let built = builder.finish();
+        assert_eq!(built.len(), bulk.len(), "chunk {chunk_keys}");
+        assert_eq!(built.base_phones.len(), bulk.base_phones.len());
+        assert!(built.base_phones.iter().eq(bulk.base_phones.iter()));
+        for (value, _, _) in &rows {
+            assert_eq!(built.get(value), bulk.get(value), "{value}");
+            let neighbour = format!("{value}1");
+            assert_eq!(built.get(&neighbour), bulk.get(&neighbour), "{neighbour}");
+        }
+    }
+}
+
+#[test]
+fn push_phone_equals_pushing_the_text_without_details() {
+    let numbers: Vec<u64> = (0..3_000u64)
+        .map(|n| 12_000_000_000 + (n * 2_654_435_761) % 8_000_000_000)
+        .collect();
+    let mut by_key = SuppressionIndex::builder();
+    let mut by_text = IndexBuilder::with_chunk_keys(500);
+    for &number in numbers.iter().chain(numbers.iter().step_by(5)) {
+        by_key.push_phone(PhoneKey::from_u64(number).expect("in range"));
+        by_text.push(&format!("+{number}"), None, None);
+    }
+    // A later push without details clears earlier ones, as in the bulk build.
+    by_key.push("+12000000001", Some(5), Some("first"));
+    by_key.push_phone(PhoneKey::from_u64(12_000_000_001).expect("in range"));
+    by_text.push("+12000000001", None, None);
+    let (by_key, by_text) = (by_key.finish(), by_text.finish());
+    assert_eq!(by_key.len(), by_text.len());
+    assert_eq!(
+        by_key.get("+12000000001"),
+        Some(Entry {
+            expires_at: None,
+            reason: None
+        })
+    );
+    for number in numbers.iter().flat_map(|&n| [n, n + 1]) {
+        let key = PhoneKey::from_u64(number).expect("in range");
+        assert_eq!(by_key.get_phone(key), by_text.get_phone(key), "{number}");
+    }
+}
+
+#[test]
+fn empty_builder_gives_an_empty_index() {
+    let index = SuppressionIndex::builder().finish();
+    assert!(index.is_empty());
+    assert_eq!(index.get("+12127365000"), None);
+    let mut index = index;
+    index.insert("+12127365000", None, None);
+    index.compact();
+    assert!(index.get("+12127365000").is_some());
+}
+
 #[test]
 fn folding_keeps_every_entry_and_shrinks_the_overlay() {
     let mut index = SuppressionIndex::with_min_overlay_limit(8);
@@ -202,6 +286,7 @@ proptest! {
         initial in proptest::collection::vec((0usize..50, proptest::option::of(0i64..20)), 0..30),
         operations in proptest::collection::vec(operation(50), 0..200),
         now in 0i64..20,
+        chunked in proptest::bool::ANY,
     ) {
         let values = pool();
         prop_assume!(values.len() == 50);
@@ -210,9 +295,17 @@ proptest! {
         for (value, expiry) in &initial {
             model.insert(values[*value].clone(), (*expiry, None));
         }
-        let mut index = SuppressionIndex::from_sorted_or_unsorted(
-            initial.iter().map(|(value, expiry)| (values[*value].as_str(), *expiry, None::<&str>)),
-        );
+        let mut index = if chunked {
+            let mut builder = IndexBuilder::with_chunk_keys(3);
+            for (value, expiry) in &initial {
+                builder.push(&values[*value], *expiry, None);
+            }
+            builder.finish()
+        } else {
+            SuppressionIndex::from_sorted_or_unsorted(
+                initial.iter().map(|(value, expiry)| (values[*value].as_str(), *expiry, None::<&str>)),
+            )
+        };
         index.min_overlay_limit = 4;
         for operation in operations {
             match operation {

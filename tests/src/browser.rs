@@ -153,3 +153,14 @@ pub async fn screenshot(browser: &Client, name: &str) {
         let _ = std::fs::write(dir.join(format!("{name}.png")), png);
     }
 }
+
+/// Scrolls the element at `css` to the top of the window (before a screenshot).
+pub async fn scroll_to(browser: &Client, css: &str) {
+    browser
+        .execute(
+            "document.querySelector(arguments[0]).scrollIntoView({ block: 'start' });",
+            vec![json!(css)],
+        )
+        .await
+        .unwrap_or_else(|error| panic!("scrolling to {css}: {error}"));
+}

@@ -4,6 +4,7 @@
 //! WebSocket like any client would.
 
 pub mod browser;
+pub mod dialer;
 pub mod graphql_ws;
 pub mod messy;
 pub mod process;
@@ -147,7 +148,11 @@ pub struct TestApp {
     /// The store pair.
     pub stores: Stores,
     server: tokio::task::JoinHandle<()>,
-    _data_dir: TempDir,
+    /// The data directory (the SQLite file and uploads), shared with replicas.
+    data_dir: PathBuf,
+    /// The database and cache flags it was started with.
+    store_args: Vec<String>,
+    _owned_data_dir: Option<TempDir>,
     _database: Option<TestDatabase>,
 }
 
@@ -164,16 +169,45 @@ pub async fn spawn_app(stores: Stores) -> TestApp {
 
 /// Starts an app on `stores` with extra `serve` flags (they override the defaults).
 pub async fn spawn_app_with(stores: Stores, extra_args: &[&str]) -> TestApp {
+    let data_dir = tempfile::tempdir().expect("creating a data directory");
+    let (store_args, database) = match stores {
+        Stores::PostgresRedis => {
+            let database = TestDatabase::create().await;
+            let args = vec![
+                "--database-url".into(),
+                database.url.clone(),
+                "--redis-url".into(),
+                redis_url(),
+                "--redis-prefix".into(),
+                unique_redis_prefix(),
+            ];
+            (args, Some(database))
+        }
+        Stores::SqliteInProcess => (Vec::new(), None),
+    };
+    let path = data_dir.path().to_owned();
+    let mut app = start_app(stores, path, store_args, extra_args).await;
+    app._owned_data_dir = Some(data_dir);
+    app._database = database;
+    app
+}
+
+/// Builds and runs an app on the given data directory and store flags.
+async fn start_app(
+    stores: Stores,
+    data_dir: PathBuf,
+    store_args: Vec<String>,
+    extra_args: &[&str],
+) -> TestApp {
     let client = http_client();
     if std::env::var_os("REACHLINE_TEST_LOG").is_some() {
         api::telemetry::init(api::config::LogFormat::Text);
     }
-    let data_dir = tempfile::tempdir().expect("creating a data directory");
     let mut args: Vec<String> = vec![
         "--listen".into(),
         "127.0.0.1:0".into(),
         "--data-dir".into(),
-        data_dir.path().display().to_string(),
+        data_dir.display().to_string(),
         "--admin-password".into(),
         ADMIN_PASSWORD.into(),
         "--jwt-secret".into(),
@@ -181,21 +215,7 @@ pub async fn spawn_app_with(stores: Stores, extra_args: &[&str]) -> TestApp {
         "--spa-dir".into(),
         spa_dir().display().to_string(),
     ];
-    let database = match stores {
-        Stores::PostgresRedis => {
-            let database = TestDatabase::create().await;
-            args.extend([
-                "--database-url".into(),
-                database.url.clone(),
-                "--redis-url".into(),
-                redis_url(),
-                "--redis-prefix".into(),
-                unique_redis_prefix(),
-            ]);
-            Some(database)
-        }
-        Stores::SqliteInProcess => None,
-    };
+    args.extend(store_args.iter().cloned());
     args.extend(extra_args.iter().map(|arg| arg.to_string()));
     let config = api::ServeConfig::from_args(args).expect("valid test configuration");
     let app = api::Application::build(config)
@@ -213,8 +233,10 @@ pub async fn spawn_app_with(stores: Stores, extra_args: &[&str]) -> TestApp {
         services,
         stores,
         server,
-        _data_dir: data_dir,
-        _database: database,
+        data_dir,
+        store_args,
+        _owned_data_dir: None,
+        _database: None,
     }
 }
 
@@ -229,6 +251,22 @@ pub fn error_field(body: &Value) -> Option<&str> {
 }
 
 impl TestApp {
+    /// A second replica on this app's database and data directory, for what
+    /// must cross processes. On PostgreSQL it shares this app's Redis prefix
+    /// when `shared_cache` (pub/sub reaches it), else it gets its own (every
+    /// message between the two is lost); the in-process cache is never shared.
+    /// Drop it before this app.
+    pub async fn spawn_replica(&self, shared_cache: bool, extra_args: &[&str]) -> TestApp {
+        let mut store_args = self.store_args.clone();
+        if !shared_cache
+            && let Some(position) = store_args.iter().position(|arg| arg == "--redis-prefix")
+            && let Some(prefix) = store_args.get_mut(position + 1)
+        {
+            *prefix = unique_redis_prefix();
+        }
+        start_app(self.stores, self.data_dir.clone(), store_args, extra_args).await
+    }
+
     /// The GraphQL WebSocket URL.
     pub fn ws_url(&self) -> String {
         format!("ws://127.0.0.1:{}/graphql/ws", self.port)

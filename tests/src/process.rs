@@ -73,7 +73,16 @@ fn collect_lines(
 impl ServerProcess {
     /// Starts `reachline serve` with `args` and waits until it prints its URL.
     pub async fn start(args: &[&str], envs: &[(&str, &str)]) -> ServerProcess {
-        let mut child = Command::new(binary())
+        ServerProcess::start_binary(&binary(), args, envs).await
+    }
+
+    /// Like [`ServerProcess::start`] with another build of the binary (the benchmarks run the release one).
+    pub async fn start_binary(
+        binary: &std::path::Path,
+        args: &[&str],
+        envs: &[(&str, &str)],
+    ) -> ServerProcess {
+        let mut child = Command::new(binary)
             .arg("serve")
             .args(args)
             .envs(envs.iter().copied())
@@ -118,6 +127,11 @@ impl ServerProcess {
             stdout: lines,
             stderr,
         }
+    }
+
+    /// The child's process id (benchmarks read its memory from `/proc`), while it runs.
+    pub fn id(&self) -> Option<u32> {
+        self.child.id()
     }
 
     /// `http://127.0.0.1:<port>`.

@@ -7,7 +7,8 @@
 use fantoccini::{Client, Locator};
 use serde_json::json;
 use tests::browser::{
-    ChromeDriver, PATIENCE, click, screenshot, texts_of, type_into, wait_for_text, wait_until,
+    ChromeDriver, PATIENCE, click, screenshot, scroll_to, texts_of, type_into, wait_for_text,
+    wait_until,
 };
 use tests::{ADMIN_EMAIL, ADMIN_PASSWORD, Stores, spa_dir, spawn_app};
 
@@ -36,17 +37,6 @@ async fn set_input(browser: &Client, css: &str, value: &str) {
         )
         .await
         .unwrap();
-}
-
-/// Scrolls the element at `css` to the top of the window (before a screenshot).
-async fn scroll_to(browser: &Client, css: &str) {
-    browser
-        .execute(
-            "document.querySelector(arguments[0]).scrollIntoView({ block: 'start' });",
-            vec![json!(css)],
-        )
-        .await
-        .unwrap_or_else(|error| panic!("scrolling to {css}: {error}"));
 }
 
 /// The browser's own `datetime-local` text for a UTC instant, so the test

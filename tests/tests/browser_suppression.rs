@@ -4,9 +4,9 @@
 //! row and see that row rejected with its line number.
 
 use fantoccini::{Client, Locator};
-use serde_json::json;
 use tests::browser::{
-    ChromeDriver, PATIENCE, click, screenshot, texts_of, type_into, wait_for_text, wait_until,
+    ChromeDriver, PATIENCE, click, screenshot, scroll_to, texts_of, type_into, wait_for_text,
+    wait_until,
 };
 use tests::{ADMIN_EMAIL, ADMIN_PASSWORD, Stores, spa_dir, spawn_app};
 
@@ -19,17 +19,6 @@ const CSV: &str = "phone\n+1 212 736 5000\nnot a number\n(415) 867-5309\n";
 async fn press(browser: &Client, text: &str) {
     let xpath = format!("//button[normalize-space(.)='{text}']");
     click(browser, Locator::XPath(&xpath)).await;
-}
-
-/// Scrolls the element at `css` to the top of the window (before a screenshot).
-async fn scroll_to(browser: &Client, css: &str) {
-    browser
-        .execute(
-            "document.querySelector(arguments[0]).scrollIntoView({ block: 'start' });",
-            vec![json!(css)],
-        )
-        .await
-        .unwrap_or_else(|error| panic!("scrolling to {css}: {error}"));
 }
 
 /// The text of each row of the entries table.

@@ -37,45 +37,54 @@ async fn login(address: &str, email: &str, password: &str) -> String {
         .to_owned()
 }
 
+/// One PostgreSQL database, Redis prefix and data directory that several
+/// `reachline` processes share, as replicas of one installation do.
+struct SharedStores {
+    database: TestDatabase,
+    data_dir: tempfile::TempDir,
+    prefix: String,
+}
+
+impl SharedStores {
+    async fn new() -> SharedStores {
+        SharedStores {
+            database: TestDatabase::create().await,
+            data_dir: tempfile::tempdir().unwrap(),
+            prefix: unique_redis_prefix(),
+        }
+    }
+
+    /// Starts a replica with `roles` on the shared stores.
+    async fn start(&self, roles: &str) -> ServerProcess {
+        let data = self.data_dir.path().display().to_string();
+        let redis = redis_url();
+        let args = [
+            "--listen",
+            "127.0.0.1:0",
+            "--roles",
+            roles,
+            "--data-dir",
+            &data,
+            "--database-url",
+            &self.database.url,
+            "--redis-url",
+            &redis,
+            "--redis-prefix",
+            &self.prefix,
+        ];
+        let env = [
+            ("REACHLINE_ADMIN_PASSWORD", "replica-admin-password"),
+            ("REACHLINE_JWT_SECRET", JWT_SECRET),
+        ];
+        ServerProcess::start(&args, &env).await
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_subscriber_on_one_replica_sees_an_event_made_on_another() {
-    let database = TestDatabase::create().await;
-    let data_dir = tempfile::tempdir().unwrap();
-    let prefix = unique_redis_prefix();
-    let redis = redis_url();
-    let data = data_dir.path().display().to_string();
-    let env = [
-        ("REACHLINE_ADMIN_PASSWORD", "replica-admin-password"),
-        ("REACHLINE_JWT_SECRET", JWT_SECRET),
-    ];
-    let args = |roles: &'static str| {
-        vec![
-            "--listen".to_owned(),
-            "127.0.0.1:0".to_owned(),
-            "--roles".to_owned(),
-            roles.to_owned(),
-            "--data-dir".to_owned(),
-            data.clone(),
-            "--database-url".to_owned(),
-            database.url.clone(),
-            "--redis-url".to_owned(),
-            redis.clone(),
-            "--redis-prefix".to_owned(),
-            prefix.clone(),
-        ]
-    };
-    let first_args = args("api,lists");
-    let second_args = args("api,compliance");
-    let first = ServerProcess::start(
-        &first_args.iter().map(String::as_str).collect::<Vec<_>>(),
-        &env,
-    )
-    .await;
-    let second = ServerProcess::start(
-        &second_args.iter().map(String::as_str).collect::<Vec<_>>(),
-        &env,
-    )
-    .await;
+    let stores = SharedStores::new().await;
+    let first = stores.start("api,lists").await;
+    let second = stores.start("api,compliance").await;
 
     // A token issued by one replica works on the other (shared secret and database).
     let token = login(&first.address(), ADMIN_EMAIL, "replica-admin-password").await;
@@ -433,4 +442,236 @@ async fn a_lists_worker_process_imports_what_an_api_process_received() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(status, json!({ "status": "SUCCEEDED", "accepted": 2 }));
+}
+
+/// Two `reachline` processes on one PostgreSQL and Redis, each with its own
+/// in-memory copy of the suppression lists: a number suppressed through one
+/// is refused by the other within one second, and allowed again as quickly.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_number_suppressed_on_one_process_is_refused_by_another_within_a_second() {
+    let database = TestDatabase::create().await;
+    let data_dir = tempfile::tempdir().unwrap();
+    let prefix = unique_redis_prefix();
+    let redis = redis_url();
+    let data = data_dir.path().display().to_string();
+    let env = [
+        ("REACHLINE_ADMIN_PASSWORD", "replica-admin-password"),
+        ("REACHLINE_JWT_SECRET", JWT_SECRET),
+    ];
+    let args = vec![
+        "--listen",
+        "127.0.0.1:0",
+        "--roles",
+        "api",
+        "--data-dir",
+        &data,
+        "--database-url",
+        &database.url,
+        "--redis-url",
+        &redis,
+        "--redis-prefix",
+        &prefix,
+    ];
+    let first = ServerProcess::start(&args, &env).await;
+    let second = ServerProcess::start(&args, &env).await;
+    let token = login(&first.address(), ADMIN_EMAIL, "replica-admin-password").await;
+    let created = graphql(
+        &first.address(),
+        Some(&token),
+        "mutation { createSuppressionList(input: { name: \"DNC\", kind: PHONE, channels: [VOICE] }) { id } }",
+        json!({}),
+    )
+    .await;
+    let list = created["data"]["createSuppressionList"]["id"].clone();
+    assert!(list.is_string(), "{created}");
+    let check = "query { checkNumber(phone: \"+1 212 736 5000\", at: \"2026-11-23T15:00:00Z\") { suppressed } }";
+    let suppressed_on = |address: String| {
+        let token = token.clone();
+        async move {
+            let body = graphql(&address, Some(&token), check, json!({})).await;
+            body["data"]["checkNumber"]["suppressed"]
+                .as_bool()
+                .unwrap_or_else(|| panic!("{body}"))
+        }
+    };
+    assert!(!suppressed_on(second.address()).await);
+
+    for (mutation, expected) in [
+        (
+            "addSuppressionEntries(listId: $list, values: [\"+12127365000\"]) { added }",
+            true,
+        ),
+        (
+            "removeSuppressionEntries(listId: $list, values: [\"+12127365000\"])",
+            false,
+        ),
+    ] {
+        let body = graphql(
+            &first.address(),
+            Some(&token),
+            &format!("mutation($list: ID!) {{ {mutation} }}"),
+            json!({ "list": list }),
+        )
+        .await;
+        assert!(body["errors"].is_null(), "{body}");
+        let started = std::time::Instant::now();
+        loop {
+            if suppressed_on(second.address()).await == expected {
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(1),
+                "suppressed = {expected} not seen by the other process within 1 s"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let delay = started.elapsed();
+        println!(
+            "suppressed = {expected}: seen by the other process after {} ms",
+            delay.as_millis()
+        );
+        assert!(delay < Duration::from_secs(1), "{delay:?}");
+    }
+}
+
+/// The issue's "done when": a dialer speaking exactly the OCS shims validates
+/// and reports thousands of records against two `compliance` replicas, and
+/// every answer is what the decision engine says for the same state; a number
+/// suppressed through the API on one process is refused by the other
+/// `compliance` replica within a second; nothing reported is lost or doubled.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dialer_against_two_compliance_replicas_gets_the_engines_decisions() {
+    use tests::dialer::{Dialer, Rng, contacts};
+
+    let stores = SharedStores::new().await;
+    let api = stores.start("api,compliance").await;
+    let replica = stores.start("compliance").await;
+    let token = login(&api.address(), ADMIN_EMAIL, "replica-admin-password").await;
+
+    // Windows open around the clock: the answers do not depend on the hour.
+    let rules = graphql(
+        &api.address(),
+        Some(&token),
+        "{ complianceRuleSet { rules } }",
+        json!({}),
+    )
+    .await;
+    let mut rules = rules["data"]["complianceRuleSet"]["rules"].clone();
+    rules["callingWindows"]["default"] = json!({ "slots": [{
+        "days": ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"], "start": "00:00", "end": "24:00" }] });
+    rules["callingWindows"]["regions"] = json!({});
+    let saved = graphql(
+        &api.address(),
+        Some(&token),
+        "mutation($r: JSON!) { updateComplianceRuleSet(rules: $r) { version } }",
+        json!({ "r": rules }),
+    )
+    .await;
+    assert!(saved["errors"].is_null(), "{saved}");
+    let engine_rules: compliance::RuleSet = serde_json::from_value(rules).unwrap();
+    let engine_rules = engine_rules.for_campaign(&[]);
+
+    let mut rng = Rng::new(0x0c5);
+    let population = contacts(80, &mut rng);
+    let list = graphql(&api.address(), Some(&token),
+        "mutation { createSuppressionList(input: { name: \"DNC\", kind: PHONE, channels: [VOICE] }) { id } }",
+        json!({})).await["data"]["createSuppressionList"]["id"].clone();
+    let initially: Vec<String> = population
+        .iter()
+        .step_by(9)
+        .map(|contact| contact.phones[0].clone())
+        .collect();
+    let added = graphql(&api.address(), Some(&token),
+        "mutation($l: ID!, $v: [String!]!) { addSuppressionEntries(listId: $l, values: $v) { added } }",
+        json!({ "l": list, "v": initially })).await;
+    assert_eq!(
+        added["data"]["addSuppressionEntries"]["added"],
+        initially.len(),
+        "{added}"
+    );
+    let key = graphql(&api.address(), Some(&token),
+        "mutation { createApiClient(input: { name: \"sim\", scopes: [OCS_VALIDATE, OCS_HISTORY] }) { key } }",
+        json!({})).await["data"]["createApiClient"]["key"].as_str().unwrap().to_owned();
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+
+    let mut dialer = Dialer::new(&key, vec![api.address(), replica.address()]);
+    dialer.suppressed.extend(initially);
+    let pick = |rng: &mut Rng| {
+        let contact = population[rng.below(population.len() as u64) as usize].clone();
+        let phone = contact.phones[rng.below(contact.phones.len() as u64) as usize].clone();
+        (contact, phone)
+    };
+    for round in 0..1500 {
+        if round == 700 {
+            // Suppressed through the API on the api process: the compliance-only
+            // replica refuses it within a second.
+            let (contact, phone) = pick(&mut rng);
+            graphql(&api.address(), Some(&token),
+                "mutation($l: ID!, $v: [String!]!) { addSuppressionEntries(listId: $l, values: $v) { added } }",
+                json!({ "l": list, "v": [phone] })).await;
+            let started = std::time::Instant::now();
+            loop {
+                let answer = tests::http_client()
+                    .post(format!("{}/ocs/v1/validate", replica.address()))
+                    .header("x-api-key", &key)
+                    .json(&json!({ "GSW_PHONE": phone, "GSW_CUSTOMER_ID": contact.client_id, "GSW_DIAL_MODE": "PREVIEW" }))
+                    .send().await.unwrap().json::<serde_json::Value>().await.unwrap();
+                if answer["refusals"]
+                    .as_array()
+                    .is_some_and(|refusals| refusals.iter().any(|r| r["rule"] == "SUPPRESSION"))
+                {
+                    break;
+                }
+                assert!(
+                    started.elapsed() < Duration::from_secs(1),
+                    "the replica did not refuse within a second: {answer}"
+                );
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            println!(
+                "suppressed on one process, refused by the compliance replica after {:?}",
+                started.elapsed()
+            );
+            dialer.suppressed.insert(phone);
+        }
+        if round % 10 == 0 {
+            let chunk: Vec<_> = (0..10).map(|_| pick(&mut rng)).collect();
+            let allowed = dialer.validate_batch(Some(&engine_rules), &chunk).await;
+            // Dial the first allowed one only: the others' answers would be stale after it.
+            if let Some(position) = allowed.iter().position(|allowed| *allowed) {
+                let (contact, phone) = &chunk[position];
+                dialer.dial(contact, phone, &mut rng).await;
+            }
+        } else {
+            let (contact, phone) = pick(&mut rng);
+            if dialer.validate(Some(&engine_rules), &contact, &phone).await {
+                dialer.dial(&contact, &phone, &mut rng).await;
+            }
+        }
+    }
+    let tally = dialer.tally.clone();
+    println!("dialer tally: {tally:?}");
+    assert!(
+        tally.mismatches.is_empty(),
+        "{} answers differ from the engine, e.g. {:?}",
+        tally.mismatches.len(),
+        &tally.mismatches[..tally.mismatches.len().min(5)]
+    );
+    assert!(tally.validated >= 2800, "{tally:?}");
+    assert!(tally.dialed >= 100, "{tally:?}");
+    assert!(
+        tally.refusals.contains_key("ATTEMPT_LIMIT") && tally.refusals.contains_key("SUPPRESSION"),
+        "{tally:?}"
+    );
+
+    // Every acknowledged history record is stored exactly once.
+    let db = sea_orm::Database::connect(stores.database.url.as_str())
+        .await
+        .unwrap();
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let stored = entity::dialing_history::Entity::find()
+        .count(&db)
+        .await
+        .unwrap();
+    assert_eq!(stored, tally.dialed, "one history row per dialled attempt");
 }

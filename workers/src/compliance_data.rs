@@ -21,7 +21,6 @@ use std::time::Duration;
 use chrono::{DateTime, SubsecRound, Utc};
 use domain::access::Permission;
 use numbering::{DataError, NumberingData};
-use sea_orm::TransactionTrait;
 
 use crate::accounts::Principal;
 use crate::audit::{self, Actor, Change};
@@ -321,7 +320,7 @@ async fn attempt(services: &Services, actor: Option<&Actor>) -> Result<(), Servi
         Ok((_, data)) => serde_json::json!({ "version": data.version(), "alert": false }),
         Err(error) => serde_json::json!({ "alert": true, "error": error.to_string() }),
     };
-    let txn = services.db.begin().await?;
+    let txn = services.begin().await?;
     let installed = match outcome {
         Ok((document, data)) => {
             let source = document.source_url.clone();

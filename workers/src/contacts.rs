@@ -8,7 +8,7 @@ use domain::{DefaultCountry, EmailAddress, Permission, PhoneNumber, ValidationEr
 use entity::{contact, contact_device};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait, Set, TransactionTrait,
+    QueryOrder, QuerySelect, QueryTrait, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -163,7 +163,7 @@ pub async fn update(
     changes: ContactChanges,
 ) -> Result<contact::Model, ServiceError> {
     principal.require(Permission::ManageLists)?;
-    let txn = services.db.begin().await?;
+    let txn = services.begin().await?;
     let existing = find(&txn, principal.tenant_id, id).await?;
     let mut active: contact::ActiveModel = existing.clone().into();
     let mut detail = serde_json::Map::new();
@@ -258,7 +258,7 @@ pub async fn delete(
     id: i64,
 ) -> Result<(), ServiceError> {
     principal.require(Permission::ManageLists)?;
-    let txn = services.db.begin().await?;
+    let txn = services.begin().await?;
     let existing = find(&txn, principal.tenant_id, id).await?;
     let devices = contact_device::Entity::delete_many()
         .filter(contact_device::Column::ContactId.eq(id))

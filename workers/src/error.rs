@@ -54,3 +54,13 @@ impl ServiceError {
         }
     }
 }
+
+impl From<ocs::RecordError> for ServiceError {
+    fn from(error: ocs::RecordError) -> Self {
+        ServiceError::InvalidFields(vec![match error {
+            ocs::RecordError::NotAnObject => ("record".to_owned(), error.to_string()),
+            ocs::RecordError::Missing { field } => (field.to_owned(), "is required".to_owned()),
+            ocs::RecordError::Invalid { field, reason } => (field, reason),
+        }])
+    }
+}

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod compliance_data;
 pub mod contacts;
 pub mod db;
+pub mod dialing;
 pub mod error;
 pub mod import;
 pub mod lists;

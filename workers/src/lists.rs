@@ -4,8 +4,7 @@ use chrono::Utc;
 use domain::{Channel, DefaultCountry, ListStatus, Permission, PhoneNumber, ValidationError};
 use entity::contact_list;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, QueryFilter,
-    Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, QueryFilter, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -144,7 +143,7 @@ pub async fn create(
     let description = description(input.description.as_deref())?;
     let caller_id = caller_id(input.caller_id.as_deref())?;
     let now = Utc::now();
-    let txn = services.db.begin().await?;
+    let txn = services.begin().await?;
     let created = contact_list::ActiveModel {
         id: Set(Uuid::now_v7()),
         tenant_id: Set(principal.tenant_id),
@@ -199,7 +198,7 @@ pub async fn update(
         .map(|c| caller_id(c.as_deref()))
         .transpose()?;
 
-    let txn = services.db.begin().await?;
+    let txn = services.begin().await?;
     let existing = find(&txn, principal.tenant_id, id).await?;
     let status = ListStatus::parse(&existing.status).unwrap_or(ListStatus::Ready);
     let mut detail = serde_json::Map::new();
@@ -269,7 +268,7 @@ pub async fn delete(
     id: Uuid,
 ) -> Result<(), ServiceError> {
     principal.require(Permission::ManageLists)?;
-    let txn = services.db.begin().await?;
+    let txn = services.begin().await?;
     let existing = find(&txn, principal.tenant_id, id).await?;
     if existing.status == ListStatus::Importing.as_str() {
         return Err(ServiceError::conflict(

@@ -43,6 +43,13 @@ pub async fn run(services: Services, mut stop: watch::Receiver<bool>) {
                         tracing::warn!(error = ?anyhow::Error::from(error), "purging expired suppression entries failed")
                     }
                 }
+                let day_ago = Utc::now() - chrono::Duration::hours(24);
+                match crate::suppression::prune_changes(&services, day_ago).await {
+                    Ok(pruned) => tracing::info!(pruned, "pruned day-old suppression changes"),
+                    Err(error) => {
+                        tracing::warn!(error = ?anyhow::Error::from(error), "pruning suppression changes failed")
+                    }
+                }
                 let untouched_since = Utc::now() - crate::uploads::STALE_AFTER;
                 match crate::uploads::purge_stale(&services, untouched_since).await {
                     Ok(purged) => tracing::info!(purged, "purged stale uploads"),

@@ -5,21 +5,17 @@
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use compliance::{
-    AttemptLog, Decision, DeviceFacts, DeviceType as RuleDeviceType, DialMode, RuleSet, Verdict,
-    ZoneName,
-};
-use domain::suppression::SuppressionKind;
-use domain::{DefaultCountry, DeviceType, Permission, PhoneNumber, ValidationError};
+use compliance::{Decision, DialMode, RuleSet, Verdict, ZoneName};
+use domain::{DefaultCountry, Permission, PhoneNumber, ValidationError};
 use entity::compliance_rule_set;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
 use serde_json::json;
 use uuid::Uuid;
 
 use crate::accounts::principal::Principal;
 use crate::audit::{self, Change};
-use crate::suppression::SuppressionView;
+use crate::dialing::judge::{self, Person};
 use crate::{ServiceError, Services};
 
 /// The pub/sub channel told of every rule change (replicas drop cached rules).
@@ -154,7 +150,7 @@ pub async fn update(
     principal.require(Permission::ManageCompliance)?;
     let data = services.compliance_data.current();
     let mut rules = validate(json, &data.regions())?;
-    let txn = services.db.begin().await?;
+    let txn = services.begin().await?;
     let current = load(&txn, principal.tenant_id).await?;
     rules.emergency_stop = current.rules.emergency_stop;
     let saved = save(
@@ -196,7 +192,7 @@ pub async fn set_emergency_stop(
             ValidationError::new("reason", "say why the emergency stop is turned on").into(),
         );
     }
-    let txn = services.db.begin().await?;
+    let txn = services.begin().await?;
     let current = load(&txn, principal.tenant_id).await?;
     let mut rules = current.rules.clone();
     rules.emergency_stop = on;
@@ -255,6 +251,7 @@ async fn save(
 }
 
 async fn announce(services: &Services, tenant_id: Uuid) {
+    services.hot.forget_rules(tenant_id);
     if let Err(error) = services
         .cache
         .publish(CHANGED_CHANNEL, &tenant_id.to_string())
@@ -329,59 +326,29 @@ pub async fn check_number(
     };
     let number = PhoneNumber::parse("phone", phone, default_country)?;
     let at = context.at.unwrap_or_else(Utc::now);
-    let stored = load(&services.db, principal.tenant_id).await?;
-    let data = services.compliance_data.current();
-    let location = data.locate_phone(number.country_code(), number.area_code(), number.country());
-    let mut regions: Vec<String> = location.regions.to_vec();
-    if let Some(region) = location.region
-        && !regions.iter().any(|known| known == region)
-    {
-        regions.push(region.to_owned());
-    }
-    let zones: Vec<Tz> = location
-        .zones
-        .iter()
-        .filter_map(|zone| zone.parse::<Tz>().ok())
-        .collect();
-    let flags = data.flags(number.e164());
-    let device_type = match number.device_type() {
-        DeviceType::Unknown if data.is_wireless(number.e164()) => DeviceType::Mobile,
-        known => known,
+    let rules = services.hot.rules(services, principal.tenant_id).await?;
+    let person = Person {
+        client_id: context.client_id.clone(),
+        email: context.email.clone(),
+        consent: context.consent,
+        ..Person::default()
     };
-    let device = DeviceFacts {
-        value: number.e164().to_owned(),
-        device_type: match device_type {
-            DeviceType::Mobile => RuleDeviceType::Mobile,
-            DeviceType::Landline => RuleDeviceType::Landline,
-            DeviceType::Unknown => RuleDeviceType::Unknown,
-        },
-        regions: regions.clone(),
-        zones,
-        contact_zones: Vec::new(),
-        consent_automated: context.consent,
-        reassigned: flags.reassigned,
-        ported: flags.ported,
-        client_id: context.client_id.clone().filter(|id| !id.trim().is_empty()),
-        contact_email: context
-            .email
-            .clone()
-            .filter(|email| !email.trim().is_empty()),
-        custom_keys: Default::default(),
-    };
-    let channel = crate::suppression::list_channel(mode.channel());
-    let mut values = vec![(SuppressionKind::Phone, device.value.as_str())];
-    if let Some(client_id) = device.client_id.as_deref() {
-        values.push((SuppressionKind::ClientId, client_id));
-    }
-    if let Some(email) = device.contact_email.as_deref() {
-        values.push((SuppressionKind::Email, email));
-    }
-    let view = SuppressionView::load(services, principal.tenant_id, channel, &values).await?;
-    // Dialing history arrives with the OCS history shim; until then no attempt is on record.
-    let history = AttemptLog::default();
-    let decision = compliance::decide(&stored.rules, &device, mode, &view, &history, at);
-    let verdicts = compliance::explain(&stored.rules, &device, mode, &decision);
-    let used = compliance::resolve_zones(&stored.rules, &device);
+    let located = judge::locate(services, &number, person);
+    let judged = judge::judge(
+        services,
+        principal.tenant_id,
+        &rules.required,
+        &[(located.device.clone(), mode)],
+        at,
+    )
+    .await?
+    .pop()
+    .ok_or(ServiceError::NotFound("decision"))?;
+    let (device, decision, view) = (located.device, judged.decision, judged.suppression);
+    let regions = device.regions.clone();
+    let device_type = located.device_type;
+    let verdicts = compliance::explain(&rules.required, &device, mode, &decision);
+    let used = compliance::resolve_zones(&rules.required, &device);
     let local_times = used
         .iter()
         .map(|zone| {
@@ -396,7 +363,7 @@ pub async fn check_number(
         input: phone.to_owned(),
         e164: number.e164().to_owned(),
         country: number.country().map(str::to_owned),
-        region: location.region.map(str::to_owned),
+        region: located.region,
         regions,
         time_zones: used.iter().map(|zone| zone.name().to_owned()).collect(),
         local_times,

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use domain::selection::SelectionSpec;
 use domain::split::SplitSpec;
 use domain::{Permission, ValidationError};
-use sea_orm::{DbErr, SqlErr, TransactionTrait};
+use sea_orm::{DbErr, SqlErr};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -198,7 +198,7 @@ pub async fn create<S: RuleSpec>(
         updated_at: now,
     };
     let (id, name, description) = (row.id, row.name.clone(), row.description.clone());
-    let txn = services.db.begin().await?;
+    let txn = services.begin().await?;
     if id_named::<S>(&txn, principal.tenant_id, &name)
         .await?
         .is_some()
@@ -235,7 +235,7 @@ pub async fn update<S: RuleSpec>(
 ) -> Result<SavedRule<S>, ServiceError> {
     principal.require(Permission::ManageLists)?;
     let input = checked(input)?;
-    let txn = services.db.begin().await?;
+    let txn = services.begin().await?;
     let current = some_rows::<S>(&txn, principal.tenant_id, &[id])
         .await?
         .pop()
@@ -282,7 +282,7 @@ pub async fn delete<S: RuleSpec>(
     id: Uuid,
 ) -> Result<(), ServiceError> {
     principal.require(Permission::ManageLists)?;
-    let txn = services.db.begin().await?;
+    let txn = services.begin().await?;
     let current = some_rows::<S>(&txn, principal.tenant_id, &[id])
         .await?
         .pop()

@@ -41,7 +41,8 @@ impl Default for ServicesConfig {
     }
 }
 
-/// The stores and settings shared by the API resolvers and the background roles; cheap to clone.
+/// The stores and settings shared by the API resolvers and the background roles; cheap to
+/// clone (every field is a handle: the HTTP layer clones it for every request).
 #[derive(Clone)]
 pub struct Services {
     /// The system of record.
@@ -49,14 +50,18 @@ pub struct Services {
     /// Redis or the in-process stand-in.
     pub cache: Cache,
     /// JWT signing keys.
-    pub keys: TokenKeys,
+    pub keys: std::sync::Arc<TokenKeys>,
     /// Settings.
-    pub config: ServicesConfig,
+    pub config: std::sync::Arc<ServicesConfig>,
     /// The numbering data in use (built-in until a provider's document is loaded).
     pub compliance_data: ComplianceData,
-    /// The suppression mirror's compact indexes when the cache is in-process
-    /// (with Redis the mirror lives there); shared by clones of this handle.
-    pub suppression_local: Option<std::sync::Arc<crate::suppression::LocalMirror>>,
+    /// This process's copy of the suppression lists (catalogue and compact
+    /// indexes), kept exact by `suppression::follow`; shared by clones of this handle.
+    pub suppression: std::sync::Arc<crate::suppression::LocalMirror>,
+    /// This process's copies of rules, API keys and list names for the dialer hot path.
+    pub hot: std::sync::Arc<crate::dialing::HotCache>,
+    /// Validation decisions tallied for the live traffic view.
+    pub traffic: std::sync::Arc<crate::dialing::Traffic>,
 }
 
 impl Services {
@@ -72,16 +77,30 @@ impl Services {
             config.compliance_data_url.clone(),
             config.compliance_data_refresh,
         );
-        let suppression_local = (cache.backend_name() == "in-process")
-            .then(|| std::sync::Arc::new(crate::suppression::LocalMirror::default()));
         Self {
             db,
             cache,
-            keys,
-            config,
+            keys: std::sync::Arc::new(keys),
+            config: std::sync::Arc::new(config),
             compliance_data,
-            suppression_local,
+            suppression: Default::default(),
+            hot: Default::default(),
+            traffic: Default::default(),
         }
+    }
+
+    /// Begins a write transaction. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so a transaction that reads before it writes waits
+    /// for other writers (busy timeout) instead of failing with "database is
+    /// locked" when one committed in between; PostgreSQL ignores the mode.
+    pub async fn begin(&self) -> Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
+        use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+        self.db
+            .begin_with_options(TransactionOptions {
+                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                ..TransactionOptions::default()
+            })
+            .await
     }
 
     /// Whether both stores answer (the `/readyz` check).

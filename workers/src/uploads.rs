@@ -19,9 +19,9 @@ use chrono::{DateTime, Utc};
 use domain::{Permission, ValidationError};
 use entity::upload;
 use futures::{Stream, StreamExt};
+use sea_orm::ModelTrait;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set};
-use sea_orm::{ModelTrait, TransactionTrait};
 use serde_json::json;
 use tokio::io::{AsyncSeekExt, AsyncWriteExt, BufWriter};
 use uuid::Uuid;
@@ -198,7 +198,7 @@ pub async fn create(
         .await
         .map_err(io_failure)?;
     let now = Utc::now();
-    let txn = services.db.begin().await?;
+    let txn = services.begin().await?;
     let row = upload::ActiveModel {
         id: Set(id),
         tenant_id: Set(principal.tenant_id),
@@ -297,7 +297,7 @@ async fn delete_locked(
     row: upload::Model,
 ) -> Result<(), ServiceError> {
     remove_file(&row.path).await?;
-    let txn = services.db.begin().await?;
+    let txn = services.begin().await?;
     let id = row.id;
     let file_name = row.file_name.clone();
     row.delete(&txn).await?;

@@ -6,6 +6,7 @@ pub mod api_clients;
 pub mod audit;
 pub mod compliance;
 pub mod compliance_data;
+pub mod dialing;
 pub mod error;
 pub mod imports;
 pub mod lists;
@@ -36,6 +37,7 @@ pub struct Query(
     suppression::SuppressionQuery,
     compliance::ComplianceQuery,
     compliance_data::ComplianceDataQuery,
+    dialing::DialingQuery,
 );
 
 /// Every mutation field, merged from the domain modules.

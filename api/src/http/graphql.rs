@@ -106,7 +106,7 @@ async fn caller(services: &Services, token: Option<&str>, ip: Option<String>) ->
     }
 }
 
-pub(super) fn bearer(headers: &HeaderMap) -> Option<&str> {
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())

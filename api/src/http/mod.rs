@@ -3,6 +3,8 @@
 
 mod downloads;
 mod graphql;
+mod ocs;
+mod openapi;
 mod ops;
 mod rest;
 mod spa;
@@ -48,6 +50,8 @@ pub struct AppState {
     pub spa_dir: PathBuf,
     /// Whether this process serves the API role (GraphQL, SPA); others only serve operations endpoints.
     pub serves_api: bool,
+    /// Whether this process serves the `compliance` role's dialer routes (`/ocs/v1/*`).
+    pub serves_ocs: bool,
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -100,6 +104,13 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics));
+    if state.serves_ocs {
+        router = router.merge(ocs::routes());
+    }
+    if state.serves_ocs || state.serves_api {
+        // The dialer routes' contract: wherever they are served, and on the API front.
+        router = router.merge(openapi::routes());
+    }
     if state.serves_api {
         router = router
             .merge(graphql::routes(&state))

@@ -42,6 +42,7 @@ mod keys;
 mod locks;
 mod pubsub;
 mod sharing;
+mod structures;
 
 /// A lease or ttl short enough to wait out in a test.
 const SHORT_TTL: Duration = Duration::from_millis(300);

@@ -4,6 +4,7 @@
 
 pub mod compliance;
 pub mod compliance_types;
+pub mod dialers;
 pub mod error;
 pub mod list_imports;
 pub mod multipart;

@@ -108,12 +108,12 @@ impl ApiScope {
         }
     }
 
-    /// A short name for badges.
+    /// The scope's name in the create form and the table's badges.
     pub fn label(self) -> &'static str {
         match self {
-            ApiScope::OcsValidate => "Validate",
-            ApiScope::OcsHistory => "History",
-            ApiScope::OcsLease => "Lease",
+            ApiScope::OcsValidate => "Pre-dial validation",
+            ApiScope::OcsHistory => "Call reports",
+            ApiScope::OcsLease => "Record leasing",
             ApiScope::Unknown => "Unknown",
         }
     }
@@ -121,9 +121,15 @@ impl ApiScope {
     /// What the scope allows, for the checkbox's help text.
     pub fn description(self) -> &'static str {
         match self {
-            ApiScope::OcsValidate => "Pre-dial validation (POST /ocs/v1/validate)",
-            ApiScope::OcsHistory => "Call results (POST /ocs/v1/history)",
-            ApiScope::OcsLease => "Record pull (POST /ocs/v1/campaigns/{id}/records:lease)",
+            ApiScope::OcsValidate => {
+                "POST /ocs/v1/validate and /ocs/v1/validate/batch: may this record be dialled now?"
+            }
+            ApiScope::OcsHistory => {
+                "POST /ocs/v1/history: call results, for attempt rules and statistics"
+            }
+            ApiScope::OcsLease => {
+                "POST /ocs/v1/campaigns/{id}/records:lease: pull ready records to dial"
+            }
             ApiScope::Unknown => "A scope this version of the app does not know",
         }
     }

@@ -10,13 +10,13 @@ use crate::api::operations::{
     revoke_api_client,
 };
 use crate::api::schema_types::ApiScope;
-use crate::components::feedback::{ActionErrorBanner, EmptyState, ErrorBanner};
+use crate::components::feedback::{ActionErrorBanner, EmptyState, ErrorBanner, confirm};
 use crate::components::form::TextField;
 use crate::components::page::{FormToggle, PageHeader};
 use crate::components::table::{DataTable, PagedTable};
 use crate::components::toast::Toasts;
 use crate::format::{api_client_status, format_date, format_optional_timestamp};
-use crate::state::forms::NewApiClientDraft;
+use crate::state::forms::{NewApiClientDraft, validate_curl_example};
 use crate::state::models::{ApiClientRow, Page};
 use crate::state::nav::can_manage_api_clients;
 use crate::state::paging::{CursorPager, TABLE_PAGE_SIZE};
@@ -27,6 +27,8 @@ use crate::state::session::Session;
 struct IssuedKey {
     client_name: String,
     key: String,
+    /// What the key may call: the validation example is shown only when it works.
+    scopes: Vec<ApiScope>,
 }
 
 /// The API clients page.
@@ -103,6 +105,11 @@ fn IssuedKeyPanel(issued: IssuedKey, issued_key: RwSignal<Option<IssuedKey>>) ->
     let select_all = |event: leptos::ev::FocusEvent| {
         event_target::<web_sys::HtmlInputElement>(&event).select();
     };
+    // The example only works for a key that may validate.
+    let example_key = issued
+        .scopes
+        .contains(&ApiScope::OcsValidate)
+        .then(|| issued.key.clone());
     view! {
         <section class="panel panel--warning" role="alert" aria-labelledby="issued-key-title">
             <h2 id="issued-key-title">{format!("Key for {}", issued.client_name)}</h2>
@@ -121,10 +128,30 @@ fn IssuedKeyPanel(issued: IssuedKey, issued_key: RwSignal<Option<IssuedKey>>) ->
                 on:focus=select_all
             />
             <p class="field__hint">"Click the key to select it, then press Ctrl+C (⌘C on a Mac)."</p>
+            {example_key.map(|api_key| view! { <ValidateExample api_key /> })}
             <button type="button" class="button button--secondary" on:click=move |_| issued_key.set(None)>
                 "I have copied the key"
             </button>
         </section>
+    }
+}
+
+/// A `curl` that tries the new key on `POST /ocs/v1/validate` against this server.
+#[component]
+fn ValidateExample(api_key: String) -> impl IntoView {
+    let origin = window()
+        .location()
+        .origin()
+        .unwrap_or_else(|_| "https://reachline.example".to_owned());
+    view! {
+        <p class="field__label" id="validate-example-title">"Try it: ask whether a number may be dialled"</p>
+        <pre class="curl-example" id="validate-example" tabindex="0" aria-labelledby="validate-example-title">
+            {validate_curl_example(&origin, &api_key)}
+        </pre>
+        <p class="field__hint">
+            "200 means dial, 409 do not dial (the body names every refusing rule). \
+             The Dialer traffic page counts each request."
+        </p>
     }
 }
 
@@ -157,8 +184,7 @@ fn ApiClientsTable(
                 let question = format!(
                     "Revoke \"{name}\"? Systems using its key are refused at once. This cannot be undone."
                 );
-                let confirmed = window().confirm_with_message(&question).unwrap_or(false);
-                if confirmed {
+                if confirm(&question) {
                     revoke.dispatch_local((id.clone(), name.clone()));
                 }
             };
@@ -176,7 +202,10 @@ fn ApiClientsTable(
                     <td class="table__nowrap" title=client.last_used_at.clone()>
                         {format_optional_timestamp(client.last_used_at.as_deref(), "never")}
                     </td>
-                    <td><span class=status.class>{status.label}</span></td>
+                    <td class="table__nowrap" title=client.revoked_at.clone()>
+                        <span class=status.class>{status.label}</span>
+                        {client.revoked_at.as_deref().map(|at| format!(" {}", format_date(at)))}
+                    </td>
                     <td class="table__actions">
                         {(is_active && can_manage.get_untracked()).then(|| view! {
                             <button
@@ -215,6 +244,7 @@ fn NewApiClientForm(on_created: impl Fn(IssuedKey) + Clone + 'static) -> impl In
                     on_created(IssuedKey {
                         client_name: data.create_api_client.api_client.name,
                         key: data.create_api_client.key,
+                        scopes: data.create_api_client.api_client.scopes,
                     });
                 }
                 Err(failure) => error.set(Some(failure)),

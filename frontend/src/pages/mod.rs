@@ -4,6 +4,7 @@ pub mod api_clients;
 pub mod audit;
 pub mod compliance;
 pub mod contact;
+pub mod dialers;
 pub mod home;
 pub mod import_wizard;
 pub mod list_detail;

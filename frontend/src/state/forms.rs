@@ -136,6 +136,25 @@ impl NewApiClientDraft {
     }
 }
 
+/// A ready-to-paste `curl` that asks the server at `origin` whether one
+/// record may be dialled, with `key` in `X-API-Key`: what a dialer's
+/// integrator runs first with a new key. Values are single-quoted for a POSIX shell.
+pub fn validate_curl_example(origin: &str, key: &str) -> String {
+    let url = format!("{}/ocs/v1/validate", origin.trim_end_matches('/'));
+    let record = r#"{"GSW_PHONE":"+12127365000","GSW_CUSTOMER_ID":"C-1"}"#;
+    format!(
+        "curl -i -X POST {} \\\n  -H {} \\\n  -H 'Content-Type: application/json' \\\n  -d {}",
+        shell_quote(&url),
+        shell_quote(&format!("X-API-Key: {key}")),
+        shell_quote(record)
+    )
+}
+
+/// `text` in single quotes, each `'` written as `'\''`.
+fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
 /// A problem with one field, shaped like the server's field errors.
 pub fn field_error(field: &str, message: &str) -> FieldError {
     FieldError {
@@ -253,5 +272,18 @@ mod tests {
         );
         draft.set_scope(ApiScope::OcsLease, false);
         assert_eq!(draft.to_input().scopes, vec![ApiScope::OcsValidate]);
+    }
+
+    #[test]
+    fn the_curl_example_posts_one_record_with_the_key() {
+        let example = validate_curl_example("http://127.0.0.1:8080/", "rl_abc");
+        assert_eq!(
+            example,
+            "curl -i -X POST 'http://127.0.0.1:8080/ocs/v1/validate' \\\n  \
+             -H 'X-API-Key: rl_abc' \\\n  \
+             -H 'Content-Type: application/json' \\\n  \
+             -d '{\"GSW_PHONE\":\"+12127365000\",\"GSW_CUSTOMER_ID\":\"C-1\"}'"
+        );
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
     }
 }

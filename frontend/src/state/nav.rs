@@ -32,6 +32,7 @@ pub const NAVIGATION: &[NavEntry] = &[
     NavEntry::new("/rules",       "Rules",       EVERY_ROLE),
     NavEntry::new("/suppression", "Suppression", EVERY_ROLE),
     NavEntry::new("/compliance",  "Compliance",  EVERY_ROLE),
+    NavEntry::new("/dialers",     "Dialer traffic", EVERY_ROLE),
     NavEntry::new("/users",       "Users",       &[Admin, Supervisor]),
     NavEntry::new("/api-clients", "API clients", &[Admin]),
     NavEntry::new("/audit",       "Audit log",   &[Admin, Supervisor, ComplianceOfficer]),
@@ -168,6 +169,7 @@ mod tests {
                     "Rules",
                     "Suppression",
                     "Compliance",
+                    "Dialer traffic",
                     "Users",
                     "API clients",
                     "Audit log",
@@ -180,21 +182,41 @@ mod tests {
                     "Rules",
                     "Suppression",
                     "Compliance",
+                    "Dialer traffic",
                     "Users",
                     "Audit log",
                 ],
             ),
             (
                 UserRole::ComplianceOfficer,
-                vec!["Lists", "Rules", "Suppression", "Compliance", "Audit log"],
+                vec![
+                    "Lists",
+                    "Rules",
+                    "Suppression",
+                    "Compliance",
+                    "Dialer traffic",
+                    "Audit log",
+                ],
             ),
             (
                 UserRole::ListManager,
-                vec!["Lists", "Rules", "Suppression", "Compliance"],
+                vec![
+                    "Lists",
+                    "Rules",
+                    "Suppression",
+                    "Compliance",
+                    "Dialer traffic",
+                ],
             ),
             (
                 UserRole::Viewer,
-                vec!["Lists", "Rules", "Suppression", "Compliance"],
+                vec![
+                    "Lists",
+                    "Rules",
+                    "Suppression",
+                    "Compliance",
+                    "Dialer traffic",
+                ],
             ),
             (UserRole::Unknown, vec![]),
         ];
@@ -234,10 +256,12 @@ mod tests {
         assert!(may_open(UserRole::ComplianceOfficer, "/audit"));
         assert!(!may_open(UserRole::Supervisor, "/api-clients"));
         assert!(may_open(UserRole::Viewer, "/no-such-page"));
+        assert!(!may_open(UserRole::Unknown, "/dialers"));
         for role in UserRole::ASSIGNABLE {
             assert!(may_open(role, "/lists"), "{role:?}");
             assert!(may_open(role, "/lists/0192"), "{role:?}");
             assert!(may_open(role, "/contacts/7"), "{role:?}");
+            assert!(may_open(role, "/dialers"), "{role:?}");
         }
         assert!(!may_open(UserRole::Unknown, "/contacts/7"));
     }

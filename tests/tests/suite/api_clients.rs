@@ -78,13 +78,21 @@ async fn api_client_keys_work_until_revoked(stores: Stores) {
         .await;
     assert_eq!(error_field(&no_scopes), Some("scopes"));
 
-    let listing = app
-        .graphql(
-            Some(&admin),
-            "{ apiClients { totalCount nodes { name keyPrefix lastUsedAt } } }",
-            json!({}),
-        )
-        .await;
+    // Last use is recorded off the request path: wait for it (bounded).
+    let mut listing = json!(null);
+    for _ in 0..100 {
+        listing = app
+            .graphql(
+                Some(&admin),
+                "{ apiClients { totalCount nodes { name keyPrefix lastUsedAt } } }",
+                json!({}),
+            )
+            .await;
+        if listing["data"]["apiClients"]["nodes"][0]["lastUsedAt"].is_string() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     assert_eq!(listing["data"]["apiClients"]["totalCount"], 1);
     assert!(
         listing["data"]["apiClients"]["nodes"][0]["lastUsedAt"].is_string(),

@@ -210,8 +210,8 @@ async fn a_valid_document_replaces_the_data_in_use(stores: Stores) {
     let replica = workers::Services::new(
         app.services.db.clone(),
         app.services.cache.clone(),
-        app.services.keys.clone(),
-        app.services.config.clone(),
+        (*app.services.keys).clone(),
+        (*app.services.config).clone(),
     );
     assert_eq!(
         replica.compliance_data.current().version(),

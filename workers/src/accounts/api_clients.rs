@@ -8,9 +8,7 @@ use chrono::Utc;
 use domain::{ApiScope, Permission, ValidationError};
 use entity::api_client;
 use rand::RngCore;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, Order, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, Order, QueryFilter, Set};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -110,7 +108,7 @@ pub async fn create(
     scope_names.sort_unstable();
     scope_names.dedup();
     let (prefix, key) = new_key();
-    let txn = services.db.begin().await?;
+    let txn = services.begin().await?;
     let client = api_client::ActiveModel {
         id: Set(Uuid::now_v7()),
         tenant_id: Set(principal.tenant_id),
@@ -145,7 +143,7 @@ pub async fn revoke(
     id: Uuid,
 ) -> Result<api_client::Model, ServiceError> {
     principal.require(Permission::ManageApiClients)?;
-    let txn = services.db.begin().await?;
+    let txn = services.begin().await?;
     let client = api_client::Entity::find_by_id(id)
         .filter(api_client::Column::TenantId.eq(principal.tenant_id))
         .one(&txn)
@@ -170,11 +168,23 @@ pub async fn revoke(
     )
     .await?;
     txn.commit().await?;
+    // Every process drops its copy of the key now, this one first.
+    services.hot.forget_client(&client.key_prefix);
+    if let Err(error) = services
+        .cache
+        .publish(crate::dialing::hot::CLIENTS_CHANNEL, &client.key_prefix)
+        .await
+    {
+        tracing::warn!(%error, "announcing a revoked API client failed");
+    }
     audit::publish(&services.cache, &event).await;
     Ok(client)
 }
 
 /// Establishes a machine caller from its key and checks it holds `scope`.
+/// The client is read from this process's hot cache (a revocation reaches
+/// every process through pub/sub at once), so a dialer's request costs no
+/// database round trip; `last_used_at` is written at most once a minute.
 pub async fn authenticate(
     services: &Services,
     key: &str,
@@ -182,13 +192,13 @@ pub async fn authenticate(
 ) -> Result<ApiPrincipal, ServiceError> {
     const BAD_KEY: ServiceError = ServiceError::Unauthenticated("invalid api key");
     let prefix = key_prefix(key).ok_or(BAD_KEY)?;
-    let client = api_client::Entity::find()
-        .filter(api_client::Column::KeyPrefix.eq(prefix))
-        .one(&services.db)
+    let client = services
+        .hot
+        .client(services, prefix)
         .await?
-        .filter(|client| client.revoked_at.is_none())
+        .filter(|client| client.row.revoked_at.is_none())
         .ok_or(BAD_KEY)?;
-    let expected = client.key_hash.as_bytes();
+    let expected = client.row.key_hash.as_bytes();
     let actual = hash_key(key);
     // Constant-time comparison of the two hex digests.
     let same = expected.len() == actual.len()
@@ -200,22 +210,31 @@ pub async fn authenticate(
     if !same {
         return Err(BAD_KEY);
     }
-    let scopes = scopes_of(&client);
+    let scopes = scopes_of(&client.row);
     if !scopes.contains(&scope) {
         return Err(ServiceError::Forbidden);
     }
-    let stale = client
-        .last_used_at
-        .is_none_or(|at| Utc::now() - at > chrono::Duration::minutes(1));
-    if stale {
-        let mut active: api_client::ActiveModel = client.clone().into();
-        active.last_used_at = Set(Some(Utc::now()));
-        active.update(&services.db).await?;
+    if client.claim_touch() {
+        let db = services.db.clone();
+        let id = client.row.id;
+        tokio::spawn(async move {
+            let touched = api_client::Entity::update_many()
+                .col_expr(
+                    api_client::Column::LastUsedAt,
+                    sea_orm::sea_query::Expr::value(Utc::now()),
+                )
+                .filter(api_client::Column::Id.eq(id))
+                .exec(&db)
+                .await;
+            if let Err(error) = touched {
+                tracing::warn!(%error, "recording an API client's last use failed");
+            }
+        });
     }
     Ok(ApiPrincipal {
-        client_id: client.id,
-        tenant_id: client.tenant_id,
-        name: client.name,
+        client_id: client.row.id,
+        tenant_id: client.row.tenant_id,
+        name: client.row.name.clone(),
         scopes,
     })
 }

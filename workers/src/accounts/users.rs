@@ -4,8 +4,7 @@ use chrono::Utc;
 use domain::{EmailAddress, Password, Permission, UserRole, ValidationError};
 use entity::user;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, QueryFilter,
-    Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, QueryFilter, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -237,7 +236,7 @@ pub async fn login(
         user.tenant_id,
         services.config.token_ttl,
     )?;
-    let txn = services.db.begin().await?;
+    let txn = services.begin().await?;
     let mut active: user::ActiveModel = user.clone().into();
     active.last_login_at = Set(Some(Utc::now()));
     let user = active.update(&txn).await?;
@@ -334,7 +333,7 @@ pub async fn create_as(
     let password = Password::parse("password", &input.password)?;
     let password_hash = passwords::hash(&password).await?;
     let now = Utc::now();
-    let txn = services.db.begin().await?;
+    let txn = services.begin().await?;
     let created = user::ActiveModel {
         id: Set(Uuid::now_v7()),
         tenant_id: Set(actor.tenant_id),
@@ -404,7 +403,7 @@ pub async fn update(
         None => None,
     };
 
-    let txn = services.db.begin().await?;
+    let txn = services.begin().await?;
     let existing = get(&txn, principal.tenant_id, id).await?;
     let mut detail = serde_json::Map::new();
     let mut active: user::ActiveModel = existing.clone().into();

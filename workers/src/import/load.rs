@@ -15,10 +15,7 @@ use domain::import::Target as MappingTarget;
 use domain::split::Splitter;
 use domain::suppression::SuppressionKind;
 use entity::import_job;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 use tokio::sync::mpsc;
 use uuid::Uuid;
@@ -114,7 +111,7 @@ pub async fn load(
         preparer,
         sender,
     );
-    let txn = services.db.begin().await?;
+    let txn = services.begin().await?;
     heartbeat(&txn, task).await?;
     let target = Target {
         tenant_id: job.tenant_id,
@@ -313,7 +310,7 @@ pub async fn fail(
     task: Option<&ClaimedTask>,
 ) -> Result<(), ServiceError> {
     let now = Utc::now();
-    let txn = services.db.begin().await?;
+    let txn = services.begin().await?;
     let mut active: import_job::ActiveModel = job.clone().into();
     active.status = Set(status::FAILED.to_owned());
     active.error = Set(Some(reason.to_owned()));

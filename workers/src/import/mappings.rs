@@ -4,9 +4,7 @@ use chrono::Utc;
 use domain::import::MappingSpec;
 use domain::{Permission, ValidationError};
 use entity::import_mapping;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, Order, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, Order, QueryFilter, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -30,7 +28,7 @@ pub async fn create(
     }
     spec.check()?;
     let now = Utc::now();
-    let txn = services.db.begin().await?;
+    let txn = services.begin().await?;
     let saved = import_mapping::ActiveModel {
         id: Set(Uuid::now_v7()),
         tenant_id: Set(principal.tenant_id),

@@ -21,7 +21,7 @@ use chrono::Utc;
 use domain::import::MappingSpec;
 use domain::{ListStatus, Permission, ValidationError};
 use entity::import_job;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
@@ -126,7 +126,7 @@ pub async fn start(
     input.options.format.read_options()?;
     let options = serde_json::to_value(&input.options).map_err(anyhow::Error::from)?;
     let now = Utc::now();
-    let txn = services.db.begin().await?;
+    let txn = services.begin().await?;
     let list = lists::find(&txn, principal.tenant_id, input.list_id).await?;
     match ListStatus::parse(&list.status) {
         Some(ListStatus::Importing) => {

@@ -4,13 +4,11 @@
 use domain::suppression::{SuppressionKind, normalise};
 use domain::{Permission, UserRole};
 use entity::{suppression_entry, suppression_list};
-use sea_orm::{
-    ColumnTrait, EntityTrait, Order, PaginatorTrait, QueryFilter, QuerySelect, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, EntityTrait, Order, PaginatorTrait, QueryFilter, QuerySelect};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{mirror, visible_to};
+use super::{changes, visible_to};
 use crate::accounts::principal::Principal;
 use crate::audit::{self, Change};
 use crate::page::{Page, PageRequest, keyset_page};
@@ -100,7 +98,7 @@ pub async fn delete_list(
     list_id: Uuid,
 ) -> Result<(), ServiceError> {
     principal.require(Permission::ManageSuppression)?;
-    let txn = services.db.begin().await?;
+    let txn = services.begin().await?;
     let list = suppression_list::Entity::find_by_id(list_id)
         .filter(visible_to(principal.tenant_id))
         .one(&txn)
@@ -128,8 +126,9 @@ pub async fn delete_list(
     )
     .await?;
     txn.commit().await?;
-    mirror::lists_changed(services, list.tenant_id).await?;
-    mirror::forget(services, list.id).await?;
+    // Gone from this process at once; the others drop it at their next catalogue read.
+    services.suppression.deleted(list.id);
+    changes::announce(services, list.id, list.version).await;
     audit::publish(&services.cache, &event).await;
     Ok(())
 }
@@ -187,8 +186,9 @@ pub async fn export_page(
 /// Expired entries per purge statement.
 const PURGE_PAGE: u64 = 5_000;
 
-/// Deletes entries that expired before `before` from the database and the
-/// mirror (housekeeping: an expired entry already suppresses nothing).
+/// Deletes entries that expired before `before` from the database and this
+/// process's copy (housekeeping: an expired entry already suppresses nothing,
+/// so no change is recorded; other processes drop them at their next load).
 pub async fn purge_expired(
     services: &Services,
     before: chrono::DateTime<chrono::Utc>,
@@ -214,7 +214,7 @@ pub async fn purge_expired(
             by_list.entry(entry.list_id).or_default().push(entry.value);
         }
         for (list_id, values) in by_list {
-            mirror::remove(services, list_id, &values).await?;
+            services.suppression.remove_quietly(list_id, &values);
         }
     }
 }

@@ -9,9 +9,10 @@
 //! and `expires_at` (a date or an RFC 3339 instant). A header row is
 //! recognised when its first cell is not a value of the list's kind.
 //!
-//! The mirror: `APPEND` writes each batch into the list's hash before the
-//! commit; `REPLACE` writes into both the live hash (so the mirror holds a
-//! superset meanwhile) and a new one that is swapped in after the commit.
+//! The change feed: an `APPEND` that added at most [`ADD_CHANGE_LIMIT`]
+//! values records them as one `ADD`; a bigger one, and every `REPLACE`,
+//! records a `RELOAD`, and processes that hold the list read it again
+//! (answering its lookups from the database meanwhile).
 
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -23,13 +24,14 @@ use domain::{DefaultCountry, Permission};
 use entity::{suppression_import, suppression_import_rejection};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, Order, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait, Value,
+    QueryOrder, QuerySelect, Set, Value,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
+use super::changes::{self, AddedEntry, Change as ListChange};
 use super::{mirror, writable_list};
 use crate::accounts::principal::Principal;
 use crate::audit::{self, Change};
@@ -44,6 +46,9 @@ pub const TASK_KIND: &str = "suppression.import";
 
 /// Rows per batch (and per multi-row insert: 6 parameters each, under every backend's limit).
 const BATCH: usize = 2_000;
+
+/// The most values an `APPEND` records as one `ADD` change; beyond, a `RELOAD`.
+const ADD_CHANGE_LIMIT: usize = 10_000;
 
 /// How long a claimed upload's lease lasts between heartbeats.
 const LEASE: Duration = Duration::from_secs(120);
@@ -96,7 +101,7 @@ pub async fn start_import(
         DefaultCountry::parse("defaultCountry", country)?;
     }
     let now = Utc::now();
-    let txn = services.db.begin().await?;
+    let txn = services.begin().await?;
     let list = writable_list(&txn, principal, list_id).await?;
     let running = suppression_import::Entity::find()
         .filter(suppression_import::Column::ListId.eq(list.id))
@@ -318,12 +323,6 @@ pub async fn run(
         .one(&services.db)
         .await?
         .ok_or(ServiceError::NotFound("suppression list"))?;
-    mirror::discard_build(services, list.id, upload.id).await?;
-    if upload.status == status::RUNNING {
-        // An earlier attempt died after writing some of its rows into the
-        // mirror: drop the mirror so it is answered from the database and rebuilt.
-        mirror::forget(services, list.id).await?;
-    }
     let mut active: suppression_import::ActiveModel = upload.clone().into();
     active.status = Set(status::RUNNING.to_owned());
     active.started_at = Set(Some(Utc::now()));
@@ -351,7 +350,7 @@ pub async fn run(
         read_file(&path, kind, default_country, &defaults, &sender);
     });
 
-    let txn = services.db.begin().await?;
+    let txn = services.begin().await?;
     heartbeat(&txn, task).await?;
     let now = Utc::now();
     if mode == SuppressionImportMode::Replace {
@@ -363,6 +362,8 @@ pub async fn run(
         .await?;
     }
     let mut counts = Counts::default();
+    // The values an APPEND added, while few enough to record one by one.
+    let mut added: Option<Vec<AddedEntry>> = (mode == SuppressionImportMode::Append).then(Vec::new);
     while let Some(message) = receiver.recv().await {
         let batch = match message {
             Ok(batch) => batch,
@@ -384,24 +385,21 @@ pub async fn run(
         insert_rejections(&txn, upload.id, &batch.rejections).await?;
         counts.rejected += batch.rejections.len() as i64;
         counts.rows_read = batch.rows_read;
-        // Only what was stored: an entry already listed keeps its own expiry.
-        let stored: Vec<mirror::MirrorEntry> = fresh
-            .iter()
-            .filter(|entry| inserted.contains(entry.value.as_str()))
-            .map(|entry| (entry.value.clone(), entry.expires_at, entry.reason.clone()))
-            .collect();
-        mirror::write(
-            services,
-            mirror::Slot::Live(list.id),
-            stored.iter().cloned(),
-        )
-        .await?;
-        if mode == SuppressionImportMode::Replace {
-            let build = mirror::Slot::Build {
-                list: list.id,
-                import: upload.id,
-            };
-            mirror::write(services, build, stored).await?;
+        if let Some(entries) = added.as_mut() {
+            // Only what was stored: an entry already listed keeps its own expiry.
+            entries.extend(
+                fresh
+                    .iter()
+                    .filter(|entry| inserted.contains(entry.value.as_str()))
+                    .map(|entry| AddedEntry {
+                        value: entry.value.clone(),
+                        expires_at: entry.expires_at,
+                        reason: entry.reason.clone(),
+                    }),
+            );
+            if entries.len() > ADD_CHANGE_LIMIT {
+                added = None;
+            }
         }
         publish_progress(services, upload.id, &counts).await;
         heartbeat(&txn, task).await?;
@@ -427,27 +425,17 @@ pub async fn run(
     {
         return Err(anyhow::anyhow!("the upload's lease was taken over").into());
     }
-    txn.commit().await?;
-    if mode == SuppressionImportMode::Replace {
-        mirror::swap_in(services, list.id, upload.id).await?;
-        // Values added one by one (API, agents, STOP replies) while the
-        // upload ran survive its DELETE but are not in the copy it built:
-        // put every such value back (uploads into a list never overlap).
-        let added_singly = entity::suppression_entry::Entity::find()
-            .filter(entity::suppression_entry::Column::ListId.eq(list.id))
-            .filter(
-                entity::suppression_entry::Column::Source.ne(SuppressionSource::Upload.as_str()),
-            )
-            .all(&services.db)
-            .await?;
-        mirror::write(
-            services,
-            mirror::Slot::Live(list.id),
-            added_singly
-                .into_iter()
-                .map(|entry| (entry.value, entry.expires_at, entry.reason)),
-        )
-        .await?;
+    let change = match added {
+        Some(entries) if entries.is_empty() => None,
+        Some(entries) => Some(ListChange::Add(entries)),
+        None => Some(ListChange::Reload),
+    };
+    match change {
+        None => txn.commit().await?,
+        Some(change) => {
+            let version = changes::record(&txn, list.id, &change).await?;
+            mirror::commit(services, txn, list.id, version, &change).await?;
+        }
     }
     let _ = services.cache.delete(&progress_key(upload.id)).await;
     Ok(())
@@ -542,7 +530,7 @@ async fn fail(
     task: Option<&ClaimedTask>,
 ) -> Result<(), ServiceError> {
     let now = Utc::now();
-    let txn = services.db.begin().await?;
+    let txn = services.begin().await?;
     let mut active: suppression_import::ActiveModel = upload.clone().into();
     active.status = Set(status::FAILED.to_owned());
     active.error = Set(Some(reason.to_owned()));
@@ -553,9 +541,6 @@ async fn fail(
         queue::complete(&txn, task).await?;
     }
     txn.commit().await?;
-    // Rows of this attempt may be in the mirror: rebuild it from the database.
-    mirror::forget(services, upload.list_id).await?;
-    let _ = mirror::discard_build(services, upload.list_id, upload.id).await;
     let _ = services.cache.delete(&progress_key(upload.id)).await;
     Ok(())
 }

@@ -9,33 +9,38 @@ use domain::{Channel, DefaultCountry, Permission, UserRole, ValidationError};
 use entity::{suppression_entry, suppression_list};
 use sea_orm::sea_query::Condition;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    Set, SqlErr, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait,
+    QueryFilter, QueryOrder, Set, SqlErr,
 };
 use serde_json::json;
 use uuid::Uuid;
 
+use self::changes::{AddedEntry, Change as ListChange};
 use crate::accounts::principal::Principal;
 use crate::audit::{self, Change};
 use crate::{ServiceError, Services};
 
+mod changes;
 mod entries;
 mod export;
+mod follow;
 mod import;
 mod local;
 pub mod mirror;
 mod view;
 
+pub use changes::prune_changes;
 pub use entries::{
     EntryPage, delete_list, entries, entry_count, export, export_page, list, purge_expired,
 };
 pub use export::{EXPORT_HEADER, export_csv};
+pub use follow::follow;
 pub use import::{
     ImportOptions, SuppressionImportMode, TASK_KIND as IMPORT_TASK_KIND, import_of_list,
     imports_of_list, rejections, start_import, try_execute_import_task,
 };
 pub use local::LocalMirror;
-pub use mirror::Hit;
+pub use mirror::{Hit, preload_all};
 pub use view::SuppressionView;
 pub(crate) use view::list_channel;
 
@@ -112,7 +117,7 @@ pub async fn create_list(
     }
     let tenant_id = (!new.global).then_some(principal.tenant_id);
     let now = Utc::now();
-    let txn = services.db.begin().await?;
+    let txn = services.begin().await?;
     if new.global {
         // NULL tenant ids never collide in the unique index: check global names here.
         let taken = suppression_list::Entity::find()
@@ -134,10 +139,13 @@ pub async fn create_list(
         created_by: Set(Some(principal.user_id)),
         created_at: Set(now),
         updated_at: Set(now),
+        version: Set(0),
     }
     .insert(&txn)
     .await
     .map_err(conflict_on_name)?;
+    // Version 1: the list's contents start here (empty).
+    let version = changes::record(&txn, saved.id, &ListChange::Reload).await?;
     let event = audit::record(
         &txn,
         &principal.actor(),
@@ -154,12 +162,19 @@ pub async fn create_list(
         },
     )
     .await?;
-    // Empty and complete: lookups trust its mirror from the start.
-    mirror::mark_ready(services, saved.id).await?;
     txn.commit().await?;
-    mirror::lists_changed(services, tenant_id).await?;
+    // Empty and complete: this process knows it at once, the others within a second.
+    services.suppression.created(local::ListMeta {
+        id: saved.id,
+        tenant_id,
+        name: saved.name.clone(),
+        kind: saved.kind.clone(),
+        channels: saved.channels.clone(),
+        version,
+    });
+    changes::announce(services, saved.id, version).await;
     audit::publish(&services.cache, &event).await;
-    Ok(saved)
+    Ok(suppression_list::Model { version, ..saved })
 }
 
 /// The lists that apply to the caller's tenant (its own and the global ones), by name.
@@ -213,7 +228,7 @@ pub async fn add_entries(
     expires_at: Option<DateTime<Utc>>,
     default_country: Option<DefaultCountry>,
 ) -> Result<AddOutcome, ServiceError> {
-    let txn = services.db.begin().await?;
+    let txn = services.begin().await?;
     let list = writable_list(&txn, principal, list_id).await?;
     let kind = SuppressionKind::parse(&list.kind)
         .ok_or_else(|| anyhow::anyhow!("suppression list {} has kind {:?}", list.id, list.kind))?;
@@ -232,9 +247,12 @@ pub async fn add_entries(
             Err(error) => outcome.rejected.push((raw.clone(), error.message.clone())),
         }
     }
-    let reason = reason.map(str::trim).filter(|text| !text.is_empty());
+    let reason = reason
+        .map(str::trim)
+        .filter(|text| !text.is_empty())
+        .map(str::to_owned);
     let now = Utc::now();
-    let mut stored: Vec<String> = Vec::new();
+    let mut stored: Vec<AddedEntry> = Vec::new();
     for chunk in fresh.chunks(CHUNK) {
         let existing: HashSet<String> = suppression_entry::Entity::find()
             .filter(suppression_entry::Column::ListId.eq(list.id))
@@ -250,7 +268,7 @@ pub async fn add_entries(
             .map(|value| suppression_entry::ActiveModel {
                 list_id: Set(list.id),
                 value: Set(value.clone()),
-                reason: Set(reason.map(str::to_owned)),
+                reason: Set(reason.clone()),
                 source: Set(source.as_str().to_owned()),
                 expires_at: Set(expires_at),
                 created_at: Set(now),
@@ -263,7 +281,11 @@ pub async fn add_entries(
             chunk
                 .iter()
                 .filter(|value| !existing.contains(*value))
-                .cloned(),
+                .map(|value| AddedEntry {
+                    value: value.clone(),
+                    expires_at,
+                    reason: reason.clone(),
+                }),
         );
         if !rows.is_empty() {
             suppression_entry::Entity::insert_many(rows)
@@ -288,18 +310,7 @@ pub async fn add_entries(
         },
     )
     .await?;
-    // Mirrored before the commit: the mirror may suppress more than the
-    // database for a moment, never less.
-    let reason = reason.map(str::to_owned);
-    mirror::write(
-        services,
-        mirror::Slot::Live(list.id),
-        stored
-            .into_iter()
-            .map(|value| (value, expires_at, reason.clone())),
-    )
-    .await?;
-    txn.commit().await?;
+    commit_change(services, txn, list.id, ListChange::Add(stored)).await?;
     audit::publish(&services.cache, &event).await;
     Ok(outcome)
 }
@@ -312,7 +323,7 @@ pub async fn remove_entries(
     values: &[String],
     default_country: Option<DefaultCountry>,
 ) -> Result<u64, ServiceError> {
-    let txn = services.db.begin().await?;
+    let txn = services.begin().await?;
     let list = writable_list(&txn, principal, list_id).await?;
     let kind = SuppressionKind::parse(&list.kind)
         .ok_or_else(|| anyhow::anyhow!("suppression list {} has kind {:?}", list.id, list.kind))?;
@@ -342,11 +353,31 @@ pub async fn remove_entries(
         },
     )
     .await?;
-    txn.commit().await?;
-    // Removed from the mirror after the commit, for the same reason.
-    mirror::remove(services, list.id, &normalised).await?;
+    let change = ListChange::Remove(if removed > 0 { normalised } else { Vec::new() });
+    commit_change(services, txn, list.id, change).await?;
     audit::publish(&services.cache, &event).await;
     Ok(removed)
+}
+
+/// Records a non-empty change in the writer's transaction and commits it
+/// through the mirror; an empty one just commits.
+async fn commit_change(
+    services: &Services,
+    txn: DatabaseTransaction,
+    list_id: Uuid,
+    change: ListChange,
+) -> Result<(), ServiceError> {
+    let empty = match &change {
+        ListChange::Add(entries) => entries.is_empty(),
+        ListChange::Remove(values) => values.is_empty(),
+        ListChange::Reload => false,
+    };
+    if empty {
+        txn.commit().await?;
+        return Ok(());
+    }
+    let version = changes::record(&txn, list_id, &change).await?;
+    mirror::commit(services, txn, list_id, version, &change).await
 }
 
 /// The list that suppresses `value` for `tenant_id` on `channel` at `at`, if any:

@@ -43,19 +43,44 @@ fn rule_channel(channel: Channel) -> RuleChannel {
 }
 
 impl SuppressionView {
-    /// Looks up every (kind, value) in one round trip to the mirror; values
-    /// are normalised as lists store them.
+    /// Looks up every (kind, value) in this process's mirror; values are
+    /// normalised as lists store them.
     pub async fn load(
         services: &Services,
         tenant_id: Uuid,
         channel: Channel,
         values: &[(SuppressionKind, &str)],
     ) -> Result<SuppressionView, ServiceError> {
+        Self::lookup(services, tenant_id, channel, values, false).await
+    }
+
+    /// [`Self::load`] for phone values the caller took from
+    /// `PhoneNumber::e164` (canonical already): the hot path skips parsing
+    /// each number a second time. E-mails and client ids are still normalised.
+    pub async fn load_canonical(
+        services: &Services,
+        tenant_id: Uuid,
+        channel: Channel,
+        values: &[(SuppressionKind, &str)],
+    ) -> Result<SuppressionView, ServiceError> {
+        Self::lookup(services, tenant_id, channel, values, true).await
+    }
+
+    async fn lookup(
+        services: &Services,
+        tenant_id: Uuid,
+        channel: Channel,
+        values: &[(SuppressionKind, &str)],
+        phones_canonical: bool,
+    ) -> Result<SuppressionView, ServiceError> {
         let queries: Vec<(SuppressionKind, String)> = values
             .iter()
             .map(|(kind, value)| {
-                let normalised =
-                    normalise(*kind, value, None).unwrap_or_else(|_| value.trim().to_owned());
+                let normalised = if phones_canonical && *kind == SuppressionKind::Phone {
+                    value.to_string()
+                } else {
+                    normalise(*kind, value, None).unwrap_or_else(|_| value.trim().to_owned())
+                };
                 (*kind, normalised)
             })
             .collect();
@@ -95,12 +120,20 @@ impl Suppression for SuppressionView {
             RuleKind::Email => SuppressionKind::Email,
             RuleKind::ClientId => SuppressionKind::ClientId,
         };
-        let value = normalise(domain_kind, value, None).unwrap_or_else(|_| value.trim().to_owned());
-        let Some((_, _, hits)) = self
+        // The engine asks with the value it was given, usually the very one
+        // looked up: compare it as is first, and normalise only when it differs.
+        let found = self
             .hits
             .iter()
-            .find(|(known, stored, _)| *known == kind && *stored == value)
-        else {
+            .find(|(known, stored, _)| *known == kind && stored == value)
+            .or_else(|| {
+                let value =
+                    normalise(domain_kind, value, None).unwrap_or_else(|_| value.trim().to_owned());
+                self.hits
+                    .iter()
+                    .find(|(known, stored, _)| *known == kind && *stored == value)
+            });
+        let Some((_, _, hits)) = found else {
             return Some("suppression was not checked for this value".to_owned());
         };
         let hit = hits.iter().find(|hit| hit.active_at(at))?;
