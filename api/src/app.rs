@@ -163,6 +163,14 @@ impl Application {
                     background.spawn(preload_suppression(services.clone()));
                     background.spawn(workers::compliance_data::run(services, stop_rx.clone()));
                 }
+                Role::Campaigns => {
+                    let worker = format!("{}-{}", role.name(), uuid::Uuid::new_v4().simple());
+                    background.spawn(workers::campaigns::load::run_worker(
+                        services,
+                        worker,
+                        stop_rx.clone(),
+                    ));
+                }
                 Role::Lists => {
                     let worker = format!("{}-{}", role.name(), uuid::Uuid::new_v4().simple());
                     background.spawn(workers::import::run_worker(

@@ -44,6 +44,10 @@ pub enum Permission {
     StopDialing,
     /// Read the rule set, the compliance data status and check numbers.
     ViewCompliance,
+    /// Create and edit campaign templates and campaigns; load, start, stop and unload them.
+    ManageCampaigns,
+    /// See campaigns, their statistics, dialability and calling lists.
+    ViewCampaigns,
 }
 
 impl UserRole {
@@ -79,11 +83,17 @@ impl UserRole {
             UserRole::Admin => true,
             UserRole::Supervisor => matches!(
                 permission,
-                ViewUsers | ViewAudit | ViewLists | StopDialing | ViewCompliance
+                ViewUsers
+                    | ViewAudit
+                    | ViewLists
+                    | StopDialing
+                    | ViewCompliance
+                    | ManageCampaigns
+                    | ViewCampaigns
             ),
             UserRole::ListManager => matches!(
                 permission,
-                ManageLists | ViewLists | ManageSuppression | ViewCompliance
+                ManageLists | ViewLists | ManageSuppression | ViewCompliance | ViewCampaigns
             ),
             UserRole::ComplianceOfficer => matches!(
                 permission,
@@ -93,8 +103,11 @@ impl UserRole {
                     | ManageCompliance
                     | StopDialing
                     | ViewCompliance
+                    | ViewCampaigns
             ),
-            UserRole::Viewer => matches!(permission, ViewLists | ViewCompliance),
+            UserRole::Viewer => {
+                matches!(permission, ViewLists | ViewCompliance | ViewCampaigns)
+            }
         }
     }
 }

@@ -6,6 +6,10 @@
 pub mod api_client;
 pub mod attempt_key;
 pub mod audit_event;
+pub mod calling_list_record;
+pub mod campaign;
+pub mod campaign_stats;
+pub mod campaign_template;
 pub mod compliance_data;
 pub mod compliance_rule_set;
 pub mod contact;

@@ -16,6 +16,7 @@ mod m20261121_000009_compliance_rules;
 mod m20261121_000010_compliance_data;
 mod m20261121_000011_suppression_changes;
 mod m20261121_000012_dialing_history;
+mod m20261121_000013_campaigns;
 mod support;
 
 /// Runs every migration in order; used by `reachline migrate` and at start-up.
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000010_compliance_data::Migration),
             Box::new(m20261121_000011_suppression_changes::Migration),
             Box::new(m20261121_000012_dialing_history::Migration),
+            Box::new(m20261121_000013_campaigns::Migration),
         ]
     }
 }

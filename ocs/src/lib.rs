@@ -67,6 +67,10 @@ mod names {
     pub const RESULT: &[&str] = &["GSW_CALL_RESULT", "call_result"];
     pub const RIGHT_PARTY: &[&str] = &["GSW_RIGHT_PARTY", "right_party"];
     pub const CALL_TIME: &[&str] = &["GSW_CALL_TIME", "call_time", "GSW_DATE_TIME"];
+    pub const RECORD_HANDLE: &[&str] = &["GSW_RECORD_HANDLE", "record_id", "record_handle"];
+    pub const CALLBACK_TIME: &[&str] = &["GSW_CALLBACK_TIME", "callback_time"];
+    pub const CALLBACK_TYPE: &[&str] = &["GSW_CALLBACK_TYPE", "callback_type"];
+    pub const AGENT: &[&str] = &["GSW_AGENT_ID", "agent_id"];
 }
 
 /// Longest value accepted for a field (`contact_info` is `varchar(128)`).
@@ -253,12 +257,53 @@ impl<'a> Record<'a> {
             (Sequence::Finished, result) => result,
         };
         let validation = self.validation()?;
+        let record_handle = match self.text(names::RECORD_HANDLE)? {
+            Some((key, raw)) => Some(
+                raw.parse::<i64>()
+                    .ok()
+                    .filter(|handle| *handle > 0)
+                    .ok_or_else(|| RecordError::invalid(key, "must be a calling-list record id"))?,
+            ),
+            None => None,
+        };
+        let callback = match self.instant(names::CALLBACK_TIME)? {
+            Some(at) => {
+                let personal = match self.text(names::CALLBACK_TYPE)? {
+                    Some((key, kind)) => match kind.to_ascii_lowercase().as_str() {
+                        "personal" => true,
+                        "campaign" => false,
+                        _ => {
+                            return Err(RecordError::invalid(key, "must be Personal or Campaign"));
+                        }
+                    },
+                    None => false,
+                };
+                let agent_id = self.optional(names::AGENT)?;
+                if personal && agent_id.is_none() {
+                    return Err(RecordError::Missing {
+                        field: "GSW_AGENT_ID",
+                    });
+                }
+                Some(Callback {
+                    at,
+                    personal,
+                    agent_id,
+                })
+            }
+            None => None,
+        };
         Ok(Report {
             guid,
             sequence,
             result,
             at: self.instant(names::CALL_TIME)?,
             chain_id: self.optional(names::CHAIN_ID)?,
+            record_handle,
+            callback: if sequence == Sequence::Finished {
+                callback
+            } else {
+                None
+            },
             validation,
         })
     }
@@ -336,8 +381,23 @@ pub struct Report {
     pub at: Option<DateTime<Utc>>,
     /// The contact's chain.
     pub chain_id: Option<String>,
+    /// `GSW_RECORD_HANDLE`: the calling-list record dialled, whose treatment runs.
+    pub record_handle: Option<i64>,
+    /// A callback the agent scheduled (record 1 only).
+    pub callback: Option<Callback>,
     /// The number, person and lists, as for a validation.
     pub validation: Validation,
+}
+
+/// A callback: dial the record again at a time, for one agent or for any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Callback {
+    /// `GSW_CALLBACK_TIME`: when.
+    pub at: DateTime<Utc>,
+    /// `GSW_CALLBACK_TYPE` Personal (only `agent_id` takes it) or Campaign.
+    pub personal: bool,
+    /// `GSW_AGENT_ID`: the agent who scheduled it.
+    pub agent_id: Option<String>,
 }
 
 #[cfg(test)]

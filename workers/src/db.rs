@@ -105,3 +105,45 @@ pub fn map_unique_violation(error: DbErr) -> ServiceError {
 pub async fn ping(db: &DatabaseConnection) -> bool {
     db.ping().await.is_ok()
 }
+
+/// Runs a statement written with `$n` placeholders on either store (SQLite reads
+/// them as `?n`); returns the rows it changed.
+pub async fn execute(
+    conn: &impl ConnectionTrait,
+    sql: &str,
+    values: Vec<sea_orm::Value>,
+) -> Result<u64, DbErr> {
+    let backend = conn.get_database_backend();
+    let result = conn
+        .execute_raw(sea_orm::Statement::from_sql_and_values(
+            backend,
+            placeholders(backend, sql),
+            values,
+        ))
+        .await?;
+    Ok(result.rows_affected())
+}
+
+/// Runs a query written with `$n` placeholders on either store and returns its rows.
+pub async fn query(
+    conn: &impl ConnectionTrait,
+    sql: &str,
+    values: Vec<sea_orm::Value>,
+) -> Result<Vec<sea_orm::QueryResult>, DbErr> {
+    let backend = conn.get_database_backend();
+    conn.query_all_raw(sea_orm::Statement::from_sql_and_values(
+        backend,
+        placeholders(backend, sql),
+        values,
+    ))
+    .await
+}
+
+/// `$n` stays on PostgreSQL and becomes `?n` (the same numbered parameter) on SQLite.
+pub fn placeholders(backend: sea_orm::DatabaseBackend, sql: &str) -> String {
+    if backend == sea_orm::DatabaseBackend::Postgres {
+        sql.to_owned()
+    } else {
+        sql.replace('$', "?")
+    }
+}

@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod campaigns;
 pub mod compliance_data;
 pub mod contacts;
 pub mod db;

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod api_clients;
 pub mod audit;
+pub mod campaigns;
 pub mod compliance;
 pub mod compliance_data;
 pub mod dialing;
@@ -38,6 +39,7 @@ pub struct Query(
     compliance::ComplianceQuery,
     compliance_data::ComplianceDataQuery,
     dialing::DialingQuery,
+    campaigns::CampaignsQuery,
 );
 
 /// Every mutation field, merged from the domain modules.
@@ -51,11 +53,16 @@ pub struct Mutation(
     suppression::SuppressionMutation,
     compliance::ComplianceMutation,
     compliance_data::ComplianceDataMutation,
+    campaigns::CampaignsMutation,
 );
 
 /// Every subscription field, merged from the domain modules.
 #[derive(MergedSubscription, Default)]
-pub struct Subscription(audit::AuditSubscription, imports::ImportsSubscription);
+pub struct Subscription(
+    audit::AuditSubscription,
+    imports::ImportsSubscription,
+    campaigns::CampaignsSubscription,
+);
 
 /// The executable schema.
 pub type AppSchema = Schema<Query, Mutation, Subscription>;

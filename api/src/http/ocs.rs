@@ -50,6 +50,10 @@ pub fn routes() -> Router<AppState> {
             "/ocs/v1/history",
             post(report).layer(DefaultBodyLimit::max(MAX_RECORD_BYTES)),
         )
+        .route(
+            "/ocs/v1/campaigns/{id}/records:lease",
+            post(lease).layer(DefaultBodyLimit::max(MAX_RECORD_BYTES)),
+        )
 }
 
 /// A decision as a dialer reads it.
@@ -217,6 +221,9 @@ fn json_body(body: Result<Bytes, BytesRejection>) -> Result<Value, Box<Response>
         };
         Box::new(failure(status, "BAD_USER_INPUT", message))
     })?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Value::Null);
+    }
     serde_json::from_slice(&bytes).map_err(|error| {
         Box::new(failure(
             StatusCode::BAD_REQUEST,
@@ -411,6 +418,136 @@ async fn report(
         Ok(outcome) => axum::Json(ReportBody {
             outcome: outcome.name(),
             attempt_guid: report.guid,
+        })
+        .into_response(),
+        Err(error) => service_failure(error),
+    }
+}
+
+/// What a dialer asks a lease for; every field is optional.
+#[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LeaseBody {
+    /// How many records (1 to 500, default 10).
+    pub count: Option<u32>,
+    /// Seconds before unreported records return to ready (10 to 3600, default 300).
+    pub lease_seconds: Option<u32>,
+    /// The agent asking: personal callbacks go only to their agent.
+    pub agent_id: Option<String>,
+}
+
+/// Leased records and, when there are none, why.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct LeaseAnswer {
+    /// The records in campaign order: calling-list columns plus the `GSW_*`
+    /// keys to send back with `/ocs/v1/history` (`GSW_RECORD_HANDLE` above all).
+    #[schema(value_type = Vec<Object>)]
+    pub records: Vec<Value>,
+    /// Why no record was handed out (the schedule, none due, compliance).
+    pub idle_reason: Option<String>,
+    /// Due records a compliance rule refused now (rescheduled or cancelled, not leased).
+    pub refused: u32,
+}
+
+/// One leased record as a dialer reads it.
+fn leased_json(leased: &workers::campaigns::lease::Leased) -> Value {
+    let record = &leased.record;
+    serde_json::json!({
+        "record_id": record.record_id,
+        "contact_info": record.contact_info,
+        "contact_info_type": record.contact_info_type,
+        "record_type": record.record_type,
+        "record_status": record.record_status,
+        "call_result": record.call_result,
+        "attempt": record.attempt,
+        "dial_sched_time": record.dial_sched_time,
+        "call_time": record.call_time,
+        "daily_from": record.daily_from,
+        "daily_till": record.daily_till,
+        "tz_dbid": record.tz_dbid,
+        "tz_name": record.tz_name,
+        "chain_id": record.chain_id,
+        "chain_n": record.chain_n,
+        "agent_id": record.agent_id,
+        "campaign_id": record.campaign_id,
+        "c_client_id": record.c_client_id,
+        "c_first_name": record.c_first_name,
+        "c_last_name": record.c_last_name,
+        "c_company": record.c_company,
+        "c_postal_code": record.c_postal_code,
+        "c_country": record.c_country,
+        "cd_kind": record.cd_kind,
+        "cd_country_code": record.cd_country_code,
+        "cd_area_code": record.cd_area_code,
+        "cd_region": record.cd_region,
+        "cd_device_type": record.cd_device_type,
+        "lease_until": record.lease_until,
+        "GSW_RECORD_HANDLE": record.record_id,
+        "GSW_PHONE": record.contact_info,
+        "GSW_CHAIN_ID": record.chain_id,
+        "GSW_CUSTOMER_ID": record.c_client_id,
+        "GSW_TZ_NAME": record.tz_name,
+        "GSW_CAMPAIGN_NAME": leased.campaign,
+    })
+}
+
+/// Leases the next ready records of a running campaign, each judged by the
+/// compliance rules at that moment; two dialers never get the same record.
+#[utoipa::path(
+    post,
+    path = "/ocs/v1/campaigns/{id}/records:lease",
+    tag = "ocs",
+    operation_id = "leaseRecords",
+    params(("id" = String, Path, description = "The campaign's id.")),
+    request_body(content = LeaseBody, description = "How many records, for how long, for which agent (all optional).", content_type = "application/json"),
+    responses(
+        (status = 200, description = "The leased records (possibly none, with the reason).", body = LeaseAnswer),
+        (status = 400, description = "The body is not JSON or a value is out of range.", body = super::openapi::ErrorResponse),
+        (status = 401, description = "No key, or an unknown or revoked key.", body = super::openapi::ErrorResponse),
+        (status = 403, description = "The key lacks the OCS_LEASE scope.", body = super::openapi::ErrorResponse),
+        (status = 404, description = "The tenant has no such campaign.", body = super::openapi::ErrorResponse),
+        (status = 409, description = "The campaign is not running.", body = super::openapi::ErrorResponse),
+        (status = 503, description = "A store is unavailable: nothing was leased; retry.", body = super::openapi::ErrorResponse),
+    ),
+    security(("apiKey" = []), ("bearerKey" = []))
+)]
+async fn lease(
+    State(state): State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let (client, raw) = match request(&state, &headers, ApiScope::OcsLease, body).await {
+        Ok(request) => request,
+        Err(response) => return *response,
+    };
+    let Ok(campaign_id) = uuid::Uuid::parse_str(&id) else {
+        return failure(StatusCode::NOT_FOUND, "NOT_FOUND", "campaign not found");
+    };
+    let asked: LeaseBody = if raw.is_null() {
+        LeaseBody::default()
+    } else {
+        match serde_json::from_value(raw) {
+            Ok(asked) => asked,
+            Err(error) => return failure(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", error),
+        }
+    };
+    let request = workers::campaigns::lease::LeaseRequest {
+        count: asked.count.unwrap_or(10),
+        lease_seconds: asked
+            .lease_seconds
+            .unwrap_or(workers::campaigns::lease::DEFAULT_LEASE_SECONDS),
+        agent_id: asked
+            .agent_id
+            .map(|agent| agent.trim().to_owned())
+            .filter(|agent| !agent.is_empty()),
+    };
+    match workers::campaigns::lease::lease(&state.services, &client, campaign_id, request).await {
+        Ok(outcome) => axum::Json(LeaseAnswer {
+            records: outcome.records.iter().map(leased_json).collect(),
+            idle_reason: outcome.idle_reason,
+            refused: outcome.refused,
         })
         .into_response(),
         Err(error) => service_failure(error),

@@ -44,7 +44,7 @@ pub const BEARER_SCHEME: &str = "bearerKey";
                        client's key (`X-API-Key: rl_…`, or `Authorization: Bearer rl_…`) \
                        holding the route's scope (OCS_VALIDATE, OCS_HISTORY)."
     ),
-    paths(super::ocs::validate_one, super::ocs::validate_batch, super::ocs::report),
+    paths(super::ocs::validate_one, super::ocs::validate_batch, super::ocs::report, super::ocs::lease),
     components(schemas(OcsRecord, BatchRequest, ErrorResponse, RuleKindName, HistoryOutcome)),
     modifiers(&KeySchemes),
     tags((name = "ocs", description = "Pre-dial validation and call reports for dialers"))

@@ -112,6 +112,30 @@ pub async fn record(
         )
         .await?
     };
+    // A finished attempt on a calling-list record moves the record on (once:
+    // only the delivery that stored or replaced the row gets here).
+    let finished_now = report.sequence == Sequence::Finished
+        && matches!(outcome, Outcome::Stored | Outcome::Replaced);
+    let mut suppress = None;
+    if let Some(handle) = report.record_handle {
+        if finished_now {
+            suppress = crate::campaigns::treat::apply(
+                &txn,
+                tenant_id,
+                handle,
+                result,
+                code,
+                report.callback.as_ref(),
+                event_at,
+            )
+            .await?
+            .flatten();
+        } else if outcome == Outcome::Duplicate && report.sequence == Sequence::Finished {
+            // A retry: the first delivery may have committed without suppressing.
+            suppress =
+                crate::campaigns::treat::suppression_for(&txn, tenant_id, handle, result).await?;
+        }
+    }
     // What is stored now (record 0 or 1), for the cache.
     let stored = dialing_history::Entity::find()
         .filter(dialing_history::Column::TenantId.eq(tenant_id))
@@ -145,6 +169,16 @@ pub async fn record(
             tracing::warn!(%tenant_id, "attempt counts could not be marked stale");
         }
         return Err(error);
+    }
+    if let Some(suppress) = suppress {
+        // Before the 200: a dialer retrying after a failure here suppresses again.
+        crate::suppression::suppress_from_result(
+            services,
+            tenant_id,
+            &suppress.value,
+            &suppress.reason,
+        )
+        .await?;
     }
     Ok(outcome)
 }

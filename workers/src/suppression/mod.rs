@@ -230,6 +230,40 @@ pub async fn add_entries(
 ) -> Result<AddOutcome, ServiceError> {
     let txn = services.begin().await?;
     let list = writable_list(&txn, principal, list_id).await?;
+    let entries = NewEntries {
+        values,
+        reason,
+        source,
+        expires_at,
+        default_country,
+    };
+    add_in(services, txn, &principal.actor(), list, entries).await
+}
+
+/// Values to add to one list and what to record with them.
+pub(crate) struct NewEntries<'a> {
+    values: &'a [String],
+    reason: Option<&'a str>,
+    source: SuppressionSource,
+    expires_at: Option<DateTime<Utc>>,
+    default_country: Option<DefaultCountry>,
+}
+
+/// Adds to `list` inside `txn` (committed here with the change feed) on behalf of `actor`.
+async fn add_in(
+    services: &Services,
+    txn: sea_orm::DatabaseTransaction,
+    actor: &crate::audit::Actor,
+    list: suppression_list::Model,
+    entries: NewEntries<'_>,
+) -> Result<AddOutcome, ServiceError> {
+    let NewEntries {
+        values,
+        reason,
+        source,
+        expires_at,
+        default_country,
+    } = entries;
     let kind = SuppressionKind::parse(&list.kind)
         .ok_or_else(|| anyhow::anyhow!("suppression list {} has kind {:?}", list.id, list.kind))?;
     let mut outcome = AddOutcome::default();
@@ -295,7 +329,7 @@ pub async fn add_entries(
     }
     let event = audit::record(
         &txn,
-        &principal.actor(),
+        actor,
         Change {
             action: "suppression_list.add_entries",
             object_type: "suppression_list",
@@ -313,6 +347,58 @@ pub async fn add_entries(
     commit_change(services, txn, list.id, ListChange::Add(stored)).await?;
     audit::publish(&services.cache, &event).await;
     Ok(outcome)
+}
+
+/// The name of the tenant list that call results (do not call, wrong number) add to.
+pub const DIALER_RESULTS_LIST: &str = "Do not call (call results)";
+
+/// Suppresses `value` (an E.164 number) for every channel of the tenant at once:
+/// adds it to the tenant's [`DIALER_RESULTS_LIST`], created on first use. Used
+/// when a call result asks for it (a do-not-call request, a wrong number).
+pub async fn suppress_from_result(
+    services: &Services,
+    tenant_id: Uuid,
+    value: &str,
+    reason: &str,
+) -> Result<AddOutcome, ServiceError> {
+    let actor = crate::audit::Actor::system(tenant_id, "call results");
+    let txn = services.begin().await?;
+    let existing = suppression_list::Entity::find()
+        .filter(suppression_list::Column::TenantId.eq(tenant_id))
+        .filter(suppression_list::Column::Name.eq(DIALER_RESULTS_LIST))
+        .one(&txn)
+        .await?;
+    let list = match existing {
+        Some(list) => list,
+        None => {
+            let now = Utc::now();
+            suppression_list::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                tenant_id: Set(Some(tenant_id)),
+                name: Set(DIALER_RESULTS_LIST.to_owned()),
+                kind: Set(SuppressionKind::Phone.as_str().to_owned()),
+                channels: Set(channels_text(&[Channel::Voice, Channel::Sms])),
+                description: Set(Some(
+                    "Numbers whose call result asked never to call them again".into(),
+                )),
+                created_by: Set(None),
+                created_at: Set(now),
+                updated_at: Set(now),
+                version: Set(0),
+            }
+            .insert(&txn)
+            .await?
+        }
+    };
+    let values = [value.to_owned()];
+    let entries = NewEntries {
+        values: &values,
+        reason: Some(reason),
+        source: SuppressionSource::Agent,
+        expires_at: None,
+        default_country: None,
+    };
+    add_in(services, txn, &actor, list, entries).await
 }
 
 /// Removes `values` (normalised like [`add_entries`]) from a list; returns how many went.

@@ -1,0 +1,424 @@
+//! Record leases for dialers that do not read the calling-list table
+//! (`POST /ocs/v1/campaigns/{id}/records:lease`): the next ready records in
+//! campaign order, each judged by the compliance engine at that moment (a
+//! record a rule refuses is rescheduled to its next allowed instant, or
+//! cancelled when no time lifts the refusal, and never handed out), marked
+//! retrieved with an expiry. On PostgreSQL candidates are row-locked with
+//! `SKIP LOCKED`; on SQLite the write transaction serialises leases. Either
+//! way two dialers never get the same record.
+
+use campaign::layout::{record_status, record_type};
+use campaign::{CampaignState, TemplateSettings};
+use chrono::{DateTime, Datelike, TimeDelta, Timelike, Utc};
+use chrono_tz::Tz;
+use compliance::{DeviceFacts, RuleSet};
+use domain::PhoneNumber;
+use entity::calling_list_record;
+use sea_orm::{ConnectionTrait, DatabaseBackend, FromQueryResult};
+use uuid::Uuid;
+
+use super::stats::{self, Delta};
+use crate::accounts::api_clients::ApiPrincipal;
+use crate::db;
+use crate::dialing::judge::{self, Person};
+use crate::{ServiceError, Services};
+
+/// Most records one lease hands out.
+pub const MAX_COUNT: u32 = 500;
+/// Default lease length.
+pub const DEFAULT_LEASE_SECONDS: u32 = 300;
+
+/// What a dialer asks for.
+#[derive(Debug, Clone)]
+pub struct LeaseRequest {
+    /// How many records (1 to 500).
+    pub count: u32,
+    /// How long the dialer keeps them before they return to ready (10 s to 1 h).
+    pub lease_seconds: u32,
+    /// The agent asking: personal callbacks are only handed to their agent.
+    pub agent_id: Option<String>,
+}
+
+/// A leased record.
+#[derive(Debug, Clone)]
+pub struct Leased {
+    /// The record as stored, after the lease.
+    pub record: calling_list_record::Model,
+    /// The campaign's name (`GSW_CAMPAIGN_NAME`).
+    pub campaign: String,
+}
+
+/// What a lease gives: records, or why there are none.
+#[derive(Debug, Clone)]
+pub struct LeaseOutcome {
+    /// The leased records, in campaign order.
+    pub records: Vec<Leased>,
+    /// When empty, why (`"no ready records"`, the schedule …).
+    pub idle_reason: Option<String>,
+    /// Candidates a rule refused and that were rescheduled or cancelled.
+    pub refused: u32,
+}
+
+#[derive(FromQueryResult)]
+struct Candidate {
+    record_id: i64,
+    contact_info: String,
+    c_client_id: Option<String>,
+    tz_name: Option<String>,
+    consent_automated: bool,
+    consent_sms: bool,
+}
+
+/// Returns a campaign's expired leases to ready; how many.
+pub async fn expire(
+    conn: &impl ConnectionTrait,
+    campaign_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<u64, ServiceError> {
+    let returned = db::execute(
+        conn,
+        "UPDATE calling_list_records SET record_status = $2, lease_until = NULL, lease_id = NULL \
+         WHERE campaign_id = $1 AND record_status = $3 AND lease_until < $4",
+        vec![
+            campaign_id.into(),
+            record_status::READY.into(),
+            record_status::RETRIEVED.into(),
+            now.timestamp().into(),
+        ],
+    )
+    .await?;
+    if returned > 0 {
+        let n = returned as i64;
+        stats::add(
+            conn,
+            campaign_id,
+            Delta {
+                leased: -n,
+                ready: n,
+                ..Delta::default()
+            },
+        )
+        .await?;
+    }
+    Ok(returned)
+}
+
+/// Returns every leased record of a campaign to ready (unload).
+pub async fn release_all(
+    conn: &impl ConnectionTrait,
+    campaign_id: Uuid,
+) -> Result<u64, ServiceError> {
+    expire(conn, campaign_id, DateTime::<Utc>::MAX_UTC).await
+}
+
+/// Whether the template's schedule allows handing out records at `now`; why not.
+pub fn outside_schedule(settings: &TemplateSettings, now: DateTime<Utc>) -> Option<String> {
+    let schedule = settings.schedule.as_ref()?;
+    let zone: Tz = schedule.time_zone.parse().ok()?;
+    let local = now.with_timezone(&zone);
+    let day_ok = schedule.days.is_empty() || schedule.days.contains(&local.weekday());
+    let time = local.time();
+    let end_ok = schedule.till == chrono::NaiveTime::MIN || time < schedule.till;
+    if day_ok && time >= schedule.from && end_ok {
+        None
+    } else {
+        Some(format!(
+            "outside the campaign's schedule ({}–{} {})",
+            schedule.from.format("%H:%M"),
+            schedule.till.format("%H:%M"),
+            schedule.time_zone
+        ))
+    }
+}
+
+/// The template's own daily window in the device's zone: the next instant it opens, when closed now.
+fn window_reopens(
+    settings: &TemplateSettings,
+    zone: Option<&str>,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    let window = settings.time_window?;
+    let zone: Tz = zone?.parse().ok()?;
+    let local = now.with_timezone(&zone);
+    let time = local.time();
+    let open = time >= window.from && (window.till == chrono::NaiveTime::MIN || time < window.till);
+    if open {
+        return None;
+    }
+    let mut day = local.date_naive();
+    if time >= window.from {
+        day = day.succ_opt()?;
+    }
+    let opens = day.and_time(window.from);
+    use chrono::offset::LocalResult;
+    match opens.and_local_timezone(zone) {
+        LocalResult::Single(at) | LocalResult::Ambiguous(at, _) => Some(at.with_timezone(&Utc)),
+        LocalResult::None => Some(now + TimeDelta::hours(1)),
+    }
+    .map(|at| at.with_second(0).unwrap_or(at))
+}
+
+/// The device facts the engine needs for a record.
+pub(crate) fn facts_of(
+    services: &Services,
+    contact_info: &str,
+    client_id: Option<String>,
+    consent: bool,
+    zone: Option<&str>,
+) -> Option<DeviceFacts> {
+    let number = PhoneNumber::parse("contact_info", contact_info, None).ok()?;
+    let person = Person {
+        client_id,
+        email: None,
+        consent,
+        contact_zone: zone.and_then(|zone| zone.parse::<Tz>().ok()),
+        custom: Vec::new(),
+    };
+    Some(judge::locate(services, &number, person).device)
+}
+
+/// The rules a campaign's records are judged by: every required rule plus the
+/// optional attempt rules its template attaches.
+pub(crate) async fn campaign_rules(
+    services: &Services,
+    tenant_id: Uuid,
+    settings: &TemplateSettings,
+) -> Result<RuleSet, ServiceError> {
+    let rules = services.hot.rules(services, tenant_id).await?;
+    Ok(rules.stored.rules.for_campaign(&settings.optional_rules))
+}
+
+/// Leases up to `request.count` ready records of a running campaign.
+pub async fn lease(
+    services: &Services,
+    client: &ApiPrincipal,
+    campaign_id: Uuid,
+    request: LeaseRequest,
+) -> Result<LeaseOutcome, ServiceError> {
+    if !(1..=MAX_COUNT).contains(&request.count) {
+        return Err(
+            domain::ValidationError::new("count", format!("must be 1 to {MAX_COUNT}")).into(),
+        );
+    }
+    if !(10..=3600).contains(&request.lease_seconds) {
+        return Err(domain::ValidationError::new("leaseSeconds", "must be 10 to 3600").into());
+    }
+    let tenant_id = client.tenant_id;
+    let campaign = super::find(&services.db, tenant_id, campaign_id, false).await?;
+    if campaign.state != CampaignState::Running {
+        return Err(ServiceError::conflict(
+            "state",
+            format!(
+                "the campaign is {}: records are leased only while it runs",
+                campaign.state.as_str()
+            ),
+        ));
+    }
+    let settings = super::settings_of(&services.db, &campaign).await?;
+    let now = Utc::now();
+    if let Some(reason) = outside_schedule(&settings, now) {
+        return Ok(LeaseOutcome {
+            records: Vec::new(),
+            idle_reason: Some(reason),
+            refused: 0,
+        });
+    }
+    let rules = campaign_rules(services, tenant_id, &settings).await?;
+    let mode = settings.dialing_mode;
+    let mut leased: Vec<Leased> = Vec::new();
+    let mut refused = 0u32;
+    // Refused candidates are moved out of the way, so a few rounds fill the lease.
+    for _round in 0..4 {
+        let wanted = request.count as usize - leased.len();
+        if wanted == 0 {
+            break;
+        }
+        let txn = services.begin().await?;
+        expire(&txn, campaign_id, now).await?;
+        let lock = if txn.get_database_backend() == DatabaseBackend::Postgres {
+            " FOR UPDATE OF r SKIP LOCKED"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "SELECT r.record_id, r.contact_info, r.c_client_id, r.tz_name, c.consent_automated, c.consent_sms \
+             FROM calling_list_records r JOIN contacts c ON c.id = r.contact_id \
+             WHERE r.campaign_id = $1 AND r.record_status = $2 \
+             AND (r.dial_sched_time IS NULL OR r.dial_sched_time <= $3) \
+             AND (r.record_type <> $4 OR r.agent_id = $5) \
+             ORDER BY r.seq, r.chain_n LIMIT $6{lock}"
+        );
+        let rows = db::query(
+            &txn,
+            &sql,
+            vec![
+                campaign_id.into(),
+                record_status::READY.into(),
+                now.timestamp().into(),
+                record_type::PERSONAL_CALLBACK.into(),
+                request.agent_id.clone().unwrap_or_default().into(),
+                (wanted as i64).into(),
+            ],
+        )
+        .await?;
+        if rows.is_empty() {
+            txn.commit().await?;
+            break;
+        }
+        let candidates: Vec<Candidate> = rows
+            .iter()
+            .map(|row| Candidate::from_query_result(row, ""))
+            .collect::<Result<_, _>>()?;
+        let mut items = Vec::with_capacity(candidates.len());
+        let mut judged_ids = Vec::with_capacity(candidates.len());
+        let mut cancel: Vec<i64> = Vec::new();
+        let mut reschedule: Vec<(i64, i64)> = Vec::new();
+        for candidate in &candidates {
+            let consent = if mode == compliance::DialMode::Sms {
+                candidate.consent_sms
+            } else {
+                candidate.consent_automated
+            };
+            match facts_of(
+                services,
+                &candidate.contact_info,
+                candidate.c_client_id.clone(),
+                consent,
+                candidate.tz_name.as_deref(),
+            ) {
+                Some(facts) => {
+                    if let Some(opens) =
+                        window_reopens(&settings, candidate.tz_name.as_deref(), now)
+                    {
+                        reschedule.push((candidate.record_id, opens.timestamp()));
+                        continue;
+                    }
+                    items.push((facts, mode));
+                    judged_ids.push(candidate.record_id);
+                }
+                None => cancel.push(candidate.record_id),
+            }
+        }
+        let judged = judge::judge(services, tenant_id, &rules, &items, now).await?;
+        let mut allowed: Vec<i64> = Vec::new();
+        for (id, verdict) in judged_ids.iter().zip(judged) {
+            if verdict.decision.allowed {
+                allowed.push(*id);
+            } else {
+                match verdict.decision.next_allowed_at {
+                    Some(next) => reschedule.push((*id, next.timestamp().max(now.timestamp() + 1))),
+                    None => cancel.push(*id),
+                }
+            }
+        }
+        refused += (cancel.len() + reschedule.len()) as u32;
+        for (id, at) in &reschedule {
+            db::execute(
+                &txn,
+                "UPDATE calling_list_records SET dial_sched_time = $2 WHERE record_id = $1",
+                vec![(*id).into(), (*at).into()],
+            )
+            .await?;
+        }
+        let mut delta = Delta::default();
+        for id in &cancel {
+            cancel_record(&txn, *id, &mut delta).await?;
+        }
+        let lease_id = Uuid::new_v4().to_string();
+        let until = now.timestamp() + i64::from(request.lease_seconds);
+        if !allowed.is_empty() {
+            let ids = id_list(&allowed);
+            db::execute(
+                &txn,
+                &format!(
+                    "UPDATE calling_list_records SET record_status = $1, lease_until = $2, lease_id = $3, \
+                     agent_id = COALESCE($4, agent_id) WHERE record_id IN ({ids})"
+                ),
+                vec![
+                    record_status::RETRIEVED.into(),
+                    until.into(),
+                    lease_id.clone().into(),
+                    request.agent_id.clone().into(),
+                ],
+            )
+            .await?;
+            let n = allowed.len() as i64;
+            delta.ready -= n;
+            delta.leased += n;
+            let rows = db::query(
+                &txn,
+                &format!("SELECT * FROM calling_list_records WHERE record_id IN ({ids}) ORDER BY seq, chain_n"),
+                Vec::new(),
+            )
+            .await?;
+            for row in rows {
+                leased.push(Leased {
+                    record: calling_list_record::Model::from_query_result(&row, "")?,
+                    campaign: campaign.row.name.clone(),
+                });
+            }
+        }
+        stats::add(&txn, campaign_id, delta).await?;
+        txn.commit().await?;
+        if allowed.len() == wanted {
+            break;
+        }
+    }
+    let idle_reason = leased.is_empty().then(|| {
+        if refused > 0 {
+            "every due record was refused by a compliance rule now; see the campaign's dialability"
+                .to_owned()
+        } else {
+            "no ready records are due".to_owned()
+        }
+    });
+    Ok(LeaseOutcome {
+        records: leased,
+        idle_reason,
+        refused,
+    })
+}
+
+/// A record no time will make dialable: cancelled; the chain goes on with its next device.
+async fn cancel_record(
+    txn: &impl ConnectionTrait,
+    record_id: i64,
+    delta: &mut Delta,
+) -> Result<(), ServiceError> {
+    let rows = db::query(
+        txn,
+        "SELECT * FROM calling_list_records WHERE record_id = $1",
+        vec![record_id.into()],
+    )
+    .await?;
+    let Some(row) = rows.first() else {
+        return Ok(());
+    };
+    let record = calling_list_record::Model::from_query_result(row, "")?;
+    db::execute(
+        txn,
+        "UPDATE calling_list_records SET record_status = $2, record_type = $3 WHERE record_id = $1",
+        vec![
+            record_id.into(),
+            record_status::CANCELLED.into(),
+            record_type::NO_CALL.into(),
+        ],
+    )
+    .await?;
+    delta.ready -= 1;
+    delta.final_count += 1;
+    if let Some(next) = super::treat::next_in_chain(txn, &record).await? {
+        db::execute(
+            txn,
+            "UPDATE calling_list_records SET record_status = $2 WHERE record_id = $1",
+            vec![next.into(), record_status::READY.into()],
+        )
+        .await?;
+        delta.ready += 1;
+    }
+    Ok(())
+}
+
+fn id_list(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+}
