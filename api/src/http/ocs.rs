@@ -508,6 +508,7 @@ fn leased_json(leased: &workers::campaigns::lease::Leased) -> Value {
         (status = 403, description = "The key lacks the OCS_LEASE scope.", body = super::openapi::ErrorResponse),
         (status = 404, description = "The tenant has no such campaign.", body = super::openapi::ErrorResponse),
         (status = 409, description = "The campaign is not running.", body = super::openapi::ErrorResponse),
+        (status = 413, description = "The body is larger than the route accepts.", body = super::openapi::ErrorResponse),
         (status = 503, description = "A store is unavailable: nothing was leased; retry.", body = super::openapi::ErrorResponse),
     ),
     security(("apiKey" = []), ("bearerKey" = []))

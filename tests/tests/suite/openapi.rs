@@ -15,16 +15,18 @@ on_both_stores!(the_document_describes_what_the_server_answers);
 const VALIDATE: &str = "/ocs/v1/validate";
 const BATCH: &str = "/ocs/v1/validate/batch";
 const HISTORY: &str = "/ocs/v1/history";
+const LEASE: &str = "/ocs/v1/campaigns/{id}/records:lease";
 
 /// A real New York number and a real Washington one (suppressed below).
 const NEW_YORK: &str = "+12127365000";
 const WASHINGTON: &str = "+12024561414";
 
 /// The statuses each route documents.
-const STATUSES: [(&str, &[u16]); 3] = [
+const STATUSES: [(&str, &[u16]); 4] = [
     (VALIDATE, &[200, 409, 400, 401, 403, 404, 413, 503]),
     (BATCH, &[200, 400, 401, 403, 413, 503]),
     (HISTORY, &[200, 400, 401, 403, 404, 413, 503]),
+    (LEASE, &[200, 400, 401, 403, 404, 409, 413, 503]),
 ];
 
 /// Every `$ref` in `value`, with where it was found.
@@ -260,7 +262,7 @@ async fn the_document_describes_what_the_server_answers(stores: Stores) {
     let paths = document["paths"].as_object().expect("paths");
     let mut documented_paths: Vec<&str> = paths.keys().map(String::as_str).collect();
     documented_paths.sort_unstable();
-    let mut expected_paths = vec![VALIDATE, BATCH, HISTORY];
+    let mut expected_paths = vec![VALIDATE, BATCH, HISTORY, LEASE];
     expected_paths.sort_unstable();
     assert_eq!(
         documented_paths, expected_paths,

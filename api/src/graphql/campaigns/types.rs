@@ -777,6 +777,7 @@ pub struct DialabilityExclusion {
     /// Records it excludes now.
     pub now: i64,
     /// Records it excludes for the whole next 24 hours.
+    #[graphql(name = "next24h")]
     pub next_24h: i64,
 }
 
