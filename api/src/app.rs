@@ -165,6 +165,10 @@ impl Application {
                 }
                 Role::Campaigns => {
                     let worker = format!("{}-{}", role.name(), uuid::Uuid::new_v4().simple());
+                    background.spawn(workers::campaigns::lease::run_sweeper(
+                        services.clone(),
+                        stop_rx.clone(),
+                    ));
                     background.spawn(workers::campaigns::load::run_worker(
                         services,
                         worker,

@@ -315,7 +315,7 @@ local function number()
 end
 local function record()
   counter = counter + 1
-  return string.format('{{"GSW_PHONE":"%s","GSW_CUSTOMER_ID":"C%d","GSW_CHAIN_ID":"%d","GSW_CAMPAIGN_GROUP_NAME":"Bench","GSW_DIAL_MODE":"PREVIEW"}}', number(), counter, counter)
+  return string.format('{{"GSW_PHONE":"%s","GSW_CUSTOMER_ID":"C%d","GSW_CHAIN_ID":"%d","GSW_DIAL_MODE":"PREVIEW"}}', number(), counter, counter)
 end
 local pool = {{}}
 local next_request = 0

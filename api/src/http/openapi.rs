@@ -162,7 +162,9 @@ const RECORD_KEYS: &[(&str, &str)] = &[
     ),
     (
         "GSW_CAMPAIGN_GROUP_NAME",
-        "The OCS campaign group (also `GSW_CAMPAIGN_NAME`, `campaign`).",
+        "The campaign (also `GSW_CAMPAIGN_NAME`, `campaign`): when given it must name one of \
+         the tenant's campaigns (404 otherwise); its template's mode is the record's unless \
+         `GSW_DIAL_MODE` says otherwise, and its optional attempt rules apply.",
     ),
     (
         "GSW_CALL_ATTEMPT_GUID",
@@ -192,6 +194,25 @@ const RECORD_KEYS: &[(&str, &str)] = &[
     (
         "GSW_CHAIN_ID",
         "The record's chain in the calling list (also `chain_id`).",
+    ),
+    (
+        "GSW_RECORD_HANDLE",
+        "History: the leased calling-list record (`record_id`, also `record_handle`); record 1 \
+         applies the campaign's treatment of the result to it.",
+    ),
+    (
+        "GSW_CALLBACK_TIME",
+        "History, record 1: schedule a callback at this instant (UTC epoch seconds or RFC 3339; \
+         also `callback_time`).",
+    ),
+    (
+        "GSW_CALLBACK_TYPE",
+        "History: `Personal` (only `GSW_AGENT_ID` gets it) or `Campaign` (any agent; the \
+         default); also `callback_type`.",
+    ),
+    (
+        "GSW_AGENT_ID",
+        "The agent (also `agent_id`): whose personal callback it is.",
     ),
 ];
 

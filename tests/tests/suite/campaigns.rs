@@ -18,6 +18,9 @@ on_both_stores!(
     leases_never_share_a_record_and_results_move_records_on,
     dialability_says_why_records_wait,
     roles_limit_who_runs_campaigns,
+    campaigns_shape_pre_dial_checks,
+    callbacks_go_to_their_agent_and_stats_stream_live,
+    filters_order_and_list_mix_decide_the_dialling_order,
 );
 
 const CREATE_TEMPLATE: &str = "mutation($input: CampaignTemplateInput!) { createCampaignTemplate(input: $input) { id name dialingMode deviceOrder pacing { targetAbandonRate } treatments { result kind } effectiveTreatments { result kind suppressDevice } } }";
@@ -906,5 +909,245 @@ async fn roles_limit_who_runs_campaigns(stores: Stores) {
         seen["data"],
         json!({ "campaignTemplates": [{ "name": "S" }], "campaigns": [] }),
         "{seen}"
+    );
+}
+
+async fn campaigns_shape_pre_dial_checks(stores: Stores) {
+    let app = spawn_app(stores).await;
+    let admin = app.admin_token().await;
+    open_all_day(&app, &admin).await;
+    // An optional rule: one call per device per day, only where a campaign attaches it.
+    let mut rules = app
+        .graphql(Some(&admin), "{ complianceRuleSet { rules } }", json!({}))
+        .await["data"]["complianceRuleSet"]["rules"]
+        .clone();
+    rules["attemptRules"].as_array_mut().unwrap().push(json!({
+        "name": "Once a day", "limit": 1, "period": { "ROLLING": { "hours": 24 } },
+        "countedBy": "DEVICE", "countedResults": [], "channels": ["VOICE"], "required": false
+    }));
+    let saved = app
+        .graphql(
+            Some(&admin),
+            "mutation($rules: JSON!) { updateComplianceRuleSet(rules: $rules) { version } }",
+            json!({ "rules": rules }),
+        )
+        .await;
+    assert!(saved["errors"].is_null(), "{saved}");
+    let body = app
+        .graphql(
+            Some(&admin),
+            CREATE_TEMPLATE,
+            json!({ "input": { "name": "Gentle", "dialingMode": "PREVIEW", "optionalRules": ["Once a day"] } }),
+        )
+        .await;
+    let template = body["data"]["createCampaignTemplate"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{body}"))
+        .to_owned();
+    let list = seeded_list(&app, &admin, "Gentle list", 1).await;
+    campaign(&app, &admin, "Gentle touch", &template, &list).await;
+    let key = dialer_key(&app, &admin).await;
+
+    // An unknown campaign is named as such.
+    let (status, answer) = post(
+        &app,
+        "/ocs/v1/validate",
+        &key,
+        &json!({ "GSW_PHONE": "+14158675309", "GSW_CAMPAIGN_GROUP_NAME": "Nope" }),
+    )
+    .await;
+    assert_eq!(status, 404, "{answer}");
+    assert!(
+        answer.to_string().contains("no campaign is named"),
+        "{answer}"
+    );
+    // The campaign's mode: PREVIEW calls a mobile without consent; the default (PREDICTIVE) does not.
+    let mobile = json!({ "GSW_PHONE": "+14158675309" });
+    assert_eq!(post(&app, "/ocs/v1/validate", &key, &mobile).await.0, 409);
+    let mut in_campaign = mobile.clone();
+    in_campaign["GSW_CAMPAIGN_GROUP_NAME"] = json!("gentle TOUCH");
+    assert_eq!(
+        post(&app, "/ocs/v1/validate", &key, &in_campaign).await.0,
+        200
+    );
+    // After one call, the campaign's optional rule refuses; outside the campaign it does not apply.
+    let report = json!({ "GSW_CALL_ATTEMPT_GUID": "g-1", "GSW_HIST_SEQUENCE_NUM": 1, "GSW_PHONE": "+12127365000", "GSW_CALL_RESULT": "7" });
+    assert_eq!(post(&app, "/ocs/v1/history", &key, &report).await.0, 200);
+    let landline = json!({ "GSW_PHONE": "+12127365000", "GSW_DIAL_MODE": "PREVIEW" });
+    assert_eq!(post(&app, "/ocs/v1/validate", &key, &landline).await.0, 200);
+    let mut gentle = landline.clone();
+    gentle["GSW_CAMPAIGN_GROUP_NAME"] = json!("Gentle touch");
+    let (status, answer) = post(&app, "/ocs/v1/validate", &key, &gentle).await;
+    assert_eq!(status, 409, "{answer}");
+    assert!(
+        answer["reasons"].to_string().contains("Once a day"),
+        "{answer}"
+    );
+}
+
+async fn callbacks_go_to_their_agent_and_stats_stream_live(stores: Stores) {
+    let app = spawn_app(stores).await;
+    let admin = app.admin_token().await;
+    open_all_day(&app, &admin).await;
+    let list = seeded_list(&app, &admin, "Callbacks", 2).await;
+    let home_only = template(&app, &admin, "Home only", "PREVIEW", json!(["HOME"])).await;
+    let id = campaign(&app, &admin, "Callbacks", &home_only, &list).await;
+    act(&app, &admin, "loadCampaign", &id).await;
+    loaded(&app, &admin, &id).await;
+    act(&app, &admin, "startCampaign", &id).await;
+    let key = dialer_key(&app, &admin).await;
+    let path = format!("/ocs/v1/campaigns/{id}/records:lease");
+
+    let mut live = subscribe(
+        &app.ws_url(),
+        Some(&admin),
+        &format!("subscription {{ campaignStats(campaignId: \"{id}\") {{ dialed connected ready leased }} }}"),
+    )
+    .await
+    .expect("subscribed");
+    let first = live
+        .next_payload(Duration::from_secs(5))
+        .await
+        .expect("the current figures");
+    assert_eq!(
+        first["data"]["campaignStats"],
+        json!({ "dialed": 0, "connected": 0, "ready": 2, "leased": 0 }),
+        "{first}"
+    );
+
+    let (_, leased) = post(
+        &app,
+        &path,
+        &key,
+        &json!({ "count": 1, "agentId": "agent-7" }),
+    )
+    .await;
+    let record = leased["records"][0].clone();
+    assert_eq!(record["agent_id"], "agent-7", "{leased}");
+    // The agent talks to the contact and books a personal callback, due already.
+    let due = chrono::Utc::now().timestamp() - 5;
+    let report = json!({
+        "GSW_CALL_ATTEMPT_GUID": "cb-1", "GSW_HIST_SEQUENCE_NUM": 1, "GSW_PHONE": record["GSW_PHONE"],
+        "GSW_CALL_RESULT": "33", "GSW_RECORD_HANDLE": record["GSW_RECORD_HANDLE"],
+        "GSW_CALLBACK_TIME": due, "GSW_CALLBACK_TYPE": "Personal", "GSW_AGENT_ID": "agent-7"
+    });
+    let (status, answer) = post(&app, "/ocs/v1/history", &key, &report).await;
+    assert_eq!(status, 200, "{answer}");
+    let mut latest = Value::Null;
+    let started = Instant::now();
+    while latest["dialed"] != 1 && started.elapsed() < Duration::from_secs(10) {
+        let payload = live
+            .next_payload(Duration::from_secs(5))
+            .await
+            .expect("an update");
+        latest = payload["data"]["campaignStats"].clone();
+    }
+    assert_eq!(
+        latest,
+        json!({ "dialed": 1, "connected": 1, "ready": 2, "leased": 0 })
+    );
+
+    // Another agent gets the other contact but never the personal callback.
+    let (_, other) = post(
+        &app,
+        &path,
+        &key,
+        &json!({ "count": 5, "agentId": "agent-8" }),
+    )
+    .await;
+    let handles: Vec<&Value> = other["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|record| &record["GSW_RECORD_HANDLE"])
+        .collect();
+    assert_eq!(handles.len(), 1, "{other}");
+    assert_ne!(handles[0], &record["GSW_RECORD_HANDLE"]);
+    let (_, mine) = post(
+        &app,
+        &path,
+        &key,
+        &json!({ "count": 5, "agentId": "agent-7" }),
+    )
+    .await;
+    assert_eq!(
+        mine["records"][0]["GSW_RECORD_HANDLE"], record["GSW_RECORD_HANDLE"],
+        "{mine}"
+    );
+    assert_eq!(mine["records"][0]["record_type"], 5, "a personal callback");
+}
+
+/// Loads a campaign and returns its records' client ids in dialling order, and the campaign.
+async fn dialling_order(app: &TestApp, admin: &str, input: Value) -> (Vec<String>, Value) {
+    let body = app
+        .graphql(Some(admin), CREATE_CAMPAIGN, json!({ "input": input }))
+        .await;
+    let id = body["data"]["createCampaign"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{body}"))
+        .to_owned();
+    act(app, admin, "loadCampaign", &id).await;
+    let campaign = loaded(app, admin, &id).await;
+    let order = records(app, admin, &id)
+        .await
+        .iter()
+        .map(|row| row["clientId"].as_str().unwrap().to_owned())
+        .collect();
+    (order, campaign)
+}
+
+async fn filters_order_and_list_mix_decide_the_dialling_order(stores: Stores) {
+    let app = spawn_app(stores).await;
+    let admin = app.admin_token().await;
+    let first = seeded_list(&app, &admin, "First", 6).await;
+    let second = seeded_list(&app, &admin, "Second", 3).await;
+    let home_only = template(&app, &admin, "Home only", "PREVIEW", json!(["HOME"])).await;
+    let rule = app
+        .graphql(
+            Some(&admin),
+            "mutation($input: SelectionRuleInput!) { createSelectionRule(input: $input) { id } }",
+            json!({ "input": { "name": "Even debts", "sets": [{ "conditions": [
+                { "field": "other1", "operator": "IN", "values": ["debt-0", "debt-2", "debt-4"] }
+            ] }] } }),
+        )
+        .await;
+    let rule = rule["data"]["createSelectionRule"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{rule}"))
+        .to_owned();
+
+    // Second list first, then the first; newest names first; only even debts.
+    let (order, campaign) = dialling_order(
+        &app,
+        &admin,
+        json!({ "name": "Ordered", "templateId": home_only, "listMix": "ORDERED",
+                "lists": [{ "listId": second }, { "listId": first }],
+                "selectionRuleIds": [rule],
+                "recordOrder": [{ "field": "lastName", "descending": true }] }),
+    )
+    .await;
+    assert_eq!(
+        order,
+        ["C00002", "C00000", "C00004", "C00002", "C00000"],
+        "{campaign}"
+    );
+    assert_eq!(campaign["excluded"]["filtered"], 4, "{campaign}");
+    assert_eq!(campaign["loadContacts"], 5);
+
+    // Weighted 2:1: two of the first list for each of the second.
+    let (order, _) = dialling_order(
+        &app,
+        &admin,
+        json!({ "name": "Weighted", "templateId": home_only,
+                "lists": [{ "listId": first, "weight": 2 }, { "listId": second, "weight": 1 }] }),
+    )
+    .await;
+    assert_eq!(
+        order,
+        [
+            "C00000", "C00000", "C00001", "C00002", "C00001", "C00003", "C00004", "C00002",
+            "C00005"
+        ],
+        "first-list contacts 0,1 | second 0 | first 2 | ..."
     );
 }

@@ -422,3 +422,36 @@ async fn cancel_record(
 fn id_list(ids: &[i64]) -> String {
     ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }
+
+/// Returns expired leases of every campaign to ready, so counters and the
+/// calling list are right even while no dialer asks for records; how many.
+pub async fn sweep(services: &Services) -> Result<u64, ServiceError> {
+    let now = Utc::now();
+    let rows = db::query(
+        &services.db,
+        "SELECT DISTINCT campaign_id FROM calling_list_records WHERE record_status = $1 AND lease_until < $2",
+        vec![record_status::RETRIEVED.into(), now.timestamp().into()],
+    )
+    .await?;
+    let mut returned = 0;
+    for row in rows {
+        let campaign_id: Uuid = row.try_get("", "campaign_id")?;
+        let txn = services.begin().await?;
+        returned += expire(&txn, campaign_id, now).await?;
+        txn.commit().await?;
+    }
+    Ok(returned)
+}
+
+/// The `campaigns` role's lease keeper: returns expired leases every five seconds until stopped.
+pub async fn run_sweeper(services: Services, mut stop: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        if let Err(error) = sweep(&services).await {
+            tracing::warn!(error = ?anyhow::Error::from(error), "returning expired leases");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(std::time::Duration::from_secs(5)) => {}
+            _ = stop.wait_for(|stopped| *stopped) => return,
+        }
+    }
+}

@@ -1,5 +1,6 @@
 //! What every pre-dial request needs, kept in this process's memory: each
-//! tenant's rules, the API clients' keys and the tenant's calling-list names.
+//! tenant's rules, the API clients' keys, the tenant's calling-list names and
+//! its campaigns (their mode and the rules with their optional attempt rules).
 //!
 //! *Freshness:* a change is announced on the cache's pub/sub (rules on
 //! `compliance:rules`, keys on [`CLIENTS_CHANNEL`]) and every process drops
@@ -83,6 +84,16 @@ pub struct HotCache {
     rules: Map<Uuid, TenantRules>,
     clients: Map<String, CachedClient>,
     lists: Map<Uuid, HashSet<String>>,
+    campaigns: Map<Uuid, HashMap<String, Arc<HotCampaign>>>,
+}
+
+/// A campaign as pre-dial validation uses it (`GSW_CAMPAIGN_GROUP_NAME`).
+#[derive(Debug)]
+pub struct HotCampaign {
+    /// The template's dialling mode: a record's mode unless it says its own.
+    pub mode: compliance::DialMode,
+    /// The tenant's rules with the optional attempt rules the template attaches.
+    pub rules: RuleSet,
 }
 
 impl HotCache {
@@ -158,9 +169,41 @@ impl HotCache {
         Ok(found)
     }
 
+    /// The tenant's campaign of this name (case-insensitive), `None` when it has none.
+    pub async fn campaign(
+        &self,
+        services: &Services,
+        tenant_id: Uuid,
+        name: &str,
+    ) -> Result<Option<Arc<HotCampaign>>, ServiceError> {
+        let wanted = name.trim().to_lowercase();
+        if let Some(campaigns) = fresh(&self.campaigns, &tenant_id)
+            && let Some(found) = campaigns.get(&wanted)
+        {
+            return Ok(Some(found.clone()));
+        }
+        // Unknown or stale: read them again (a campaign created a moment ago counts).
+        let rules = self.rules(services, tenant_id).await?;
+        let rows = campaigns_with_settings(&services.db, tenant_id).await?;
+        let mut campaigns = HashMap::with_capacity(rows.len());
+        for (campaign, settings) in rows {
+            campaigns.insert(
+                campaign.name.trim().to_lowercase(),
+                Arc::new(HotCampaign {
+                    mode: settings.dialing_mode,
+                    rules: rules.stored.rules.for_campaign(&settings.optional_rules),
+                }),
+            );
+        }
+        let found = campaigns.get(&wanted).cloned();
+        keep(&self.campaigns, tenant_id, Arc::new(campaigns));
+        Ok(found)
+    }
+
     /// Drops a tenant's cached rules (its rules changed).
     pub fn forget_rules(&self, tenant_id: Uuid) {
         drop_key(&self.rules, &tenant_id);
+        drop_key(&self.campaigns, &tenant_id);
     }
 
     /// Drops a cached client (revoked).
@@ -210,4 +253,32 @@ pub async fn follow(services: Services, mut stop: tokio::sync::watch::Receiver<b
             }
         }
     }
+}
+
+/// A tenant's campaigns with their templates' settings.
+async fn campaigns_with_settings(
+    db: &sea_orm::DatabaseConnection,
+    tenant_id: Uuid,
+) -> Result<Vec<(entity::campaign::Model, campaign::TemplateSettings)>, ServiceError> {
+    let campaigns = entity::campaign::Entity::find()
+        .filter(entity::campaign::Column::TenantId.eq(tenant_id))
+        .all(db)
+        .await?;
+    let templates: HashMap<Uuid, entity::campaign_template::Model> =
+        entity::campaign_template::Entity::find()
+            .filter(entity::campaign_template::Column::TenantId.eq(tenant_id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|template| (template.id, template))
+            .collect();
+    let mut out = Vec::with_capacity(campaigns.len());
+    for campaign in campaigns {
+        if let Some(template) = templates.get(&campaign.template_id) {
+            let settings =
+                serde_json::from_value(template.settings.clone()).map_err(anyhow::Error::from)?;
+            out.push((campaign, settings));
+        }
+    }
+    Ok(out)
 }

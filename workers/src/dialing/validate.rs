@@ -43,6 +43,8 @@ pub type Answer = Result<Decision, Unjudged>;
 struct Ready {
     device: compliance::DeviceFacts,
     mode: DialMode,
+    /// The campaign it names, whose rules judge it (else the tenant's required rules).
+    campaign: Option<std::sync::Arc<super::hot::HotCampaign>>,
 }
 
 /// Decides each record of `client`'s tenant at `at`, in order. Only store
@@ -55,7 +57,7 @@ pub async fn validate(
 ) -> Result<Vec<Answer>, ServiceError> {
     let tenant_id = client.tenant_id;
     let rules = services.hot.rules(services, tenant_id).await?;
-    let custom_names = attempts::custom_key_names(&rules.required);
+    let custom_names = attempts::custom_key_names(&rules.stored.rules);
     let mut answers: Vec<Option<Answer>> = Vec::with_capacity(records.len());
     let mut ready: Vec<(usize, Ready)> = Vec::with_capacity(records.len());
     for (position, raw) in records.iter().enumerate() {
@@ -67,19 +69,51 @@ pub async fn validate(
             Err(problem) => answers.push(Some(Err(problem))),
         }
     }
-    let items: Vec<(compliance::DeviceFacts, DialMode)> = ready
-        .into_iter()
-        .map(|(_, record)| (record.device, record.mode))
-        .collect();
-    let judged = judge::judge(services, tenant_id, &rules.required, &items, at).await?;
-    let mut judged = judged.into_iter();
+    // Records naming a campaign are judged by its rules (optional attempt rules
+    // attached); one engine pass per distinct rule set of the batch.
+    let mut decisions: Vec<Option<Decision>> = vec![None; ready.len()];
+    let mut groups: Vec<(Option<std::sync::Arc<super::hot::HotCampaign>>, Vec<usize>)> = Vec::new();
+    for (index, (_, record)) in ready.iter().enumerate() {
+        let same =
+            |group: &&mut (Option<std::sync::Arc<super::hot::HotCampaign>>, Vec<usize>)| match (
+                &group.0,
+                &record.campaign,
+            ) {
+                (None, None) => true,
+                (Some(a), Some(b)) => std::sync::Arc::ptr_eq(a, b),
+                _ => false,
+            };
+        match groups.iter_mut().find(same) {
+            Some(group) => group.1.push(index),
+            None => groups.push((record.campaign.clone(), vec![index])),
+        }
+    }
+    let mut ready: Vec<Option<Ready>> = ready.into_iter().map(|(_, record)| Some(record)).collect();
+    for (campaign, indexes) in groups {
+        let items: Vec<(compliance::DeviceFacts, DialMode)> = indexes
+            .iter()
+            .filter_map(|index| {
+                ready[*index]
+                    .take()
+                    .map(|record| (record.device, record.mode))
+            })
+            .collect();
+        let rules = campaign
+            .as_ref()
+            .map_or(&rules.required, |campaign| &campaign.rules);
+        let judged = judge::judge(services, tenant_id, rules, &items, at).await?;
+        for (index, judged) in indexes.into_iter().zip(judged) {
+            decisions[index] = Some(judged.decision);
+        }
+    }
+    let mut judged = decisions.into_iter().flatten();
     let answers: Vec<Answer> = answers
         .into_iter()
         .map(|answer| match answer {
             Some(problem) => problem,
             None => judged
                 .next()
-                .map(|judged| Ok(judged.decision))
+                .map(Ok)
                 .unwrap_or_else(|| Err(Unjudged::bad("record was not judged"))),
         })
         .collect();
@@ -110,7 +144,22 @@ async fn read(
             message: format!("GSW_CALLING_LIST: no calling list is named {list:?}"),
         }));
     }
-    let mode = fields.mode.unwrap_or(DEFAULT_MODE);
+    let campaign = match fields.campaign.as_deref() {
+        Some(name) => match services.hot.campaign(services, tenant_id, name).await? {
+            Some(campaign) => Some(campaign),
+            None => {
+                return Ok(Err(Unjudged {
+                    code: "NOT_FOUND",
+                    message: format!("GSW_CAMPAIGN_GROUP_NAME: no campaign is named {name:?}"),
+                }));
+            }
+        },
+        None => None,
+    };
+    let mode = fields
+        .mode
+        .or(campaign.as_ref().map(|campaign| campaign.mode))
+        .unwrap_or(DEFAULT_MODE);
     if mode == DialMode::Email {
         return Ok(Err(Unjudged::bad(
             "GSW_DIAL_MODE: EMAIL does not dial a phone number",
@@ -144,6 +193,7 @@ async fn read(
     Ok(Ok(Ready {
         device: located.device,
         mode,
+        campaign,
     }))
 }
 
