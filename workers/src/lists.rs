@@ -276,6 +276,16 @@ pub async fn delete(
             "an import is running into this list",
         ));
     }
+    let campaigns = crate::campaigns::using_list(&txn, principal.tenant_id, id).await?;
+    if !campaigns.is_empty() {
+        return Err(ServiceError::conflict(
+            "id",
+            format!(
+                "is dialled by campaign(s) {}: remove it from them first",
+                campaigns.join(", ")
+            ),
+        ));
+    }
     // Devices and contacts go first explicitly: on SQLite a cascade over a million rows
     // is no faster, and the explicit order keeps the transaction's locks predictable.
     entity::contact_device::Entity::delete_many()

@@ -1132,6 +1132,16 @@ async fn filters_order_and_list_mix_decide_the_dialling_order(stores: Stores) {
         "{campaign}"
     );
     assert_eq!(campaign["excluded"]["filtered"], 4, "{campaign}");
+    // A list a campaign dials is not deleted from under it.
+    let refused = app
+        .graphql(
+            Some(&admin),
+            "mutation($id: ID!) { deleteContactList(id: $id) }",
+            json!({ "id": second }),
+        )
+        .await;
+    assert_eq!(error_code(&refused), Some("CONFLICT"), "{refused}");
+    assert!(refused.to_string().contains("Ordered"), "{refused}");
     assert_eq!(campaign["loadContacts"], 5);
 
     // Weighted 2:1: two of the first list for each of the second.

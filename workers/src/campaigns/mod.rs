@@ -631,3 +631,24 @@ pub async fn records(
         .await?;
     Ok(crate::page::Page::from_overfetch(rows, request.size, total))
 }
+
+/// The names of the tenant's campaigns that dial a contact list: a list in use
+/// is not deleted (its contacts back the campaigns' calling lists).
+pub async fn using_list(
+    conn: &impl ConnectionTrait,
+    tenant_id: Uuid,
+    list_id: Uuid,
+) -> Result<Vec<String>, ServiceError> {
+    let rows = campaign_row::Entity::find()
+        .filter(campaign_row::Column::TenantId.eq(tenant_id))
+        .all(conn)
+        .await?;
+    let mut names = Vec::new();
+    for row in rows {
+        let lists: Vec<CampaignList> = parse_json(&row.lists)?;
+        if lists.iter().any(|list| list.list_id == list_id) {
+            names.push(row.name);
+        }
+    }
+    Ok(names)
+}
