@@ -7,6 +7,7 @@
 
 use std::time::{Duration, Instant};
 
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use tests::graphql_ws::subscribe;
 use tests::{Stores, TestApp, USER_PASSWORD, error_code, error_field, on_both_stores, spawn_app};
@@ -21,6 +22,7 @@ on_both_stores!(
     campaigns_shape_pre_dial_checks,
     callbacks_go_to_their_agent_and_stats_stream_live,
     filters_order_and_list_mix_decide_the_dialling_order,
+    a_lease_judges_the_contact_like_a_pre_dial_check,
 );
 
 const CREATE_TEMPLATE: &str = "mutation($input: CampaignTemplateInput!) { createCampaignTemplate(input: $input) { id name dialingMode deviceOrder pacing { targetAbandonRate } treatments { result kind } effectiveTreatments { result kind suppressDevice } } }";
@@ -1159,5 +1161,101 @@ async fn filters_order_and_list_mix_decide_the_dialling_order(stores: Stores) {
             "C00005"
         ],
         "first-list contacts 0,1 | second 0 | first 2 | ..."
+    );
+}
+
+async fn a_lease_judges_the_contact_like_a_pre_dial_check(stores: Stores) {
+    use sea_orm::{ActiveModelTrait, Set};
+    let app = spawn_app(stores).await;
+    let admin = app.admin_token().await;
+    open_all_day(&app, &admin).await;
+    let list = seeded_list(&app, &admin, "Emails", 2).await;
+    let home_only = template(&app, &admin, "Home only", "PREVIEW", json!(["HOME"])).await;
+    let id = campaign(&app, &admin, "Email check", &home_only, &list).await;
+    act(&app, &admin, "loadCampaign", &id).await;
+    loaded(&app, &admin, &id).await;
+    act(&app, &admin, "startCampaign", &id).await;
+    // The first contact's e-mail address goes on an e-mail list that covers calls.
+    let contact = entity::contact::Entity::find()
+        .filter(entity::contact::Column::ClientId.eq("C00000"))
+        .one(&app.services.db)
+        .await
+        .unwrap()
+        .unwrap();
+    entity::contact_device::ActiveModel {
+        tenant_id: Set(contact.tenant_id),
+        list_id: Set(contact.list_id),
+        contact_id: Set(contact.id),
+        position: Set(5),
+        kind: Set("EMAIL".into()),
+        value: Set("first0@example.com".into()),
+        raw: Set("first0@example.com".into()),
+        device_type: Set("EMAIL".into()),
+        ..Default::default()
+    }
+    .insert(&app.services.db)
+    .await
+    .unwrap();
+    let created = app
+        .graphql(
+            Some(&admin),
+            "mutation { createSuppressionList(input: { name: \"Mail opt-outs\", kind: EMAIL, channels: [VOICE] }) { id } }",
+            json!({}),
+        )
+        .await;
+    let added = app
+        .graphql(
+            Some(&admin),
+            "mutation($list: ID!) { addSuppressionEntries(listId: $list, values: [\"first0@example.com\"]) { added } }",
+            json!({ "list": created["data"]["createSuppressionList"]["id"] }),
+        )
+        .await;
+    assert_eq!(
+        added["data"]["addSuppressionEntries"]["added"], 1,
+        "{added}"
+    );
+
+    let key = dialer_key(&app, &admin).await;
+    let (_, leased) = post(
+        &app,
+        &format!("/ocs/v1/campaigns/{id}/records:lease"),
+        &key,
+        &json!({ "count": 5 }),
+    )
+    .await;
+    let phones: Vec<&str> = leased["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|record| record["GSW_PHONE"].as_str())
+        .collect();
+    assert_eq!(
+        phones,
+        ["+12024560001"],
+        "the suppressed contact is not handed out: {leased}"
+    );
+    assert_eq!(leased["refused"], 1);
+    let rows = records(&app, &admin, &id).await;
+    let refused = rows
+        .iter()
+        .find(|row| row["contactInfo"] == "+12024560000")
+        .unwrap();
+    assert_eq!(
+        (
+            refused["recordStatus"].as_i64(),
+            refused["recordType"].as_i64()
+        ),
+        (Some(5), Some(7)),
+        "cancelled, no call: {refused}"
+    );
+    let stats = read(&app, &admin, &id).await["stats"].clone();
+    assert_eq!(
+        (
+            stats["ready"].as_i64(),
+            stats["leased"].as_i64(),
+            stats["final"].as_i64()
+        ),
+        (Some(0), Some(1), Some(1)),
+        "{stats}"
     );
 }

@@ -14,7 +14,7 @@ use domain::Permission;
 use sea_orm::{FromQueryResult, TryGetable};
 use uuid::Uuid;
 
-use super::lease::{campaign_rules, facts_of, outside_schedule};
+use super::lease::{SUBJECT_COLUMNS, Subject, campaign_rules, facts_of, outside_schedule};
 use crate::accounts::principal::Principal;
 use crate::db;
 use crate::dialing::judge;
@@ -48,18 +48,6 @@ pub struct Dialability {
     pub dialable_now: i64,
     /// Per reason, largest first.
     pub exclusions: Vec<Exclusion>,
-}
-
-#[derive(FromQueryResult)]
-struct Waiting {
-    record_id: i64,
-    contact_info: String,
-    c_client_id: Option<String>,
-    tz_name: Option<String>,
-    record_status: i16,
-    dial_sched_time: Option<i64>,
-    consent_automated: bool,
-    consent_sms: bool,
 }
 
 fn label(reason: &str) -> String {
@@ -143,22 +131,24 @@ pub async fn compute(
         entry.1 += if reason == "FINAL" { n } else { 0 };
     }
     let schedule = outside_schedule(&settings, now);
+    let custom_names = crate::dialing::attempts::custom_key_names(&rules);
     let mut dialable_now = 0i64;
     let mut after = 0i64;
     loop {
         let page = db::query(
             &services.db,
-            "SELECT r.record_id, r.contact_info, r.c_client_id, r.tz_name, r.record_status, r.dial_sched_time, \
-             c.consent_automated, c.consent_sms FROM calling_list_records r JOIN contacts c ON c.id = r.contact_id \
-             WHERE r.campaign_id = $1 AND r.record_status = $2 AND r.record_id > $3 ORDER BY r.record_id LIMIT $4",
+            &format!(
+                "SELECT {SUBJECT_COLUMNS} FROM calling_list_records r JOIN contacts c ON c.id = r.contact_id \
+             WHERE r.campaign_id = $1 AND r.record_status = $2 AND r.record_id > $3 ORDER BY r.record_id LIMIT $4"
+            ),
             vec![campaign_id.into(), record_status::READY.into(), after.into(), PAGE.into()],
         )
         .await?;
         let Some(last) = page.last() else { break };
         after = get(last, "record_id")?;
-        let waiting: Vec<Waiting> = page
+        let waiting: Vec<Subject> = page
             .iter()
-            .map(|row| Waiting::from_query_result(row, ""))
+            .map(|row| Subject::from_query_result(row, ""))
             .collect::<Result<_, _>>()?;
         let mut items = Vec::new();
         let mut later_due = Vec::new();
@@ -170,18 +160,7 @@ pub async fn compute(
                 add(&mut tally, "RETRY_SCHEDULED", true, at > day_later);
                 continue;
             }
-            let consent = if settings.dialing_mode == compliance::DialMode::Sms {
-                record.consent_sms
-            } else {
-                record.consent_automated
-            };
-            match facts_of(
-                services,
-                &record.contact_info,
-                record.c_client_id.clone(),
-                consent,
-                record.tz_name.as_deref(),
-            ) {
+            match facts_of(services, record, settings.dialing_mode, &custom_names) {
                 Some(facts) => {
                     items.push((facts, settings.dialing_mode));
                     later_due.push(record.record_id);

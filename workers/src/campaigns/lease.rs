@@ -59,14 +59,27 @@ pub struct LeaseOutcome {
     pub refused: u32,
 }
 
-#[derive(FromQueryResult)]
-struct Candidate {
-    record_id: i64,
-    contact_info: String,
-    c_client_id: Option<String>,
-    tz_name: Option<String>,
-    consent_automated: bool,
-    consent_sms: bool,
+/// The columns a record is judged on: the record, and its contact's consent,
+/// own zone, custom fields and first e-mail address.
+pub(crate) const SUBJECT_COLUMNS: &str = "r.record_id, r.contact_info, r.c_client_id, r.tz_name, \
+     r.record_status, r.dial_sched_time, c.time_zone AS contact_zone, c.consent_automated, \
+     c.consent_sms, c.custom, (SELECT e.value FROM contact_devices e WHERE e.contact_id = r.contact_id \
+     AND e.kind = 'EMAIL' ORDER BY e.position LIMIT 1) AS email";
+
+/// A record with what the engine needs of its contact.
+#[derive(Debug, FromQueryResult)]
+pub(crate) struct Subject {
+    pub(crate) record_id: i64,
+    pub(crate) contact_info: String,
+    pub(crate) c_client_id: Option<String>,
+    pub(crate) tz_name: Option<String>,
+    pub(crate) record_status: i16,
+    pub(crate) dial_sched_time: Option<i64>,
+    pub(crate) contact_zone: Option<String>,
+    pub(crate) consent_automated: bool,
+    pub(crate) consent_sms: bool,
+    pub(crate) custom: serde_json::Value,
+    pub(crate) email: Option<String>,
 }
 
 /// Returns a campaign's expired leases to ready; how many.
@@ -158,21 +171,42 @@ fn window_reopens(
     .map(|at| at.with_second(0).unwrap_or(at))
 }
 
-/// The device facts the engine needs for a record.
+/// The device facts the engine needs for a record, as a pre-dial check of
+/// the same record would have them: the contact's client id, e-mail, consent
+/// for the mode, its own zone (not the device's: the number's zones come from
+/// the numbering data) and the custom keys the rules count by.
 pub(crate) fn facts_of(
     services: &Services,
-    contact_info: &str,
-    client_id: Option<String>,
-    consent: bool,
-    zone: Option<&str>,
+    subject: &Subject,
+    mode: compliance::DialMode,
+    custom_names: &[&str],
 ) -> Option<DeviceFacts> {
-    let number = PhoneNumber::parse("contact_info", contact_info, None).ok()?;
+    let number = PhoneNumber::parse("contact_info", &subject.contact_info, None).ok()?;
+    let consent = if mode == compliance::DialMode::Sms {
+        subject.consent_sms
+    } else {
+        subject.consent_automated
+    };
+    let custom = custom_names
+        .iter()
+        .filter_map(|name| {
+            let value = subject.custom.get(*name)?;
+            let text = value
+                .as_str()
+                .map_or_else(|| value.to_string(), str::to_owned);
+            Some(((*name).to_owned(), text))
+        })
+        .collect();
     let person = Person {
-        client_id,
-        email: None,
+        client_id: subject.c_client_id.clone(),
+        email: subject.email.clone(),
         consent,
-        contact_zone: zone.and_then(|zone| zone.parse::<Tz>().ok()),
-        custom: Vec::new(),
+        contact_zone: subject
+            .contact_zone
+            .as_deref()
+            .and_then(|zone| zone.split_whitespace().next())
+            .and_then(|zone| zone.parse::<Tz>().ok()),
+        custom,
     };
     Some(judge::locate(services, &number, person).device)
 }
@@ -225,6 +259,7 @@ pub async fn lease(
     }
     let rules = campaign_rules(services, tenant_id, &settings).await?;
     let mode = settings.dialing_mode;
+    let custom_names = crate::dialing::attempts::custom_key_names(&rules);
     let mut leased: Vec<Leased> = Vec::new();
     let mut refused = 0u32;
     // Refused candidates are moved out of the way, so a few rounds fill the lease.
@@ -241,7 +276,7 @@ pub async fn lease(
             ""
         };
         let sql = format!(
-            "SELECT r.record_id, r.contact_info, r.c_client_id, r.tz_name, c.consent_automated, c.consent_sms \
+            "SELECT {SUBJECT_COLUMNS} \
              FROM calling_list_records r JOIN contacts c ON c.id = r.contact_id \
              WHERE r.campaign_id = $1 AND r.record_status = $2 \
              AND (r.dial_sched_time IS NULL OR r.dial_sched_time <= $3) \
@@ -265,27 +300,16 @@ pub async fn lease(
             txn.commit().await?;
             break;
         }
-        let candidates: Vec<Candidate> = rows
+        let candidates: Vec<Subject> = rows
             .iter()
-            .map(|row| Candidate::from_query_result(row, ""))
+            .map(|row| Subject::from_query_result(row, ""))
             .collect::<Result<_, _>>()?;
         let mut items = Vec::with_capacity(candidates.len());
         let mut judged_ids = Vec::with_capacity(candidates.len());
         let mut cancel: Vec<i64> = Vec::new();
         let mut reschedule: Vec<(i64, i64)> = Vec::new();
         for candidate in &candidates {
-            let consent = if mode == compliance::DialMode::Sms {
-                candidate.consent_sms
-            } else {
-                candidate.consent_automated
-            };
-            match facts_of(
-                services,
-                &candidate.contact_info,
-                candidate.c_client_id.clone(),
-                consent,
-                candidate.tz_name.as_deref(),
-            ) {
+            match facts_of(services, candidate, mode, &custom_names) {
                 Some(facts) => {
                     if let Some(opens) =
                         window_reopens(&settings, candidate.tz_name.as_deref(), now)
