@@ -805,6 +805,39 @@ async fn leases_never_share_a_record_and_results_move_records_on(stores: Stores)
         "{stats}"
     );
 
+    // The emergency stop hands out nothing and cancels nothing.
+    let stop = app
+        .graphql(
+            Some(&admin),
+            "mutation { setEmergencyStop(on: true, reason: \"Regulator audit\") { emergencyStop } }",
+            json!({}),
+        )
+        .await;
+    assert!(stop["errors"].is_null(), "{stop}");
+    let (status, stopped) = post(&app, &path, &key, &json!({ "count": 50 })).await;
+    assert_eq!(
+        (status, stopped["records"].clone()),
+        (200, json!([])),
+        "{stopped}"
+    );
+    assert_eq!(stopped["idleReason"], "the tenant's emergency stop is on");
+    app.graphql(
+        Some(&admin),
+        "mutation { setEmergencyStop(on: false) { emergencyStop } }",
+        json!({}),
+    )
+    .await;
+    let stats = read(&app, &admin, &id).await["stats"].clone();
+    assert_eq!(
+        (
+            stats["leased"].as_i64(),
+            stats["ready"].as_i64(),
+            stats["final"].as_i64()
+        ),
+        (Some(7), Some(1), Some(5)),
+        "{stats}"
+    );
+
     act(&app, &admin, "stopCampaign", &id).await;
     let (status, _) = post(&app, &path, &key, &json!({})).await;
     assert_eq!(status, 409);

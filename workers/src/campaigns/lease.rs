@@ -258,6 +258,14 @@ pub async fn lease(
         });
     }
     let rules = campaign_rules(services, tenant_id, &settings).await?;
+    if rules.emergency_stop {
+        // The stop refuses everything until lifted: hand out nothing, touch nothing.
+        return Ok(LeaseOutcome {
+            records: Vec::new(),
+            idle_reason: Some("the tenant's emergency stop is on".to_owned()),
+            refused: 0,
+        });
+    }
     let mode = settings.dialing_mode;
     let custom_names = crate::dialing::attempts::custom_key_names(&rules);
     let mut leased: Vec<Leased> = Vec::new();
