@@ -675,3 +675,155 @@ async fn a_dialer_against_two_compliance_replicas_gets_the_engines_decisions() {
         .unwrap();
     assert_eq!(stored, tally.dialed, "one history row per dialled attempt");
 }
+
+/// The Campaign Manager split over processes: an `api,lists` process takes the
+/// import and the campaign, nothing builds the calling list until a
+/// `campaigns` process starts, and a `compliance` replica leases its records.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_campaigns_process_builds_what_the_api_loaded_and_a_compliance_replica_leases_it() {
+    let stores = SharedStores::new().await;
+    let api = stores.start("api,lists").await;
+    let token = login(&api.address(), ADMIN_EMAIL, "replica-admin-password").await;
+    let call = |query: &'static str, variables: serde_json::Value| {
+        let address = api.address();
+        let token = token.clone();
+        async move {
+            let body = graphql(&address, Some(&token), query, variables).await;
+            assert!(body["errors"].is_null(), "{body}");
+            body["data"].clone()
+        }
+    };
+    let mut rules =
+        call("{ complianceRuleSet { rules } }", json!({})).await["complianceRuleSet"]["rules"]
+            .clone();
+    rules["callingWindows"]["default"] = json!({ "slots": [{
+        "days": ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"], "start": "00:00", "end": "24:00" }] });
+    rules["callingWindows"]["regions"] = json!({});
+    rules["callingWindows"]["holidays"] = json!([]);
+    call(
+        "mutation($rules: JSON!) { updateComplianceRuleSet(rules: $rules) { version } }",
+        json!({ "rules": rules }),
+    )
+    .await;
+    let list = call(
+        "mutation { createContactList(input: { name: \"Split campaign\", channel: VOICE }) { id } }",
+        json!({}),
+    )
+    .await["createContactList"]["id"]
+        .clone();
+    let import = "mutation($list: ID!, $file: Upload!) { importContacts(listId: $list, file: $file, mode: APPEND_ONLY, \
+        mapping: { defaultCountry: \"US\", columns: [{ header: \"Account\", field: CLIENT_ID }, { header: \"Phone\", device: HOME }] }) { id } }";
+    let file = "Account,Phone\nS1,(202) 456-1414\nS2,(212) 736-5000\nS3,(415) 867-5309\n";
+    let body = tests::graphql_upload(
+        &tests::http_client(),
+        &api.address(),
+        &token,
+        import,
+        json!({ "list": list, "file": null }),
+        "campaign.csv",
+        file,
+    )
+    .await;
+    assert!(body["errors"].is_null(), "{body}");
+    let mut imported = 0;
+    for _ in 0..100 {
+        imported = call(
+            "query($id: ID!) { contactList(id: $id) { contactCount } }",
+            json!({ "id": list }),
+        )
+        .await["contactList"]["contactCount"]
+            .as_i64()
+            .unwrap_or(0);
+        if imported == 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(imported, 3);
+    let template = call(
+        "mutation { createCampaignTemplate(input: { name: \"Preview\", dialingMode: PREVIEW }) { id } }",
+        json!({}),
+    )
+    .await["createCampaignTemplate"]["id"]
+        .clone();
+    let campaign = call(
+        "mutation($template: ID!, $list: ID!) { createCampaign(input: { name: \"Split\", templateId: $template, lists: [{ listId: $list }] }) { id } }",
+        json!({ "template": template, "list": list }),
+    )
+    .await["createCampaign"]["id"]
+        .clone();
+    call(
+        "mutation($id: ID!) { loadCampaign(id: $id) { state } }",
+        json!({ "id": campaign }),
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let waiting = call(
+        "query($id: ID!) { campaign(id: $id) { loadStatus } }",
+        json!({ "id": campaign }),
+    )
+    .await;
+    assert_eq!(
+        waiting["campaign"]["loadStatus"], "LOADING",
+        "no campaigns process yet: {waiting}"
+    );
+
+    let _worker = stores.start("campaigns").await;
+    let mut loaded = serde_json::Value::Null;
+    for _ in 0..100 {
+        loaded = call(
+            "query($id: ID!) { campaign(id: $id) { loadStatus stats { recordsTotal ready } } }",
+            json!({ "id": campaign }),
+        )
+        .await["campaign"]
+            .clone();
+        if loaded["loadStatus"] == "READY" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        loaded,
+        json!({ "loadStatus": "READY", "stats": { "recordsTotal": 3, "ready": 3 } })
+    );
+    call(
+        "mutation($id: ID!) { startCampaign(id: $id) { state } }",
+        json!({ "id": campaign }),
+    )
+    .await;
+
+    let dialer = stores.start("compliance").await;
+    let key = call(
+        "mutation { createApiClient(input: { name: \"ocs\", scopes: [OCS_LEASE] }) { key } }",
+        json!({}),
+    )
+    .await["createApiClient"]["key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let campaign_id = campaign.as_str().unwrap();
+    let response = tests::http_client()
+        .post(format!(
+            "{}/ocs/v1/campaigns/{campaign_id}/records:lease",
+            dialer.address()
+        ))
+        .header("x-api-key", &key)
+        .json(&json!({ "count": 10 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let leased: serde_json::Value = response.json().await.unwrap();
+    let mut phones: Vec<&str> = leased["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|record| record["GSW_PHONE"].as_str())
+        .collect();
+    phones.sort_unstable();
+    assert_eq!(
+        phones,
+        ["+12024561414", "+12127365000", "+14158675309"],
+        "{leased}"
+    );
+}
