@@ -243,7 +243,7 @@ pub async fn lease(
         return Err(ServiceError::conflict(
             "state",
             format!(
-                "the campaign is {}: records are leased only while it runs",
+                "is {}: records are leased only while the campaign runs",
                 campaign.state.as_str()
             ),
         ));

@@ -394,7 +394,7 @@ pub async fn update(
         return Err(ServiceError::conflict(
             "state",
             format!(
-                "the campaign is {}: unload it before editing",
+                "is {}: unload the campaign before editing it",
                 existing.state.as_str()
             ),
         ));
@@ -443,7 +443,7 @@ pub async fn delete(
         return Err(ServiceError::conflict(
             "state",
             format!(
-                "the campaign is {}: unload it before deleting",
+                "is {}: unload the campaign before deleting it",
                 existing.state.as_str()
             ),
         ));
@@ -487,9 +487,9 @@ pub async fn transition(
     })?;
     if transition == Transition::Start && campaign.row.load_status == load_status::FAILED {
         return Err(ServiceError::conflict(
-            "state",
+            "loadStatus",
             format!(
-                "the calling list failed to load ({}): unload and load again",
+                "is FAILED ({}): unload the campaign and load it again",
                 campaign
                     .row
                     .load_error

@@ -179,7 +179,7 @@ pub async fn update(
     if in_use > 0 && existing.settings != input.settings {
         return Err(ServiceError::conflict(
             "settings",
-            format!("{in_use} loaded campaign(s) use this template: unload them first"),
+            format!("cannot change while {in_use} loaded campaign(s) use this template: unload them first"),
         ));
     }
     let mut active: campaign_template::ActiveModel = existing.row.into();
@@ -223,7 +223,7 @@ pub async fn delete(
     if users > 0 {
         return Err(ServiceError::conflict(
             "id",
-            format!("{users} campaign(s) use this template"),
+            format!("is used by {users} campaign(s): delete or move them first"),
         ));
     }
     campaign_template::Entity::delete_by_id(id)
