@@ -1,0 +1,729 @@
+//! The campaign template editor's model: the form's text as typed, checked
+//! and turned into typed settings the API module sends, plus the treatments
+//! table (the template's own treatments over the effective ones).
+
+use crate::api::campaign_types::{AbandonCounting, CallResult, TreatmentKind, Weekday};
+use crate::api::campaigns::campaign_templates::{
+    CampaignTemplatesCampaignTemplates as Template,
+    CampaignTemplatesCampaignTemplatesEffectiveTreatments as EffectiveTreatment,
+};
+use crate::api::compliance_types::DialMode;
+use crate::api::error::FieldError;
+use crate::api::schema_types::DeviceKind;
+use crate::state::forms::field_error;
+
+/// The phone kinds a template orders, in the server's default order.
+pub const DEFAULT_DEVICE_ORDER: [DeviceKind; 4] = [
+    DeviceKind::Mobile,
+    DeviceKind::Home,
+    DeviceKind::Work,
+    DeviceKind::Other,
+];
+
+/// A device kind as the device-order list says it.
+pub fn device_kind_word(kind: DeviceKind) -> &'static str {
+    match kind {
+        DeviceKind::Home => "Home phone",
+        DeviceKind::Work => "Work phone",
+        DeviceKind::Mobile => "Mobile phone",
+        DeviceKind::Other => "Other phone",
+        DeviceKind::Sms => "SMS number",
+        DeviceKind::Email => "E-mail address",
+    }
+}
+
+/// One treatment as the form edits it (numbers as typed).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TreatmentRow {
+    /// The call result it treats.
+    pub result: CallResult,
+    /// What happens next.
+    pub kind: TreatmentKind,
+    /// RETRY: minutes before the first retry.
+    pub interval: String,
+    /// RETRY: minutes added per retry already made.
+    pub increment: String,
+    /// RETRY: attempts at most.
+    pub max_attempts: String,
+    /// RETRY_AT: the instant, RFC 3339.
+    pub at: String,
+    /// Also suppress the device.
+    pub suppress_device: bool,
+}
+
+impl TreatmentRow {
+    /// A new own treatment for `result`: a retry in 30 minutes, 3 attempts at most.
+    pub fn new(result: CallResult) -> TreatmentRow {
+        TreatmentRow {
+            result,
+            kind: TreatmentKind::Retry,
+            interval: "30".into(),
+            increment: "0".into(),
+            max_attempts: "3".into(),
+            at: String::new(),
+            suppress_device: false,
+        }
+    }
+
+    /// The server's treatment as a row.
+    pub fn from_treatment(treatment: &EffectiveTreatment) -> TreatmentRow {
+        let number = |value: Option<i64>| value.map(|n| n.to_string()).unwrap_or_default();
+        TreatmentRow {
+            result: treatment.result,
+            kind: treatment.kind,
+            interval: number(treatment.interval_minutes),
+            increment: number(treatment.increment_minutes),
+            max_attempts: number(treatment.max_attempts),
+            at: treatment.at.clone().unwrap_or_default(),
+            suppress_device: treatment.suppress_device,
+        }
+    }
+
+    /// "Retry in 30 min (+10 per retry), 3 attempts at most", for the read-only rows.
+    pub fn summary(&self) -> String {
+        let mut summary = match self.kind {
+            TreatmentKind::Retry => {
+                let mut text = format!("Retry in {} min", blank_as(&self.interval, "?"));
+                if !matches!(self.increment.trim(), "" | "0") {
+                    text.push_str(&format!(" (+{} per retry)", self.increment.trim()));
+                }
+                if !self.max_attempts.trim().is_empty() {
+                    text.push_str(&format!(", {} attempts at most", self.max_attempts.trim()));
+                }
+                text
+            }
+            TreatmentKind::NextInChain => "Next device in the chain".to_owned(),
+            TreatmentKind::RetryAt => format!("Retry at {}", blank_as(&self.at, "?")),
+            TreatmentKind::Final => "Final".to_owned(),
+        };
+        if self.suppress_device {
+            summary.push_str("; suppress the device");
+        }
+        summary
+    }
+}
+
+fn blank_as<'a>(text: &'a str, fallback: &'a str) -> &'a str {
+    let text = text.trim();
+    if text.is_empty() { fallback } else { text }
+}
+
+/// A row of the treatments table: the effective treatment and whether the
+/// template sets it itself (else it is the built-in default).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TreatmentLine {
+    /// What applies.
+    pub row: TreatmentRow,
+    /// Whether it is the template's own.
+    pub own: bool,
+}
+
+/// The table: every effective treatment, the template's own ones marked (own
+/// rows the server has not echoed yet come from `own`).
+pub fn treatment_lines(effective: &[TreatmentRow], own: &[TreatmentRow]) -> Vec<TreatmentLine> {
+    let mut lines: Vec<TreatmentLine> = effective
+        .iter()
+        .map(|row| match own.iter().find(|mine| mine.result == row.result) {
+            Some(mine) => TreatmentLine {
+                row: mine.clone(),
+                own: true,
+            },
+            None => TreatmentLine {
+                row: row.clone(),
+                own: false,
+            },
+        })
+        .collect();
+    for mine in own {
+        if !lines.iter().any(|line| line.row.result == mine.result) {
+            lines.push(TreatmentLine {
+                row: mine.clone(),
+                own: true,
+            });
+        }
+    }
+    lines
+}
+
+/// The template editor's form, as typed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TemplateDraft {
+    /// Name, unique in the tenant.
+    pub name: String,
+    /// Optional description.
+    pub description: String,
+    /// How records are dialled.
+    pub dialing_mode: DialMode,
+    /// Lines per agent, 1 to 10.
+    pub lines_per_agent: String,
+    /// The target abandon rate in percent (the server takes a fraction).
+    pub target_abandon_percent: String,
+    /// Seconds before an unconnected call counts as abandoned.
+    pub abandon_threshold_seconds: String,
+    /// What the rate divides by.
+    pub abandon_counting: AbandonCounting,
+    /// The measuring window in minutes.
+    pub abandon_window_minutes: String,
+    /// The number shown to the called party.
+    pub caller_id: String,
+    /// The agent group.
+    pub agent_group: String,
+    /// Whether the schedule applies.
+    pub has_schedule: bool,
+    /// The schedule's IANA zone.
+    pub schedule_zone: String,
+    /// The schedule's days (none: every day).
+    pub schedule_days: Vec<Weekday>,
+    /// Daily start, HH:MM.
+    pub schedule_from: String,
+    /// Daily end, HH:MM.
+    pub schedule_till: String,
+    /// Whether the narrower time window applies.
+    pub has_time_window: bool,
+    /// Window start, HH:MM.
+    pub window_from: String,
+    /// Window end, HH:MM.
+    pub window_till: String,
+    /// Optional attempt rules by name, comma separated.
+    pub optional_rules: String,
+    /// The order devices are tried in.
+    pub device_order: Vec<DeviceKind>,
+    /// The template's own treatments.
+    pub treatments: Vec<TreatmentRow>,
+}
+
+impl Default for TemplateDraft {
+    fn default() -> Self {
+        TemplateDraft {
+            name: String::new(),
+            description: String::new(),
+            dialing_mode: DialMode::Progressive,
+            lines_per_agent: "1".into(),
+            target_abandon_percent: "3".into(),
+            abandon_threshold_seconds: "2".into(),
+            abandon_counting: AbandonCounting::AnsweredCalls,
+            abandon_window_minutes: "43200".into(),
+            caller_id: String::new(),
+            agent_group: String::new(),
+            has_schedule: false,
+            schedule_zone: "America/New_York".into(),
+            schedule_days: Vec::new(),
+            schedule_from: "09:00".into(),
+            schedule_till: "17:00".into(),
+            has_time_window: false,
+            window_from: "09:00".into(),
+            window_till: "20:00".into(),
+            optional_rules: String::new(),
+            device_order: DEFAULT_DEVICE_ORDER.to_vec(),
+            treatments: Vec::new(),
+        }
+    }
+}
+
+/// The schedule, checked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScheduleSettings {
+    /// IANA zone.
+    pub time_zone: String,
+    /// Days (empty: every day).
+    pub days: Vec<Weekday>,
+    /// HH:MM.
+    pub from: String,
+    /// HH:MM.
+    pub till: String,
+}
+
+/// One treatment, checked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TreatmentSettings {
+    /// The result.
+    pub result: CallResult,
+    /// The kind.
+    pub kind: TreatmentKind,
+    /// RETRY interval.
+    pub interval_minutes: Option<i64>,
+    /// RETRY increment.
+    pub increment_minutes: Option<i64>,
+    /// RETRY cap.
+    pub max_attempts: Option<i64>,
+    /// RETRY_AT instant.
+    pub at: Option<String>,
+    /// Also suppress.
+    pub suppress_device: bool,
+}
+
+/// What the editor sends, typed; `api::campaigns` turns it into either mutation's input.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TemplateSettings {
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Dialing mode.
+    pub dialing_mode: DialMode,
+    /// Lines per agent.
+    pub lines_per_agent: f64,
+    /// Target abandon rate as a fraction.
+    pub target_abandon_rate: f64,
+    /// Abandon threshold.
+    pub abandon_threshold_seconds: i64,
+    /// What the rate divides by.
+    pub abandon_counting: AbandonCounting,
+    /// Window minutes.
+    pub abandon_window_minutes: i64,
+    /// Caller id.
+    pub caller_id: Option<String>,
+    /// Agent group.
+    pub agent_group: Option<String>,
+    /// Schedule.
+    pub schedule: Option<ScheduleSettings>,
+    /// Time window (from, till).
+    pub time_window: Option<(String, String)>,
+    /// Optional rule names.
+    pub optional_rules: Vec<String>,
+    /// Treatments.
+    pub treatments: Vec<TreatmentSettings>,
+    /// Device order.
+    pub device_order: Vec<DeviceKind>,
+}
+
+impl TemplateDraft {
+    /// The form filled from a saved template.
+    pub fn from_template(template: &Template) -> TemplateDraft {
+        let defaults = TemplateDraft::default();
+        let (has_schedule, schedule_zone, schedule_days, schedule_from, schedule_till) =
+            match &template.schedule {
+                Some(schedule) => (
+                    true,
+                    schedule.time_zone.clone(),
+                    schedule.days.clone(),
+                    schedule.from.clone(),
+                    schedule.till.clone(),
+                ),
+                None => (
+                    false,
+                    defaults.schedule_zone,
+                    defaults.schedule_days,
+                    defaults.schedule_from,
+                    defaults.schedule_till,
+                ),
+            };
+        let (has_time_window, window_from, window_till) = match &template.time_window {
+            Some(window) => (true, window.from.clone(), window.till.clone()),
+            None => (false, defaults.window_from, defaults.window_till),
+        };
+        let pacing = &template.pacing;
+        TemplateDraft {
+            name: template.name.clone(),
+            description: template.description.clone().unwrap_or_default(),
+            dialing_mode: template.dialing_mode,
+            lines_per_agent: trim_number(pacing.lines_per_agent),
+            target_abandon_percent: trim_number(pacing.target_abandon_rate * 100.0),
+            abandon_threshold_seconds: pacing.abandon_threshold_seconds.to_string(),
+            abandon_counting: pacing.abandon_counting,
+            abandon_window_minutes: pacing.abandon_window_minutes.to_string(),
+            caller_id: template.caller_id.clone().unwrap_or_default(),
+            agent_group: template.agent_group.clone().unwrap_or_default(),
+            has_schedule,
+            schedule_zone,
+            schedule_days,
+            schedule_from,
+            schedule_till,
+            has_time_window,
+            window_from,
+            window_till,
+            optional_rules: template.optional_rules.join(", "),
+            device_order: template.device_order.clone(),
+            treatments: template
+                .treatments
+                .iter()
+                .map(|own| {
+                    TreatmentRow::from_treatment(&EffectiveTreatment {
+                        result: own.result,
+                        kind: own.kind,
+                        interval_minutes: own.interval_minutes,
+                        increment_minutes: own.increment_minutes,
+                        max_attempts: own.max_attempts,
+                        at: own.at.clone(),
+                        suppress_device: own.suppress_device,
+                    })
+                })
+                .collect(),
+        }
+    }
+
+    /// The typed settings, or every problem found, each naming its field as
+    /// the server does (`pacing.linesPerAgent`, `schedule.from`, …).
+    pub fn to_settings(&self) -> Result<TemplateSettings, Vec<FieldError>> {
+        let mut problems = Vec::new();
+        let name = self.name.trim().to_owned();
+        if name.is_empty() {
+            problems.push(field_error("name", "Enter a name."));
+        } else if name.chars().count() > 100 {
+            problems.push(field_error("name", "At most 100 characters."));
+        }
+        let lines_per_agent = number_in(
+            &self.lines_per_agent,
+            1.0,
+            10.0,
+            "pacing.linesPerAgent",
+            "A number from 1 to 10.",
+            &mut problems,
+        );
+        let target_percent = number_in(
+            &self.target_abandon_percent,
+            0.0,
+            100.0,
+            "pacing.targetAbandonRate",
+            "A percentage from 0 to 100.",
+            &mut problems,
+        );
+        let threshold = whole_number_in(
+            &self.abandon_threshold_seconds,
+            1,
+            60,
+            "pacing.abandonThresholdSeconds",
+            "Whole seconds from 1 to 60.",
+            &mut problems,
+        );
+        let window = whole_number_in(
+            &self.abandon_window_minutes,
+            1,
+            525_600,
+            "pacing.abandonWindowMinutes",
+            "Whole minutes, at least 1.",
+            &mut problems,
+        );
+        let schedule = self.has_schedule.then(|| {
+            if self.schedule_zone.trim().is_empty() {
+                problems.push(field_error("schedule.timeZone", "Enter an IANA zone."));
+            }
+            check_clock(&self.schedule_from, "schedule.from", &mut problems);
+            check_clock(&self.schedule_till, "schedule.till", &mut problems);
+            ScheduleSettings {
+                time_zone: self.schedule_zone.trim().to_owned(),
+                days: self.schedule_days.clone(),
+                from: self.schedule_from.trim().to_owned(),
+                till: self.schedule_till.trim().to_owned(),
+            }
+        });
+        let time_window = self.has_time_window.then(|| {
+            check_clock(&self.window_from, "timeWindow.from", &mut problems);
+            check_clock(&self.window_till, "timeWindow.till", &mut problems);
+            (
+                self.window_from.trim().to_owned(),
+                self.window_till.trim().to_owned(),
+            )
+        });
+        if self.device_order.is_empty() {
+            problems.push(field_error("deviceOrder", "Keep at least one device kind."));
+        }
+        let treatments: Vec<TreatmentSettings> = self
+            .treatments
+            .iter()
+            .map(|row| treatment_settings(row, &mut problems))
+            .collect();
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(TemplateSettings {
+            name,
+            description: optional_text(&self.description),
+            dialing_mode: self.dialing_mode,
+            lines_per_agent: lines_per_agent.unwrap_or(1.0),
+            target_abandon_rate: target_percent.unwrap_or(3.0) / 100.0,
+            abandon_threshold_seconds: threshold.unwrap_or(2),
+            abandon_counting: self.abandon_counting,
+            abandon_window_minutes: window.unwrap_or(43_200),
+            caller_id: optional_text(&self.caller_id),
+            agent_group: optional_text(&self.agent_group),
+            schedule,
+            time_window,
+            optional_rules: self
+                .optional_rules
+                .split(',')
+                .map(str::trim)
+                .filter(|name| !name.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            treatments,
+            device_order: self.device_order.clone(),
+        })
+    }
+
+    /// The device kinds not in the order yet (to add back one removed).
+    pub fn missing_device_kinds(&self) -> Vec<DeviceKind> {
+        DeviceKind::ALL
+            .into_iter()
+            .filter(|kind| !self.device_order.contains(kind))
+            .collect()
+    }
+
+    /// The call results without an own treatment yet (the "add" menu).
+    pub fn untreated_results(&self) -> Vec<CallResult> {
+        CallResult::ALL
+            .iter()
+            .copied()
+            .filter(|result| *result != CallResult::InProgress)
+            .filter(|result| !self.treatments.iter().any(|row| row.result == *result))
+            .collect()
+    }
+}
+
+/// Moves item `index` one place up (`up`) or down; out-of-range moves do nothing.
+pub fn move_item<T>(items: &mut [T], index: usize, up: bool) {
+    let other = if up {
+        index.checked_sub(1)
+    } else {
+        index.checked_add(1)
+    };
+    if let Some(other) = other.filter(|other| *other < items.len())
+        && index < items.len()
+    {
+        items.swap(index, other);
+    }
+}
+
+fn treatment_settings(row: &TreatmentRow, problems: &mut Vec<FieldError>) -> TreatmentSettings {
+    let result = row.result.label();
+    let mut optional_whole = |text: &str, what: &str, minimum: i64| -> Option<i64> {
+        let text = text.trim();
+        if text.is_empty() {
+            return None;
+        }
+        match text.parse::<i64>() {
+            Ok(value) if value >= minimum => Some(value),
+            _ => {
+                problems.push(field_error(
+                    "treatments",
+                    &format!("{result}: {what} must be a whole number of at least {minimum}."),
+                ));
+                None
+            }
+        }
+    };
+    let retry = row.kind == TreatmentKind::Retry;
+    let interval = retry
+        .then(|| optional_whole(&row.interval, "the interval", 1))
+        .flatten();
+    let increment = retry
+        .then(|| optional_whole(&row.increment, "the increment", 0))
+        .flatten();
+    let max_attempts = retry
+        .then(|| optional_whole(&row.max_attempts, "the attempts", 1))
+        .flatten();
+    if retry && interval.is_none() && row.interval.trim().is_empty() {
+        problems.push(field_error(
+            "treatments",
+            &format!("{result}: a retry needs an interval in minutes."),
+        ));
+    }
+    let at = (row.kind == TreatmentKind::RetryAt).then(|| row.at.trim().to_owned());
+    if at.as_deref() == Some("") {
+        problems.push(field_error(
+            "treatments",
+            &format!("{result}: enter when to retry (2026-12-01T09:00:00Z)."),
+        ));
+    }
+    TreatmentSettings {
+        result: row.result,
+        kind: row.kind,
+        interval_minutes: interval,
+        increment_minutes: increment,
+        max_attempts,
+        at: at.filter(|at| !at.is_empty()),
+        suppress_device: row.suppress_device,
+    }
+}
+
+/// `1.0` → "1", `2.5` → "2.5", `3.0000000004` → "3".
+fn trim_number(value: f64) -> String {
+    let rounded = (value * 1000.0).round() / 1000.0;
+    let text = format!("{rounded}");
+    text.trim_end_matches(".0").to_owned()
+}
+
+fn optional_text(text: &str) -> Option<String> {
+    let text = text.trim();
+    (!text.is_empty()).then(|| text.to_owned())
+}
+
+fn number_in(
+    text: &str,
+    minimum: f64,
+    maximum: f64,
+    field: &str,
+    message: &str,
+    problems: &mut Vec<FieldError>,
+) -> Option<f64> {
+    match text.trim().replace(',', ".").parse::<f64>() {
+        Ok(value) if value.is_finite() && (minimum..=maximum).contains(&value) => Some(value),
+        _ => {
+            problems.push(field_error(field, message));
+            None
+        }
+    }
+}
+
+fn whole_number_in(
+    text: &str,
+    minimum: i64,
+    maximum: i64,
+    field: &str,
+    message: &str,
+    problems: &mut Vec<FieldError>,
+) -> Option<i64> {
+    match text.trim().parse::<i64>() {
+        Ok(value) if (minimum..=maximum).contains(&value) => Some(value),
+        _ => {
+            problems.push(field_error(field, message));
+            None
+        }
+    }
+}
+
+/// Whether `text` is HH:MM (00:00 to 24:00).
+fn check_clock(text: &str, field: &str, problems: &mut Vec<FieldError>) {
+    let valid = text.trim().split_once(':').is_some_and(|(hours, minutes)| {
+        hours.len() == 2
+            && minutes.len() == 2
+            && matches!((hours.parse::<u8>(), minutes.parse::<u8>()), (Ok(h), Ok(m)) if (h < 24 && m < 60) || (h == 24 && m == 0))
+    });
+    if !valid {
+        problems.push(field_error(field, "A time as HH:MM."));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(problems: &[FieldError]) -> Vec<&str> {
+        problems.iter().map(|problem| problem.field.as_str()).collect()
+    }
+
+    #[test]
+    fn the_default_draft_needs_only_a_name() {
+        let problems = TemplateDraft::default().to_settings().unwrap_err();
+        assert_eq!(fields(&problems), ["name"]);
+        let draft = TemplateDraft {
+            name: " Collections ".into(),
+            ..TemplateDraft::default()
+        };
+        let settings = draft.to_settings().expect("valid");
+        assert_eq!(settings.name, "Collections");
+        assert!((settings.target_abandon_rate - 0.03).abs() < 1e-9);
+        assert_eq!(settings.device_order, DEFAULT_DEVICE_ORDER.to_vec());
+        assert!(settings.schedule.is_none() && settings.time_window.is_none());
+    }
+
+    #[test]
+    fn bad_numbers_and_clocks_name_their_fields() {
+        let draft = TemplateDraft {
+            name: "x".into(),
+            lines_per_agent: "11".into(),
+            target_abandon_percent: "abc".into(),
+            abandon_threshold_seconds: "0".into(),
+            has_schedule: true,
+            schedule_from: "9:00".into(),
+            has_time_window: true,
+            window_till: "24:00".into(),
+            device_order: Vec::new(),
+            treatments: vec![TreatmentRow {
+                interval: String::new(),
+                ..TreatmentRow::new(CallResult::Busy)
+            }],
+            ..TemplateDraft::default()
+        };
+        let problems = draft.to_settings().unwrap_err();
+        assert_eq!(
+            fields(&problems),
+            [
+                "pacing.linesPerAgent",
+                "pacing.targetAbandonRate",
+                "pacing.abandonThresholdSeconds",
+                "schedule.from",
+                "deviceOrder",
+                "treatments",
+            ]
+        );
+    }
+
+    #[test]
+    fn treatments_and_rules_are_typed() {
+        let draft = TemplateDraft {
+            name: "x".into(),
+            optional_rules: " daily cap, , weekly cap".into(),
+            treatments: vec![
+                TreatmentRow::new(CallResult::Busy),
+                TreatmentRow {
+                    kind: TreatmentKind::Final,
+                    suppress_device: true,
+                    ..TreatmentRow::new(CallResult::DoNotCall)
+                },
+            ],
+            ..TemplateDraft::default()
+        };
+        let settings = draft.to_settings().expect("valid");
+        assert_eq!(settings.optional_rules, ["daily cap", "weekly cap"]);
+        assert_eq!(settings.treatments[0].interval_minutes, Some(30));
+        assert_eq!(settings.treatments[0].max_attempts, Some(3));
+        assert_eq!(settings.treatments[1].interval_minutes, None);
+        assert!(settings.treatments[1].suppress_device);
+    }
+
+    #[test]
+    fn own_treatments_are_marked_over_the_effective_ones() {
+        let busy_default = TreatmentRow {
+            interval: "10".into(),
+            ..TreatmentRow::new(CallResult::Busy)
+        };
+        let no_answer_default = TreatmentRow::new(CallResult::NoAnswer);
+        let mine = TreatmentRow {
+            interval: "5".into(),
+            ..TreatmentRow::new(CallResult::Busy)
+        };
+        let fax = TreatmentRow::new(CallResult::Fax);
+        let lines = treatment_lines(
+            &[busy_default, no_answer_default.clone()],
+            &[mine.clone(), fax.clone()],
+        );
+        assert_eq!(
+            lines,
+            vec![
+                TreatmentLine {
+                    row: mine,
+                    own: true
+                },
+                TreatmentLine {
+                    row: no_answer_default,
+                    own: false
+                },
+                TreatmentLine { row: fax, own: true },
+            ]
+        );
+    }
+
+    #[test]
+    fn moving_and_summaries() {
+        let mut order = vec![1, 2, 3];
+        move_item(&mut order, 0, true);
+        assert_eq!(order, [1, 2, 3]);
+        move_item(&mut order, 0, false);
+        assert_eq!(order, [2, 1, 3]);
+        move_item(&mut order, 2, false);
+        assert_eq!(order, [2, 1, 3]);
+        move_item(&mut order, 2, true);
+        assert_eq!(order, [2, 3, 1]);
+        let row = TreatmentRow {
+            increment: "10".into(),
+            ..TreatmentRow::new(CallResult::Busy)
+        };
+        assert_eq!(
+            row.summary(),
+            "Retry in 30 min (+10 per retry), 3 attempts at most"
+        );
+        assert_eq!(trim_number(0.03 * 100.0), "3");
+        assert_eq!(trim_number(2.5), "2.5");
+    }
+}
