@@ -215,3 +215,112 @@ pub struct CampaignStateChanged;
     response_derives = "Debug, Clone, PartialEq, Serialize",
 )]
 pub struct CampaignStatsUpdates;
+
+use crate::state::campaigns::campaign_draft::CampaignSettings;
+use crate::state::campaigns::template_draft::TemplateSettings;
+
+/// Builds `$module::CampaignTemplateInput` from `TemplateSettings` (the create
+/// and update mutations each have their own generated copy of the type).
+macro_rules! template_input {
+    ($module:ident) => {
+        impl From<&TemplateSettings> for $module::CampaignTemplateInput {
+            fn from(settings: &TemplateSettings) -> Self {
+                $module::CampaignTemplateInput {
+                    name: settings.name.clone(),
+                    description: settings.description.clone(),
+                    dialing_mode: settings.dialing_mode,
+                    pacing: Some($module::PacingInput {
+                        lines_per_agent: settings.lines_per_agent,
+                        target_abandon_rate: settings.target_abandon_rate,
+                        abandon_threshold_seconds: settings.abandon_threshold_seconds,
+                        abandon_counting: settings.abandon_counting,
+                        abandon_window_minutes: settings.abandon_window_minutes,
+                    }),
+                    caller_id: settings.caller_id.clone(),
+                    agent_group: settings.agent_group.clone(),
+                    schedule: settings.schedule.as_ref().map(|schedule| {
+                        $module::CampaignScheduleInput {
+                            time_zone: schedule.time_zone.clone(),
+                            days: schedule.days.clone(),
+                            from: schedule.from.clone(),
+                            till: schedule.till.clone(),
+                        }
+                    }),
+                    time_window: settings.time_window.as_ref().map(|(from, till)| {
+                        $module::TimeWindowInput {
+                            from: from.clone(),
+                            till: till.clone(),
+                        }
+                    }),
+                    optional_rules: settings.optional_rules.clone(),
+                    treatments: settings
+                        .treatments
+                        .iter()
+                        .map(|treatment| $module::TreatmentInput {
+                            result: treatment.result,
+                            kind: treatment.kind,
+                            interval_minutes: treatment.interval_minutes,
+                            increment_minutes: treatment.increment_minutes,
+                            max_attempts: treatment.max_attempts,
+                            at: treatment.at.clone(),
+                            suppress_device: treatment.suppress_device,
+                        })
+                        .collect(),
+                    device_order: Some(settings.device_order.clone()),
+                }
+            }
+        }
+    };
+}
+
+template_input!(create_campaign_template);
+template_input!(update_campaign_template);
+
+/// Builds `$module::CampaignInput` from `CampaignSettings`.
+macro_rules! campaign_input {
+    ($module:ident) => {
+        impl From<&CampaignSettings> for $module::CampaignInput {
+            fn from(settings: &CampaignSettings) -> Self {
+                $module::CampaignInput {
+                    name: settings.name.clone(),
+                    description: settings.description.clone(),
+                    template_id: settings.template_id.clone(),
+                    lists: settings
+                        .lists
+                        .iter()
+                        .map(|list| $module::CampaignListInput {
+                            list_id: list.list_id.clone(),
+                            weight: list.weight,
+                        })
+                        .collect(),
+                    list_mix: settings.list_mix,
+                    selection_rule_ids: settings.selection_rule_ids.clone(),
+                    record_order: settings
+                        .record_order
+                        .iter()
+                        .map(|(field, descending)| $module::SortFieldInput {
+                            field: field.clone(),
+                            descending: *descending,
+                        })
+                        .collect(),
+                    agent_group: settings.agent_group.clone(),
+                }
+            }
+        }
+    };
+}
+
+campaign_input!(create_campaign);
+campaign_input!(update_campaign);
+
+/// A template as the templates page lists and edits it.
+pub type Template = campaign_templates::CampaignTemplatesCampaignTemplates;
+
+/// A row of the campaigns page.
+pub type CampaignRow = campaigns::CampaignsCampaigns;
+
+/// One campaign with its settings and statistics (dashboard and editor).
+pub type CampaignDetail = get_campaign::GetCampaignCampaign;
+
+/// A calling-list record.
+pub type CallingRecord = campaign_records::CampaignRecordsCampaignRecordsEdgesNode;
