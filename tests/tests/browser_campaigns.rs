@@ -38,7 +38,8 @@ async fn text_of(browser: &Client, id: &str) -> String {
 
 /// Picks the option of `<select id=select_id>` whose text starts with `text`.
 async fn choose(browser: &Client, select_id: &str, text: &str) {
-    let xpath = format!("//select[@id='{select_id}']/option[starts-with(normalize-space(.), '{text}')]");
+    let xpath =
+        format!("//select[@id='{select_id}']/option[starts-with(normalize-space(.), '{text}')]");
     click(browser, Locator::XPath(&xpath)).await;
 }
 
@@ -154,7 +155,9 @@ async fn a_campaign_is_built_loaded_started_watched_stopped_and_unloaded_in_the_
     // Its editor shows the effective treatments, its own one marked.
     click(
         browser,
-        Locator::XPath(&format!("{template_row}//button[normalize-space(.)='Edit']")),
+        Locator::XPath(&format!(
+            "{template_row}//button[normalize-space(.)='Edit']"
+        )),
     )
     .await;
     wait_for_text(browser, "Default").await;
@@ -202,7 +205,11 @@ async fn a_campaign_is_built_loaded_started_watched_stopped_and_unloaded_in_the_
     let ready = &ready;
     wait_until("the load is ready", move || async move {
         match browser.find(Locator::XPath(CAMPAIGN_ROW)).await {
-            Ok(row) => row.text().await.unwrap_or_default().contains(ready.as_str()),
+            Ok(row) => row
+                .text()
+                .await
+                .unwrap_or_default()
+                .contains(ready.as_str()),
             Err(_) => false,
         }
     })
@@ -214,23 +221,35 @@ async fn a_campaign_is_built_loaded_started_watched_stopped_and_unloaded_in_the_
         .text()
         .await
         .unwrap();
-    assert!(row_text.contains("Loaded") && row_text.contains(TEMPLATE_NAME), "{row_text}");
+    assert!(
+        row_text.contains("Loaded") && row_text.contains(TEMPLATE_NAME),
+        "{row_text}"
+    );
     screenshot(browser, "campaigns-loaded").await;
 
     // The calling list browser shows the records.
     click(
         browser,
-        Locator::XPath(&format!("{CAMPAIGN_ROW}//a[normalize-space(.)='{CAMPAIGN_NAME}']")),
+        Locator::XPath(&format!(
+            "{CAMPAIGN_ROW}//a[normalize-space(.)='{CAMPAIGN_NAME}']"
+        )),
     )
     .await;
     wait_for_state(browser, "Loaded").await;
-    click(browser, Locator::XPath("//a[normalize-space(.)='Calling list']")).await;
+    click(
+        browser,
+        Locator::XPath("//a[normalize-space(.)='Calling list']"),
+    )
+    .await;
     wait_until("the calling list shows records", move || async move {
         !texts_of(browser, "table tbody tr").await.is_empty()
     })
     .await;
     let records = texts_of(browser, "table tbody tr").await;
-    assert!(records.iter().any(|row| row.contains("Ready")), "{records:?}");
+    assert!(
+        records.iter().any(|row| row.contains("Ready")),
+        "{records:?}"
+    );
     let total = texts_of(browser, ".pager__label").await.join("");
     screenshot(browser, "campaign-records").await;
     choose(browser, "record-status-filter", "Ready").await;
@@ -252,7 +271,9 @@ async fn a_campaign_is_built_loaded_started_watched_stopped_and_unloaded_in_the_
     wait_for_state(browser, "Running").await;
     wait_until("the counters show the records", move || async move {
         let shown = text_of(browser, "stat-records-total").await;
-        shown.parse::<usize>().is_ok_and(|count| count >= record_count.min(1))
+        shown
+            .parse::<usize>()
+            .is_ok_and(|count| count >= record_count.min(1))
     })
     .await;
     let records_total = text_of(browser, "stat-records-total").await;
@@ -261,10 +282,13 @@ async fn a_campaign_is_built_loaded_started_watched_stopped_and_unloaded_in_the_
         "{total} vs {records_total}"
     );
     press(browser, "Refresh").await;
-    wait_until("the dialability table counts the records", move || async move {
-        let shown = text_of(browser, "dialability-records").await;
-        !shown.is_empty() && shown != "0"
-    })
+    wait_until(
+        "the dialability table counts the records",
+        move || async move {
+            let shown = text_of(browser, "dialability-records").await;
+            !shown.is_empty() && shown != "0"
+        },
+    )
     .await;
     screenshot(browser, "campaign-dashboard").await;
     scroll_to(browser, "#dialability").await;
@@ -281,7 +305,9 @@ async fn a_campaign_is_built_loaded_started_watched_stopped_and_unloaded_in_the_
     control(browser, DASHBOARD, "LOAD").await;
     wait_for_state(browser, "Loaded").await;
     wait_until("the load is ready again", move || async move {
-        text_of(browser, "campaign-load-status").await.starts_with("Ready")
+        text_of(browser, "campaign-load-status")
+            .await
+            .starts_with("Ready")
     })
     .await;
     control(browser, DASHBOARD, "START").await;

@@ -16,14 +16,24 @@ use super::compliance_types::DialMode;
 #[allow(unused_imports)] // Used by the generated modules through `use super::*`.
 use super::schema_types::{DateTime, DeviceKind};
 
-
 /// `campaignTemplates`: every template with its settings and effective treatments.
 #[derive(GraphQLQuery)]
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/CampaignTemplates.graphql",
-    extern_enums("CampaignState", "CampaignTransition", "LoadStatus", "ListMix", "AbandonCounting", "TreatmentKind", "CallResult", "Weekday", "DialMode", "DeviceKind"),
-    response_derives = "Debug, Clone, PartialEq, Serialize",
+    extern_enums(
+        "CampaignState",
+        "CampaignTransition",
+        "LoadStatus",
+        "ListMix",
+        "AbandonCounting",
+        "TreatmentKind",
+        "CallResult",
+        "Weekday",
+        "DialMode",
+        "DeviceKind"
+    ),
+    response_derives = "Debug, Clone, PartialEq, Serialize"
 )]
 pub struct CampaignTemplates;
 
@@ -32,7 +42,18 @@ pub struct CampaignTemplates;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/CreateCampaignTemplate.graphql",
-    extern_enums("CampaignState", "CampaignTransition", "LoadStatus", "ListMix", "AbandonCounting", "TreatmentKind", "CallResult", "Weekday", "DialMode", "DeviceKind"),
+    extern_enums(
+        "CampaignState",
+        "CampaignTransition",
+        "LoadStatus",
+        "ListMix",
+        "AbandonCounting",
+        "TreatmentKind",
+        "CallResult",
+        "Weekday",
+        "DialMode",
+        "DeviceKind"
+    ),
     variables_derives = "Debug, Clone",
     response_derives = "Debug, Clone, PartialEq, Serialize",
     skip_serializing_none
@@ -44,7 +65,18 @@ pub struct CreateCampaignTemplate;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/UpdateCampaignTemplate.graphql",
-    extern_enums("CampaignState", "CampaignTransition", "LoadStatus", "ListMix", "AbandonCounting", "TreatmentKind", "CallResult", "Weekday", "DialMode", "DeviceKind"),
+    extern_enums(
+        "CampaignState",
+        "CampaignTransition",
+        "LoadStatus",
+        "ListMix",
+        "AbandonCounting",
+        "TreatmentKind",
+        "CallResult",
+        "Weekday",
+        "DialMode",
+        "DeviceKind"
+    ),
     variables_derives = "Debug, Clone",
     response_derives = "Debug, Clone, PartialEq, Serialize",
     skip_serializing_none
@@ -56,9 +88,20 @@ pub struct UpdateCampaignTemplate;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/DeleteCampaignTemplate.graphql",
-    extern_enums("CampaignState", "CampaignTransition", "LoadStatus", "ListMix", "AbandonCounting", "TreatmentKind", "CallResult", "Weekday", "DialMode", "DeviceKind"),
+    extern_enums(
+        "CampaignState",
+        "CampaignTransition",
+        "LoadStatus",
+        "ListMix",
+        "AbandonCounting",
+        "TreatmentKind",
+        "CallResult",
+        "Weekday",
+        "DialMode",
+        "DeviceKind"
+    ),
     variables_derives = "Debug, Clone",
-    response_derives = "Debug, Clone, PartialEq, Serialize",
+    response_derives = "Debug, Clone, PartialEq, Serialize"
 )]
 pub struct DeleteCampaignTemplate;
 
@@ -67,8 +110,19 @@ pub struct DeleteCampaignTemplate;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/Campaigns.graphql",
-    extern_enums("CampaignState", "CampaignTransition", "LoadStatus", "ListMix", "AbandonCounting", "TreatmentKind", "CallResult", "Weekday", "DialMode", "DeviceKind"),
-    response_derives = "Debug, Clone, PartialEq, Serialize",
+    extern_enums(
+        "CampaignState",
+        "CampaignTransition",
+        "LoadStatus",
+        "ListMix",
+        "AbandonCounting",
+        "TreatmentKind",
+        "CallResult",
+        "Weekday",
+        "DialMode",
+        "DeviceKind"
+    ),
+    response_derives = "Debug, Clone, PartialEq, Serialize"
 )]
 pub struct Campaigns;
 
@@ -77,8 +131,19 @@ pub struct Campaigns;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/CampaignEditorChoices.graphql",
-    extern_enums("CampaignState", "CampaignTransition", "LoadStatus", "ListMix", "AbandonCounting", "TreatmentKind", "CallResult", "Weekday", "DialMode", "DeviceKind"),
-    response_derives = "Debug, Clone, PartialEq, Serialize",
+    extern_enums(
+        "CampaignState",
+        "CampaignTransition",
+        "LoadStatus",
+        "ListMix",
+        "AbandonCounting",
+        "TreatmentKind",
+        "CallResult",
+        "Weekday",
+        "DialMode",
+        "DeviceKind"
+    ),
+    response_derives = "Debug, Clone, PartialEq, Serialize"
 )]
 pub struct CampaignEditorChoices;
 
@@ -87,9 +152,20 @@ pub struct CampaignEditorChoices;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/GetCampaign.graphql",
-    extern_enums("CampaignState", "CampaignTransition", "LoadStatus", "ListMix", "AbandonCounting", "TreatmentKind", "CallResult", "Weekday", "DialMode", "DeviceKind"),
+    extern_enums(
+        "CampaignState",
+        "CampaignTransition",
+        "LoadStatus",
+        "ListMix",
+        "AbandonCounting",
+        "TreatmentKind",
+        "CallResult",
+        "Weekday",
+        "DialMode",
+        "DeviceKind"
+    ),
     variables_derives = "Debug, Clone",
-    response_derives = "Debug, Clone, PartialEq, Serialize",
+    response_derives = "Debug, Clone, PartialEq, Serialize"
 )]
 pub struct GetCampaign;
 
@@ -98,9 +174,20 @@ pub struct GetCampaign;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/CampaignDialability.graphql",
-    extern_enums("CampaignState", "CampaignTransition", "LoadStatus", "ListMix", "AbandonCounting", "TreatmentKind", "CallResult", "Weekday", "DialMode", "DeviceKind"),
+    extern_enums(
+        "CampaignState",
+        "CampaignTransition",
+        "LoadStatus",
+        "ListMix",
+        "AbandonCounting",
+        "TreatmentKind",
+        "CallResult",
+        "Weekday",
+        "DialMode",
+        "DeviceKind"
+    ),
     variables_derives = "Debug, Clone",
-    response_derives = "Debug, Clone, PartialEq, Serialize",
+    response_derives = "Debug, Clone, PartialEq, Serialize"
 )]
 pub struct CampaignDialability;
 
@@ -109,7 +196,18 @@ pub struct CampaignDialability;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/CampaignRecords.graphql",
-    extern_enums("CampaignState", "CampaignTransition", "LoadStatus", "ListMix", "AbandonCounting", "TreatmentKind", "CallResult", "Weekday", "DialMode", "DeviceKind"),
+    extern_enums(
+        "CampaignState",
+        "CampaignTransition",
+        "LoadStatus",
+        "ListMix",
+        "AbandonCounting",
+        "TreatmentKind",
+        "CallResult",
+        "Weekday",
+        "DialMode",
+        "DeviceKind"
+    ),
     variables_derives = "Debug, Clone",
     response_derives = "Debug, Clone, PartialEq, Serialize",
     skip_serializing_none
@@ -121,7 +219,18 @@ pub struct CampaignRecords;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/CreateCampaign.graphql",
-    extern_enums("CampaignState", "CampaignTransition", "LoadStatus", "ListMix", "AbandonCounting", "TreatmentKind", "CallResult", "Weekday", "DialMode", "DeviceKind"),
+    extern_enums(
+        "CampaignState",
+        "CampaignTransition",
+        "LoadStatus",
+        "ListMix",
+        "AbandonCounting",
+        "TreatmentKind",
+        "CallResult",
+        "Weekday",
+        "DialMode",
+        "DeviceKind"
+    ),
     variables_derives = "Debug, Clone",
     response_derives = "Debug, Clone, PartialEq, Serialize",
     skip_serializing_none
@@ -133,7 +242,18 @@ pub struct CreateCampaign;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/UpdateCampaign.graphql",
-    extern_enums("CampaignState", "CampaignTransition", "LoadStatus", "ListMix", "AbandonCounting", "TreatmentKind", "CallResult", "Weekday", "DialMode", "DeviceKind"),
+    extern_enums(
+        "CampaignState",
+        "CampaignTransition",
+        "LoadStatus",
+        "ListMix",
+        "AbandonCounting",
+        "TreatmentKind",
+        "CallResult",
+        "Weekday",
+        "DialMode",
+        "DeviceKind"
+    ),
     variables_derives = "Debug, Clone",
     response_derives = "Debug, Clone, PartialEq, Serialize",
     skip_serializing_none
@@ -145,9 +265,20 @@ pub struct UpdateCampaign;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/DeleteCampaign.graphql",
-    extern_enums("CampaignState", "CampaignTransition", "LoadStatus", "ListMix", "AbandonCounting", "TreatmentKind", "CallResult", "Weekday", "DialMode", "DeviceKind"),
+    extern_enums(
+        "CampaignState",
+        "CampaignTransition",
+        "LoadStatus",
+        "ListMix",
+        "AbandonCounting",
+        "TreatmentKind",
+        "CallResult",
+        "Weekday",
+        "DialMode",
+        "DeviceKind"
+    ),
     variables_derives = "Debug, Clone",
-    response_derives = "Debug, Clone, PartialEq, Serialize",
+    response_derives = "Debug, Clone, PartialEq, Serialize"
 )]
 pub struct DeleteCampaign;
 
@@ -156,9 +287,20 @@ pub struct DeleteCampaign;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/LoadCampaign.graphql",
-    extern_enums("CampaignState", "CampaignTransition", "LoadStatus", "ListMix", "AbandonCounting", "TreatmentKind", "CallResult", "Weekday", "DialMode", "DeviceKind"),
+    extern_enums(
+        "CampaignState",
+        "CampaignTransition",
+        "LoadStatus",
+        "ListMix",
+        "AbandonCounting",
+        "TreatmentKind",
+        "CallResult",
+        "Weekday",
+        "DialMode",
+        "DeviceKind"
+    ),
     variables_derives = "Debug, Clone",
-    response_derives = "Debug, Clone, PartialEq, Serialize",
+    response_derives = "Debug, Clone, PartialEq, Serialize"
 )]
 pub struct LoadCampaign;
 
@@ -167,9 +309,20 @@ pub struct LoadCampaign;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/StartCampaign.graphql",
-    extern_enums("CampaignState", "CampaignTransition", "LoadStatus", "ListMix", "AbandonCounting", "TreatmentKind", "CallResult", "Weekday", "DialMode", "DeviceKind"),
+    extern_enums(
+        "CampaignState",
+        "CampaignTransition",
+        "LoadStatus",
+        "ListMix",
+        "AbandonCounting",
+        "TreatmentKind",
+        "CallResult",
+        "Weekday",
+        "DialMode",
+        "DeviceKind"
+    ),
     variables_derives = "Debug, Clone",
-    response_derives = "Debug, Clone, PartialEq, Serialize",
+    response_derives = "Debug, Clone, PartialEq, Serialize"
 )]
 pub struct StartCampaign;
 
@@ -178,9 +331,20 @@ pub struct StartCampaign;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/StopCampaign.graphql",
-    extern_enums("CampaignState", "CampaignTransition", "LoadStatus", "ListMix", "AbandonCounting", "TreatmentKind", "CallResult", "Weekday", "DialMode", "DeviceKind"),
+    extern_enums(
+        "CampaignState",
+        "CampaignTransition",
+        "LoadStatus",
+        "ListMix",
+        "AbandonCounting",
+        "TreatmentKind",
+        "CallResult",
+        "Weekday",
+        "DialMode",
+        "DeviceKind"
+    ),
     variables_derives = "Debug, Clone",
-    response_derives = "Debug, Clone, PartialEq, Serialize",
+    response_derives = "Debug, Clone, PartialEq, Serialize"
 )]
 pub struct StopCampaign;
 
@@ -189,9 +353,20 @@ pub struct StopCampaign;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/UnloadCampaign.graphql",
-    extern_enums("CampaignState", "CampaignTransition", "LoadStatus", "ListMix", "AbandonCounting", "TreatmentKind", "CallResult", "Weekday", "DialMode", "DeviceKind"),
+    extern_enums(
+        "CampaignState",
+        "CampaignTransition",
+        "LoadStatus",
+        "ListMix",
+        "AbandonCounting",
+        "TreatmentKind",
+        "CallResult",
+        "Weekday",
+        "DialMode",
+        "DeviceKind"
+    ),
     variables_derives = "Debug, Clone",
-    response_derives = "Debug, Clone, PartialEq, Serialize",
+    response_derives = "Debug, Clone, PartialEq, Serialize"
 )]
 pub struct UnloadCampaign;
 
@@ -200,8 +375,19 @@ pub struct UnloadCampaign;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/CampaignStateChanged.graphql",
-    extern_enums("CampaignState", "CampaignTransition", "LoadStatus", "ListMix", "AbandonCounting", "TreatmentKind", "CallResult", "Weekday", "DialMode", "DeviceKind"),
-    response_derives = "Debug, Clone, PartialEq, Serialize",
+    extern_enums(
+        "CampaignState",
+        "CampaignTransition",
+        "LoadStatus",
+        "ListMix",
+        "AbandonCounting",
+        "TreatmentKind",
+        "CallResult",
+        "Weekday",
+        "DialMode",
+        "DeviceKind"
+    ),
+    response_derives = "Debug, Clone, PartialEq, Serialize"
 )]
 pub struct CampaignStateChanged;
 
@@ -210,9 +396,20 @@ pub struct CampaignStateChanged;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/CampaignStatsUpdates.graphql",
-    extern_enums("CampaignState", "CampaignTransition", "LoadStatus", "ListMix", "AbandonCounting", "TreatmentKind", "CallResult", "Weekday", "DialMode", "DeviceKind"),
+    extern_enums(
+        "CampaignState",
+        "CampaignTransition",
+        "LoadStatus",
+        "ListMix",
+        "AbandonCounting",
+        "TreatmentKind",
+        "CallResult",
+        "Weekday",
+        "DialMode",
+        "DeviceKind"
+    ),
     variables_derives = "Debug, Clone",
-    response_derives = "Debug, Clone, PartialEq, Serialize",
+    response_derives = "Debug, Clone, PartialEq, Serialize"
 )]
 pub struct CampaignStatsUpdates;
 

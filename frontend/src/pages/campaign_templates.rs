@@ -126,7 +126,15 @@ fn TemplatesTable(
         };
         return view! { <EmptyState message /> }.into_any();
     }
-    let headers = vec!["Name", "Dialing mode", "Pacing", "Abandon target", "Own treatments", "Updated", ""];
+    let headers = vec![
+        "Name",
+        "Dialing mode",
+        "Pacing",
+        "Abandon target",
+        "Own treatments",
+        "Updated",
+        "",
+    ];
     let rows = rows
         .into_iter()
         .map(|template| {

@@ -99,7 +99,8 @@ fn poll_while_loading(campaigns: LocalResource<Result<Vec<CampaignRow>, ApiError
         let loading = campaigns.with_untracked(|loaded| {
             loaded.as_ref().is_some_and(|loaded| {
                 loaded.as_ref().is_ok_and(|rows| {
-                    rows.iter().any(|row| row.load_status == LoadStatus::Loading)
+                    rows.iter()
+                        .any(|row| row.load_status == LoadStatus::Loading)
                 })
             })
         });
@@ -125,7 +126,11 @@ pub fn LiveIndicator(live: Subscription) -> impl IntoView {
 
 /// The campaigns table.
 #[component]
-fn CampaignsTable(rows: Vec<CampaignRow>, can_manage: bool, on_changed: Callback<()>) -> impl IntoView {
+fn CampaignsTable(
+    rows: Vec<CampaignRow>,
+    can_manage: bool,
+    on_changed: Callback<()>,
+) -> impl IntoView {
     if rows.is_empty() {
         let message = if can_manage {
             "No campaigns yet. Create a template first, then a campaign on your lists."
@@ -135,8 +140,16 @@ fn CampaignsTable(rows: Vec<CampaignRow>, can_manage: bool, on_changed: Callback
         return view! { <EmptyState message /> }.into_any();
     }
     let headers = vec![
-        "Name", "Template", "State", "Calling list", "Records", "Ready", "Dialed", "Connected",
-        "Abandon rate", "Controls",
+        "Name",
+        "Template",
+        "State",
+        "Calling list",
+        "Records",
+        "Ready",
+        "Dialed",
+        "Connected",
+        "Abandon rate",
+        "Controls",
     ];
     let rows = rows
         .into_iter()

@@ -458,8 +458,15 @@ fn TreatmentsTable(
             .collect_view()
     };
     let headers = vec![
-        "Call result", "Set by", "Treatment", "Interval (min)", "Increment (min)", "Max attempts",
-        "Retry at", "Suppress device", "",
+        "Call result",
+        "Set by",
+        "Treatment",
+        "Interval (min)",
+        "Increment (min)",
+        "Max attempts",
+        "Retry at",
+        "Suppress device",
+        "",
     ];
     view! {
         <fieldset class="check-group" class:field--invalid=move || treatments_error.get().is_some()>
@@ -513,13 +520,24 @@ fn TreatmentLineRow(row: TreatmentRow, own: bool, draft: RwSignal<TemplateDraft>
     }
     let edit = move |change: Box<dyn Fn(&mut TreatmentRow)>| {
         draft.update(|draft| {
-            if let Some(mine) = draft.treatments.iter_mut().find(|mine| mine.result == result) {
+            if let Some(mine) = draft
+                .treatments
+                .iter_mut()
+                .find(|mine| mine.result == result)
+            {
                 change(mine);
             }
         });
     };
-    let number_cell = move |value: String, label: &'static str, setter: fn(&mut TreatmentRow, String), enabled: bool| {
-        let id = format!("treatment-{}-{}", result.wire_name().to_ascii_lowercase(), label.to_ascii_lowercase().replace(' ', "-"));
+    let number_cell = move |value: String,
+                            label: &'static str,
+                            setter: fn(&mut TreatmentRow, String),
+                            enabled: bool| {
+        let id = format!(
+            "treatment-{}-{}",
+            result.wire_name().to_ascii_lowercase(),
+            label.to_ascii_lowercase().replace(' ', "-")
+        );
         view! {
             <td>
                 <label class="visually-hidden" for=id.clone()>{format!("{} {label}", result.label())}</label>

@@ -6,8 +6,8 @@ use leptos::prelude::*;
 
 use crate::api::campaign_types::CampaignTransition;
 use crate::api::campaigns::{
-    DeleteCampaign, LoadCampaign, StartCampaign, StopCampaign, UnloadCampaign, load_campaign, start_campaign,
-    delete_campaign, stop_campaign, unload_campaign,
+    DeleteCampaign, LoadCampaign, StartCampaign, StopCampaign, UnloadCampaign, delete_campaign,
+    load_campaign, start_campaign, stop_campaign, unload_campaign,
 };
 use crate::api::error::ApiError;
 use crate::components::feedback::{ErrorBanner, confirm};

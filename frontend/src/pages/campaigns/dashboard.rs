@@ -136,7 +136,11 @@ fn Header(
     on_changed: Callback<()>,
 ) -> impl IntoView {
     let badge = state_badge(detail.state);
-    let progress = load_progress_label(detail.load_status, detail.loaded_contacts, detail.load_contacts);
+    let progress = load_progress_label(
+        detail.load_status,
+        detail.loaded_contacts,
+        detail.load_contacts,
+    );
     let percent = load_percent(detail.loaded_contacts, detail.load_contacts);
     let loading = detail.load_status == LoadStatus::Loading;
     let records_href = format!("/campaigns/{}/records", detail.id);

@@ -109,8 +109,10 @@ pub fn CampaignEditor(
     };
     let pickers = move || {
         choices.get().map(|loaded| match loaded {
-            Err(error) => view! { <ErrorBanner error title="Could not load templates and lists" /> }
-                .into_any(),
+            Err(error) => {
+                view! { <ErrorBanner error title="Could not load templates and lists" /> }
+                    .into_any()
+            }
             Ok(data) => view! { <Pickers data draft error /> }.into_any(),
         })
     };
@@ -396,7 +398,12 @@ fn RecordOrder(draft: RwSignal<CampaignDraft>, error: RwSignal<Option<ApiError>>
 
 /// One sort field: which, the direction, moves and remove.
 #[component]
-fn SortRow(index: usize, count: usize, sort: SortChoice, draft: RwSignal<CampaignDraft>) -> impl IntoView {
+fn SortRow(
+    index: usize,
+    count: usize,
+    sort: SortChoice,
+    draft: RwSignal<CampaignDraft>,
+) -> impl IntoView {
     let select_id = format!("campaign-sort-{index}");
     let options = SORTABLE_FIELDS
         .iter()

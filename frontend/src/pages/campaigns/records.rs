@@ -61,7 +61,11 @@ fn RecordsBrowser(campaign_id: String) -> impl IntoView {
     let dashboard_href = format!("/campaigns/{campaign_id}");
     let trail = move || {
         let name = campaign_name.get();
-        let name = if name.is_empty() { "Campaign".to_owned() } else { name };
+        let name = if name.is_empty() {
+            "Campaign".to_owned()
+        } else {
+            name
+        };
         view! {
             <Breadcrumbs trail=vec![
                 Crumb::link("Campaigns", "/campaigns"),
@@ -109,8 +113,17 @@ fn RecordsTable(rows: Vec<CallingRecord>) -> impl IntoView {
             .into_any();
     }
     let headers = vec![
-        "Record", "Contact", "Contact info", "Device", "Chain", "Status", "Type", "Call result",
-        "Attempts", "Next dial", "Zone",
+        "Record",
+        "Contact",
+        "Contact info",
+        "Device",
+        "Chain",
+        "Status",
+        "Type",
+        "Call result",
+        "Attempts",
+        "Next dial",
+        "Zone",
     ];
     let rows = rows
         .into_iter()

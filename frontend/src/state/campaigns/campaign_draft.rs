@@ -216,7 +216,10 @@ impl CampaignDraft {
                 _ => {
                     problems.push(field_error(
                         "lists",
-                        &format!("{}: the weight must be a whole number from 1 to 100.", list.name),
+                        &format!(
+                            "{}: the weight must be a whole number from 1 to 100.",
+                            list.name
+                        ),
                     ));
                     None
                 }
@@ -262,7 +265,10 @@ mod tests {
     use super::*;
 
     fn fields(problems: &[FieldError]) -> Vec<&str> {
-        problems.iter().map(|problem| problem.field.as_str()).collect()
+        problems
+            .iter()
+            .map(|problem| problem.field.as_str())
+            .collect()
     }
 
     #[test]
@@ -306,7 +312,10 @@ mod tests {
         assert_eq!(settings.selection_rule_ids, ["r2"]);
         assert_eq!(
             settings.record_order,
-            vec![("clientId".to_owned(), false), ("firstName".to_owned(), true)]
+            vec![
+                ("clientId".to_owned(), false),
+                ("firstName".to_owned(), true)
+            ]
         );
         assert_eq!(settings.agent_group, None);
     }

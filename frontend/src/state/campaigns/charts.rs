@@ -370,9 +370,6 @@ mod tests {
         let stats = CampaignStats::from_response(&response).expect("reads");
         assert_eq!(stats.records_total, 6);
         assert_eq!(stats.final_records, 1);
-        assert_eq!(
-            chart_now(&stats),
-            epoch_minutes("2026-11-21T15:00:00Z")
-        );
+        assert_eq!(chart_now(&stats), epoch_minutes("2026-11-21T15:00:00Z"));
     }
 }

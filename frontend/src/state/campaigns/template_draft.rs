@@ -123,16 +123,18 @@ pub struct TreatmentLine {
 pub fn treatment_lines(effective: &[TreatmentRow], own: &[TreatmentRow]) -> Vec<TreatmentLine> {
     let mut lines: Vec<TreatmentLine> = effective
         .iter()
-        .map(|row| match own.iter().find(|mine| mine.result == row.result) {
-            Some(mine) => TreatmentLine {
-                row: mine.clone(),
-                own: true,
+        .map(
+            |row| match own.iter().find(|mine| mine.result == row.result) {
+                Some(mine) => TreatmentLine {
+                    row: mine.clone(),
+                    own: true,
+                },
+                None => TreatmentLine {
+                    row: row.clone(),
+                    own: false,
+                },
             },
-            None => TreatmentLine {
-                row: row.clone(),
-                own: false,
-            },
-        })
+        )
         .collect();
     for mine in own {
         if !lines.iter().any(|line| line.row.result == mine.result) {
@@ -599,7 +601,10 @@ mod tests {
     use super::*;
 
     fn fields(problems: &[FieldError]) -> Vec<&str> {
-        problems.iter().map(|problem| problem.field.as_str()).collect()
+        problems
+            .iter()
+            .map(|problem| problem.field.as_str())
+            .collect()
     }
 
     #[test]
@@ -699,7 +704,10 @@ mod tests {
                     row: no_answer_default,
                     own: false
                 },
-                TreatmentLine { row: fax, own: true },
+                TreatmentLine {
+                    row: fax,
+                    own: true
+                },
             ]
         );
     }
