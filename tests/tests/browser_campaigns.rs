@@ -166,6 +166,8 @@ async fn a_campaign_is_built_loaded_started_watched_stopped_and_unloaded_in_the_
     assert!(own_rows[0].starts_with("Busy"), "{own_rows:?}");
     assert!(!texts_of(browser, "tr.treatment--default").await.is_empty());
     screenshot(browser, "campaign-template-editor").await;
+    scroll_to(browser, "#template-treatments").await;
+    screenshot(browser, "campaign-template-treatments").await;
 
     // The same name again: the server's refusal lands next to the Name field.
     press(browser, "New template").await;
@@ -290,7 +292,10 @@ async fn a_campaign_is_built_loaded_started_watched_stopped_and_unloaded_in_the_
         },
     )
     .await;
+    scroll_to(browser, "nav[aria-label=Breadcrumb]").await;
     screenshot(browser, "campaign-dashboard").await;
+    scroll_to(browser, "#campaign-counters-title").await;
+    screenshot(browser, "campaign-dashboard-charts").await;
     scroll_to(browser, "#dialability").await;
     screenshot(browser, "campaign-dashboard-dialability").await;
 

@@ -171,7 +171,7 @@ fn CampaignTableRow(row: CampaignRow, can_manage: bool, on_changed: Callback<()>
     let href = format!("/campaigns/{}", row.id);
     view! {
         <tr data-campaign=row.name.clone()>
-            <td><A href=href>{name}</A></td>
+            <td class="table__nowrap"><A href=href>{name}</A></td>
             <td>{row.template.name.clone()}</td>
             <td><span class=badge.class>{badge.label}</span></td>
             <td class="campaign-load">

@@ -69,6 +69,21 @@ pub fn call_result_label(code: i64) -> String {
     format!("{code} {name}")
 }
 
+/// A calling-list record's device kind as a word: `MOBILE` → "Mobile",
+/// `SMS` → "SMS"; an unknown kind as it came.
+pub fn device_word(kind: &str) -> String {
+    let word = match kind {
+        "HOME" => "Home",
+        "WORK" => "Work",
+        "MOBILE" => "Mobile",
+        "OTHER" => "Other",
+        "SMS" => "SMS",
+        "EMAIL" => "E-mail",
+        other => return other.to_owned(),
+    };
+    word.to_owned()
+}
+
 /// A campaign's state as a badge.
 pub fn state_badge(state: CampaignState) -> Badge {
     let class = match state {
@@ -207,6 +222,9 @@ mod tests {
         assert_eq!(record_type_label(7), "No call");
         assert_eq!(call_result_label(28), "28 unknown");
         assert_eq!(call_result_label(99), "99");
+        assert_eq!(device_word("MOBILE"), "Mobile");
+        assert_eq!(device_word("EMAIL"), "E-mail");
+        assert_eq!(device_word("PAGER"), "PAGER");
     }
 
     #[test]

@@ -417,7 +417,7 @@ fn DeviceOrder(draft: RwSignal<TemplateDraft>, error: RwSignal<Option<ApiError>>
                 view! {
                     <button type="button" class="button button--small button--secondary"
                         on:click=move |_| draft.update(|draft| draft.device_order.push(kind))>
-                        {format!("Add {}", device_kind_word(kind).to_lowercase())}
+                        {format!("Add: {}", device_kind_word(kind))}
                     </button>
                 }
             })
@@ -445,10 +445,20 @@ fn TreatmentsTable(
     let to_add = RwSignal::new(None::<CallResult>);
     let rows = move || {
         let own = draft.with(|draft| draft.treatments.clone());
-        treatment_lines(&effective, &own)
+        let lines = treatment_lines(&effective, &own);
+        if lines.is_empty() {
+            return view! {
+                <tr><td colspan="9" class="muted">
+                    "Every result gets the built-in default; add a treatment to change one."
+                </td></tr>
+            }
+            .into_any();
+        }
+        lines
             .into_iter()
             .map(|line| view! { <TreatmentLineRow row=line.row own=line.own draft /> })
             .collect_view()
+            .into_any()
     };
     let add_options = move || {
         draft
@@ -469,12 +479,14 @@ fn TreatmentsTable(
         "",
     ];
     view! {
-        <fieldset class="check-group" class:field--invalid=move || treatments_error.get().is_some()>
+        <fieldset class="check-group" id="template-treatments"
+            class:field--invalid=move || treatments_error.get().is_some()>
             <legend class="field__label">"Treatments: what happens after each call result"</legend>
             <crate::components::table::DataTable caption="Treatments" headers>{rows}</crate::components::table::DataTable>
             <div class="toolbar toolbar--inline">
                 <label class="visually-hidden" for="template-treatment-result">"Call result to treat"</label>
                 <select class="select" id="template-treatment-result"
+                    prop:value=move || to_add.get().map(|result| result.wire_name()).unwrap_or("")
                     on:change=move |event| to_add.set(CallResult::from_wire_name(&event_target_value(&event)))>
                     <option value="">"Pick a call result"</option>
                     {add_options}
@@ -487,6 +499,7 @@ fn TreatmentsTable(
                                     draft.treatments.push(TreatmentRow::new(result));
                                 }
                             });
+                            to_add.set(None);
                         }
                     }>
                     "Add treatment"

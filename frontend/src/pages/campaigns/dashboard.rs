@@ -409,7 +409,7 @@ fn DialabilityPanel(campaign_id: String) -> impl IntoView {
         })
     };
     view! {
-        <section class="panel" aria-labelledby="dialability-title" id="dialability">
+        <section class="panel campaign-dialability" aria-labelledby="dialability-title" id="dialability">
             <header class="panel__header">
                 <h2 id="dialability-title">"Dialability"</h2>
                 <button type="button" class="button button--secondary button--small"

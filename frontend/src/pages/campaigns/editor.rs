@@ -169,6 +169,7 @@ fn Pickers(
         .map(|edge| (edge.node.id, edge.node.name, edge.node.contact_count))
         .collect();
     let rules = data.selection_rules;
+    let no_rules = rules.is_empty();
     let template_options = templates
         .into_iter()
         .map(|template| {
@@ -284,6 +285,9 @@ fn Pickers(
         <fieldset class="check-group">
             <legend class="field__label">"Selection rules (a contact passing any is kept; none: every contact)"</legend>
             <div class="check-group__boxes">{rule_boxes}</div>
+            {no_rules.then(|| view! {
+                <p class="muted">"No saved selection rules: every contact of the lists is called."</p>
+            })}
         </fieldset>
     }
 }

@@ -13,7 +13,7 @@ use crate::components::page::{Breadcrumbs, Crumb, PageHeader};
 use crate::components::table::{DataTable, PagedTable};
 use crate::format::format_optional_timestamp;
 use crate::state::campaigns::{
-    RECORD_STATUS_FILTERS, call_result_label, record_status_label, record_type_label,
+    RECORD_STATUS_FILTERS, call_result_label, device_word, record_status_label, record_type_label,
 };
 use crate::state::models::Page;
 use crate::state::paging::{CursorPager, TABLE_PAGE_SIZE};
@@ -84,7 +84,7 @@ fn RecordsBrowser(campaign_id: String) -> impl IntoView {
         <p class="page-intro">
             "The records dialers get, in dialling order: one per device, chained per contact."
         </p>
-        <div class="toolbar">
+        <div class="toolbar campaign-filter">
             <label class="field__label" for="record-status-filter">"Record status"</label>
             <select class="select" id="record-status-filter"
                 on:change=move |event| {
@@ -141,13 +141,13 @@ fn RecordsTable(rows: Vec<CallingRecord>) -> impl IntoView {
             view! {
                 <tr>
                     <td class="table__number">{record.record_id}</td>
-                    <td><A href=format!("/contacts/{}", record.contact_id)>{contact}</A></td>
+                    <td class="table__nowrap"><A href=format!("/contacts/{}", record.contact_id)>{contact}</A></td>
                     <td class="table__mono">{record.contact_info.clone()}</td>
-                    <td>{record.device_kind.clone()}</td>
+                    <td>{device_word(&record.device_kind)}</td>
                     <td class="table__nowrap">{format!("{} / {}", record.chain_id, record.chain_n)}</td>
-                    <td>{record_status_label(record.record_status)}</td>
+                    <td class="table__nowrap">{record_status_label(record.record_status)}</td>
                     <td>{record_type_label(record.record_type)}</td>
-                    <td>{call_result_label(record.call_result)}</td>
+                    <td class="table__nowrap">{call_result_label(record.call_result)}</td>
                     <td class="table__number">{record.attempt}</td>
                     <td class="table__nowrap">{format_optional_timestamp(record.dial_sched_time.as_deref(), "now")}</td>
                     <td>{record.tz_name.clone().unwrap_or_default()}</td>
