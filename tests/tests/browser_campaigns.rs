@@ -13,13 +13,14 @@ use tests::browser::{
     ChromeDriver, PATIENCE, click, screenshot, scroll_to, texts_of, type_into, wait_for_text,
     wait_until,
 };
-use tests::{ADMIN_EMAIL, ADMIN_PASSWORD, Stores, TestApp, spa_dir, spawn_app};
+use tests::{ADMIN_EMAIL, ADMIN_PASSWORD, Stores, TestApp, USER_PASSWORD, spa_dir, spawn_app};
 
 /// Contacts seeded into the list (two phones each).
 const CONTACTS: usize = 3;
 const LIST_NAME: &str = "Spring leads";
 const TEMPLATE_NAME: &str = "Floor template";
 const CAMPAIGN_NAME: &str = "Spring calls";
+const VIEWER_EMAIL: &str = "viewer@example.com";
 
 /// Clicks the button whose visible text is exactly `text`.
 async fn press(browser: &Client, text: &str) {
@@ -331,4 +332,39 @@ async fn a_campaign_is_built_loaded_started_watched_stopped_and_unloaded_in_the_
     })
     .await;
     screenshot(browser, "campaigns-unloaded").await;
+
+    // A viewer reads campaigns and templates but gets no controls.
+    app.create_user(&token, VIEWER_EMAIL, "VIEWER").await;
+    press(browser, "Sign out").await;
+    type_into(browser, "#login-email", VIEWER_EMAIL).await;
+    type_into(browser, "#login-password", USER_PASSWORD).await;
+    click(browser, Locator::Css("form button[type=submit]")).await;
+    click(browser, Locator::Css("nav a[href='/campaigns']")).await;
+    wait_until(
+        "the viewer sees the campaign read-only",
+        move || async move {
+            match browser.find(Locator::XPath(CAMPAIGN_ROW)).await {
+                Ok(row) => row.text().await.unwrap_or_default().contains("Read-only"),
+                Err(_) => false,
+            }
+        },
+    )
+    .await;
+    assert!(
+        browser
+            .find(Locator::XPath(
+                "//button[normalize-space(.)='New campaign']"
+            ))
+            .await
+            .is_err(),
+        "a viewer cannot create campaigns"
+    );
+    assert!(
+        browser
+            .find(Locator::Css("button[data-transition]"))
+            .await
+            .is_err(),
+        "a viewer gets no controls"
+    );
+    screenshot(browser, "campaigns-viewer").await;
 }
