@@ -8,7 +8,7 @@
 //! through the confirmation dialog. Every page is screenshotted.
 
 use fantoccini::{Client, Locator};
-use serde_json::json;
+use serde_json::{Value, json};
 use tests::browser::{
     ChromeDriver, PATIENCE, click, screenshot, scroll_to, texts_of, type_into, wait_for_text,
     wait_until,
@@ -99,6 +99,73 @@ async fn seed_the_list(app: &TestApp, token: &str) {
         .parse()
         .unwrap();
     tests::seed_contacts(&app.services, tenant_id, list_id, CONTACTS).await;
+}
+
+/// An API client key with the lease and call-report scopes.
+async fn dialer_key(app: &TestApp, token: &str) -> String {
+    let body = app
+        .graphql(
+            Some(token),
+            "mutation($input: CreateApiClientInput!) { createApiClient(input: $input) { key } }",
+            json!({ "input": { "name": "Floor dialer", "scopes": ["OCS_LEASE", "OCS_HISTORY"] } }),
+        )
+        .await;
+    body["data"]["createApiClient"]["key"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no key: {body}"))
+        .to_owned()
+}
+
+/// POSTs `body` with the dialer's key; returns the status and the answer.
+async fn post(app: &TestApp, key: &str, path: &str, body: &Value) -> (u16, Value) {
+    let response = app
+        .client
+        .post(format!("{}{path}", app.address))
+        .header("X-API-Key", key)
+        .json(body)
+        .send()
+        .await
+        .expect("the dialer request is answered");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// Leases three records and reports answer (33), busy (6) and abandoned (21)
+/// for them, both history records of each attempt as OCS sends them.
+async fn dial_three(app: &TestApp, key: &str, campaign_id: &str) {
+    let (status, leased) = post(
+        app,
+        key,
+        &format!("/ocs/v1/campaigns/{campaign_id}/records:lease"),
+        &json!({ "count": 3 }),
+    )
+    .await;
+    assert_eq!(status, 200, "{leased}");
+    let records = leased["records"].as_array().cloned().unwrap_or_default();
+    assert_eq!(records.len(), 3, "{leased}");
+    let now = chrono::Utc::now().timestamp();
+    for (index, (record, result)) in records.iter().zip(["33", "6", "21"]).enumerate() {
+        for (sequence, code) in [(0, "28"), (1, result)] {
+            let mut report = json!({
+                "GSW_CALL_ATTEMPT_GUID": format!("browser-campaign-{index}"),
+                "GSW_HIST_SEQUENCE_NUM": sequence,
+                "GSW_CALL_RESULT": code,
+                "GSW_CALL_TIME": now,
+            });
+            for name in [
+                "GSW_RECORD_HANDLE",
+                "GSW_PHONE",
+                "GSW_CHAIN_ID",
+                "GSW_CUSTOMER_ID",
+                "GSW_TZ_NAME",
+                "GSW_CAMPAIGN_NAME",
+            ] {
+                report[name] = record[name].clone();
+            }
+            let (status, answer) = post(app, key, "/ocs/v1/history", &report).await;
+            assert_eq!(status, 200, "{report} → {answer}");
+        }
+    }
 }
 
 /// Waits until the dashboard's state badge says `state`.
@@ -284,6 +351,28 @@ async fn a_campaign_is_built_loaded_started_watched_stopped_and_unloaded_in_the_
         total.ends_with(&format!("of {records_total}")) || total.contains(&records_total),
         "{total} vs {records_total}"
     );
+    // A dialer leases three records and reports an answer, a busy and an
+    // abandoned call: the open dashboard counts them live.
+    let url = browser.current_url().await.unwrap();
+    let campaign_id = url
+        .path()
+        .strip_prefix("/campaigns/")
+        .expect("the dashboard is /campaigns/<id>")
+        .to_owned();
+    let key = dialer_key(&app, &token).await;
+    dial_three(&app, &key, &campaign_id).await;
+    wait_until(
+        "the live counters show the three attempts",
+        move || async move { text_of(browser, "stat-dialed").await == "3" },
+    )
+    .await;
+    assert_eq!(text_of(browser, "stat-abandoned").await, "1");
+    assert_eq!(text_of(browser, "stat-busy").await, "1");
+    let bars = browser
+        .find_all(Locator::Css(".chart__attempts"))
+        .await
+        .unwrap();
+    assert!(!bars.is_empty(), "the attempts chart has a bar");
     press(browser, "Refresh").await;
     wait_until(
         "the dialability table counts the records",
