@@ -386,6 +386,28 @@ async fn a_campaign_is_built_loaded_started_watched_stopped_and_unloaded_in_the_
     screenshot(browser, "campaign-dashboard").await;
     scroll_to(browser, "#campaign-counters-title").await;
     screenshot(browser, "campaign-dashboard-charts").await;
+    press(browser, "Settings").await;
+    wait_for_text(
+        browser,
+        "Settings can be changed only while the campaign is unloaded",
+    )
+    .await;
+    let save_disabled = browser
+        .find(Locator::XPath(
+            "//button[normalize-space(.)='Save campaign']",
+        ))
+        .await
+        .unwrap()
+        .attr("disabled")
+        .await
+        .unwrap();
+    assert!(
+        save_disabled.is_some(),
+        "a running campaign's settings are read-only"
+    );
+    scroll_to(browser, "#campaign-editor").await;
+    screenshot(browser, "campaign-settings-blocked").await;
+    press(browser, "Settings").await;
     scroll_to(browser, "#dialability").await;
     screenshot(browser, "campaign-dashboard-dialability").await;
 

@@ -294,6 +294,15 @@ fn Charts(
         })
         .collect_view();
     let has_rates = !rates.points.is_empty();
+    let dots = rates
+        .dots
+        .into_iter()
+        .map(|(x, y, title)| {
+            view! {
+                <circle class="chart__dot" cx=x cy=y r="3"><title>{title}</title></circle>
+            }
+        })
+        .collect_view();
     view! {
         <section class="panel campaign-charts" aria-label="Last 60 minutes">
             <figure class="chart">
@@ -325,6 +334,7 @@ fn Charts(
                         <line class="chart__axis" x1="0" x2=CHART_WIDTH y1=CHART_HEIGHT y2=CHART_HEIGHT />
                         <line class="chart__target" x1="0" x2=CHART_WIDTH y1=rates.target_y y2=rates.target_y />
                         <polyline class="chart__rate" points=rates.points />
+                        {dots}
                     </svg>
                 </div>
                 <div class="chart__time" aria-hidden="true"><span>"60 min ago"</span><span>"now"</span></div>

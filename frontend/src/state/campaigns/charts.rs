@@ -189,6 +189,9 @@ pub struct RateChart {
     pub points: String,
     /// The target line's y.
     pub target_y: f64,
+    /// One marker per minute with answered calls: x, y and its tooltip (a
+    /// lone minute has no line to draw).
+    pub dots: Vec<(f64, f64, String)>,
 }
 
 /// Which of the last `CHART_MINUTES` minutes (0 oldest … 59 now) `at` falls in.
@@ -261,21 +264,27 @@ pub fn rate_chart(timeline: &[StatPoint], now_minute: i64, target: f64) -> RateC
     let scale_max = (target * 2.0).max(peak * 1.1).max(0.01);
     let slot_width = CHART_WIDTH / CHART_MINUTES as f64;
     let y_of = |rate: f64| CHART_HEIGHT - (rate / scale_max).clamp(0.0, 1.0) * CHART_HEIGHT;
-    let points = rates
+    let dots: Vec<(f64, f64, String)> = rates
         .iter()
         .map(|(slot, rate)| {
-            format!(
-                "{:.1},{:.1}",
+            let minutes_ago = CHART_MINUTES - 1 - slot;
+            (
                 *slot as f64 * slot_width + slot_width / 2.0,
-                y_of(*rate)
+                y_of(*rate),
+                format!("{minutes_ago} min ago: {:.1}% abandoned", rate * 100.0),
             )
         })
+        .collect();
+    let points = dots
+        .iter()
+        .map(|(x, y, _)| format!("{x:.1},{y:.1}"))
         .collect::<Vec<_>>()
         .join(" ");
     RateChart {
         scale_max,
         points,
         target_y: y_of(target),
+        dots,
     }
 }
 
@@ -348,6 +357,8 @@ mod tests {
         let rates = rate_chart(&timeline, now, 0.03);
         assert!((rates.scale_max - 0.275).abs() < 1e-9);
         assert_eq!(rates.points.split(' ').count(), 2);
+        assert_eq!(rates.dots.len(), 2);
+        assert_eq!(rates.dots[1].2, "0 min ago: 0.0% abandoned");
         assert!(rates.target_y < CHART_HEIGHT);
     }
 

@@ -83,7 +83,7 @@ impl TreatmentRow {
     pub fn summary(&self) -> String {
         let mut summary = match self.kind {
             TreatmentKind::Retry => {
-                let mut text = format!("Retry in {} min", blank_as(&self.interval, "?"));
+                let mut text = format!("Retry in {}", minutes_words(&self.interval));
                 if !matches!(self.increment.trim(), "" | "0") {
                     text.push_str(&format!(" (+{} per retry)", self.increment.trim()));
                 }
@@ -100,6 +100,18 @@ impl TreatmentRow {
             summary.push_str("; suppress the device");
         }
         summary
+    }
+}
+
+/// "30" → "30 min", "240" → "4 h", "4320" → "3 days"; other text as typed.
+fn minutes_words(text: &str) -> String {
+    let Ok(minutes) = text.trim().parse::<i64>() else {
+        return format!("{} min", blank_as(text, "?"));
+    };
+    match minutes {
+        m if m >= 1440 && m % 1440 == 0 => format!("{} days", m / 1440),
+        m if m >= 60 && m % 60 == 0 => format!("{} h", m / 60),
+        m => format!("{m} min"),
     }
 }
 
@@ -731,6 +743,9 @@ mod tests {
             row.summary(),
             "Retry in 30 min (+10 per retry), 3 attempts at most"
         );
+        assert_eq!(minutes_words("4320"), "3 days");
+        assert_eq!(minutes_words("240"), "4 h");
+        assert_eq!(minutes_words("90"), "90 min");
         assert_eq!(trim_number(0.03 * 100.0), "3");
         assert_eq!(trim_number(2.5), "2.5");
     }
