@@ -219,6 +219,7 @@ async fn a_campaign_is_built_loaded_started_watched_stopped_and_unloaded_in_the_
         .for_element(Locator::XPath(template_row))
         .await
         .expect("the template is listed");
+    screenshot(browser, "campaign-templates").await;
 
     // Its editor shows the effective treatments, its own one marked.
     click(
@@ -249,7 +250,8 @@ async fn a_campaign_is_built_loaded_started_watched_stopped_and_unloaded_in_the_
         .expect("the duplicate name is flagged at the field");
     let name_error = name_error.text().await.unwrap();
     assert!(!name_error.is_empty());
-    screenshot(browser, "campaign-templates").await;
+    scroll_to(browser, "#template-editor").await;
+    screenshot(browser, "campaign-template-duplicate-name").await;
 
     // A campaign on the list.
     click(browser, Locator::Css("nav a[href='/campaigns']")).await;
