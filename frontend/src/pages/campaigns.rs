@@ -22,7 +22,7 @@ use crate::components::feedback::{EmptyState, ErrorBanner, Loading};
 use crate::components::page::{FormToggle, PageHeader};
 use crate::components::table::DataTable;
 use crate::format::format_count;
-use crate::pages::campaigns::controls::CampaignControls;
+use crate::pages::campaigns::controls::{CampaignControls, ControlErrorBanner};
 use crate::pages::campaigns::editor::CampaignEditor;
 use crate::state::campaigns::{format_rate, load_percent, load_progress_label, state_badge};
 use crate::state::nav::can_manage_campaigns;
@@ -37,6 +37,7 @@ pub fn CampaignsPage() -> impl IntoView {
     let session = Session::use_context();
     let can_manage = Memo::new(move |_| can_manage_campaigns(session.role()));
     let show_form = RwSignal::new(false);
+    let control_error = RwSignal::new(None::<ApiError>);
     let campaigns = LocalResource::new(move || async move {
         let data = session
             .execute::<Campaigns>(crate::api::campaigns::campaigns::Variables)
@@ -61,7 +62,7 @@ pub fn CampaignsPage() -> impl IntoView {
                 view! { <ErrorBanner error title="Could not load campaigns" /> }.into_any()
             }
             Ok(rows) => view! {
-                <CampaignsTable rows can_manage=can_manage.get_untracked()
+                <CampaignsTable rows can_manage=can_manage.get_untracked() control_error
                     on_changed=Callback::new(move |()| campaigns.refetch()) />
             }
             .into_any(),
@@ -89,6 +90,7 @@ pub fn CampaignsPage() -> impl IntoView {
                 })
             />
         </Show>
+        <ControlErrorBanner error=control_error />
         <Transition fallback=move || view! { <Loading what="campaigns" /> }>{table}</Transition>
     }
 }
@@ -130,6 +132,7 @@ fn CampaignsTable(
     rows: Vec<CampaignRow>,
     can_manage: bool,
     on_changed: Callback<()>,
+    control_error: RwSignal<Option<ApiError>>,
 ) -> impl IntoView {
     if rows.is_empty() {
         let message = if can_manage {
@@ -153,14 +156,19 @@ fn CampaignsTable(
     ];
     let rows = rows
         .into_iter()
-        .map(|row| view! { <CampaignTableRow row can_manage on_changed /> })
+        .map(|row| view! { <CampaignTableRow row can_manage on_changed control_error /> })
         .collect_view();
     view! { <DataTable caption="Campaigns" headers>{rows}</DataTable> }.into_any()
 }
 
 /// One campaign's row.
 #[component]
-fn CampaignTableRow(row: CampaignRow, can_manage: bool, on_changed: Callback<()>) -> impl IntoView {
+fn CampaignTableRow(
+    row: CampaignRow,
+    can_manage: bool,
+    on_changed: Callback<()>,
+    control_error: RwSignal<Option<ApiError>>,
+) -> impl IntoView {
     let badge = state_badge(row.state);
     let progress = load_progress_label(row.load_status, row.loaded_contacts, row.load_contacts);
     let percent = load_percent(row.loaded_contacts, row.load_contacts);
@@ -192,7 +200,7 @@ fn CampaignTableRow(row: CampaignRow, can_manage: bool, on_changed: Callback<()>
             </td>
             <td class="table__actions">
                 <CampaignControls id=row.id.clone() name=row.name.clone()
-                    allowed=row.allowed_transitions.clone() can_manage on_changed deletable=true />
+                    allowed=row.allowed_transitions.clone() can_manage on_changed error=control_error deletable=true />
             </td>
         </tr>
     }

@@ -1,6 +1,8 @@
 //! The Load / Start / Stop / Unload / Force unload buttons of one campaign,
 //! shown as the server's `allowedTransitions` say, with the force-unload
-//! question first; a refused change (`CONFLICT`, say) is shown next to them.
+//! question first; a refused change (`CONFLICT`, say) goes into the page's
+//! error signal, which outlives the row (the page reloads the campaign after
+//! every attempt, redrawing these buttons).
 
 use leptos::prelude::*;
 
@@ -11,6 +13,16 @@ use crate::api::campaigns::{
 };
 use crate::api::error::ApiError;
 use crate::components::feedback::{ErrorBanner, confirm};
+
+/// The banner for a refused control, where the page puts it.
+#[component]
+pub fn ControlErrorBanner(error: RwSignal<Option<ApiError>>) -> impl IntoView {
+    move || {
+        error
+            .get()
+            .map(|error| view! { <ErrorBanner error title="The campaign did not change" /> })
+    }
+}
 use crate::components::toast::Toasts;
 use crate::state::campaigns::{controls, transition_done_message};
 use crate::state::session::Session;
@@ -58,13 +70,14 @@ pub fn CampaignControls(
     can_manage: bool,
     /// Called after a successful change.
     on_changed: Callback<()>,
+    /// Where a refused change is reported; the page shows it above its content.
+    error: RwSignal<Option<ApiError>>,
     /// Offer "Delete" while the campaign is unloaded (the list page does).
     #[prop(optional)]
     deletable: bool,
 ) -> impl IntoView {
     let session = Session::use_context();
     let toasts = Toasts::use_context();
-    let error = RwSignal::new(None::<ApiError>);
     let change = Action::new_local({
         let id = id.clone();
         let name = name.clone();
@@ -152,9 +165,6 @@ pub fn CampaignControls(
                     </button>
                 })}
             </div>
-            {move || error.get().map(|error| view! {
-                <ErrorBanner error title="The campaign did not change" />
-            })}
         </div>
     }
     .into_any()

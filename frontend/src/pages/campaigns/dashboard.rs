@@ -23,7 +23,7 @@ use crate::components::page::{Breadcrumbs, Crumb};
 use crate::components::table::DataTable;
 use crate::format::{format_count, format_timestamp};
 use crate::pages::campaigns::LiveIndicator;
-use crate::pages::campaigns::controls::CampaignControls;
+use crate::pages::campaigns::controls::{CampaignControls, ControlErrorBanner};
 use crate::pages::campaigns::editor::CampaignEditor;
 use crate::state::campaigns::charts::{
     CHART_HEIGHT, CHART_WIDTH, CampaignStats, abandon_gauge, activity_chart, chart_now, rate_chart,
@@ -52,6 +52,7 @@ fn Dashboard(campaign_id: String) -> impl IntoView {
     let can_manage = can_manage_campaigns(session.role());
     let stats = RwSignal::new(None::<CampaignStats>);
     let show_editor = RwSignal::new(false);
+    let control_error = RwSignal::new(None::<ApiError>);
     let campaign = LocalResource::new({
         let id = campaign_id.clone();
         move || {
@@ -102,7 +103,7 @@ fn Dashboard(campaign_id: String) -> impl IntoView {
             }
             .into_any(),
             Ok(detail) => view! {
-                <Header detail can_manage show_editor
+                <Header detail can_manage show_editor control_error
                     on_changed=Callback::new(move |()| campaign.refetch()) />
             }
             .into_any(),
@@ -134,6 +135,7 @@ fn Header(
     can_manage: bool,
     show_editor: RwSignal<bool>,
     on_changed: Callback<()>,
+    control_error: RwSignal<Option<ApiError>>,
 ) -> impl IntoView {
     let badge = state_badge(detail.state);
     let progress = load_progress_label(
@@ -188,7 +190,8 @@ fn Header(
                 <p class="banner banner--error" role="alert">{format!("The load failed: {error}")}</p>
             })}
             <CampaignControls id=detail.id.clone() name=detail.name.clone()
-                allowed=detail.allowed_transitions.clone() can_manage on_changed />
+                allowed=detail.allowed_transitions.clone() can_manage on_changed error=control_error />
+            <ControlErrorBanner error=control_error />
         </section>
         <Show when=move || show_editor.get()>
             <CampaignEditor existing=Some(editor_detail.clone())
