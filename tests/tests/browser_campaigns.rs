@@ -180,11 +180,27 @@ async fn wait_for_state(browser: &Client, state: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_campaign_is_built_loaded_started_watched_stopped_and_unloaded_in_the_pages() {
+    the_whole_flow(Stores::SqliteInProcess).await;
+}
+
+/// The same on PostgreSQL, with the live events crossing Redis pub/sub.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_campaign_pages_work_on_postgres_and_redis() {
+    the_whole_flow(Stores::PostgresRedis).await;
+}
+
+/// The flow of the module comment, on `stores`.
+async fn the_whole_flow(stores: Stores) {
     assert!(
         spa_dir().join("index.html").is_file() && spa_dir().join("pkg").is_dir(),
         "the SPA is not built: run scripts/build-spa"
     );
-    let app = spawn_app(Stores::SqliteInProcess).await;
+    // Both runs take screenshots; the PostgreSQL one's names start with `pg-`.
+    let prefix = match stores {
+        Stores::SqliteInProcess => "",
+        Stores::PostgresRedis => "pg-",
+    };
+    let app = spawn_app(stores).await;
     let token = app.admin_token().await;
     open_the_window_all_day(&app, &token).await;
     seed_the_list(&app, &token).await;
@@ -210,7 +226,7 @@ async fn a_campaign_is_built_loaded_started_watched_stopped_and_unloaded_in_the_
     choose(browser, "template-treatment-result", "Busy").await;
     press(browser, "Add treatment").await;
     wait_for_text(browser, "This template").await;
-    screenshot(browser, "campaign-template-new").await;
+    screenshot(browser, &format!("{prefix}campaign-template-new")).await;
     press(browser, "Create template").await;
     let template_row = "//tr[@data-template='Floor template']";
     browser
@@ -219,7 +235,7 @@ async fn a_campaign_is_built_loaded_started_watched_stopped_and_unloaded_in_the_
         .for_element(Locator::XPath(template_row))
         .await
         .expect("the template is listed");
-    screenshot(browser, "campaign-templates").await;
+    screenshot(browser, &format!("{prefix}campaign-templates")).await;
 
     // Its editor shows the effective treatments, its own one marked.
     click(
@@ -234,9 +250,9 @@ async fn a_campaign_is_built_loaded_started_watched_stopped_and_unloaded_in_the_
     assert_eq!(own_rows.len(), 1, "{own_rows:?}");
     assert!(own_rows[0].starts_with("Busy"), "{own_rows:?}");
     assert!(!texts_of(browser, "tr.treatment--default").await.is_empty());
-    screenshot(browser, "campaign-template-editor").await;
+    screenshot(browser, &format!("{prefix}campaign-template-editor")).await;
     scroll_to(browser, "#template-treatments").await;
-    screenshot(browser, "campaign-template-treatments").await;
+    screenshot(browser, &format!("{prefix}campaign-template-treatments")).await;
 
     // The same name again: the server's refusal lands next to the Name field.
     press(browser, "New template").await;
@@ -251,7 +267,11 @@ async fn a_campaign_is_built_loaded_started_watched_stopped_and_unloaded_in_the_
     let name_error = name_error.text().await.unwrap();
     assert!(!name_error.is_empty());
     scroll_to(browser, "#template-editor").await;
-    screenshot(browser, "campaign-template-duplicate-name").await;
+    screenshot(
+        browser,
+        &format!("{prefix}campaign-template-duplicate-name"),
+    )
+    .await;
 
     // A campaign on the list.
     click(browser, Locator::Css("nav a[href='/campaigns']")).await;
@@ -262,7 +282,7 @@ async fn a_campaign_is_built_loaded_started_watched_stopped_and_unloaded_in_the_
     choose(browser, "campaign-add-list", LIST_NAME).await;
     press(browser, "Add list").await;
     press(browser, "Add sort field").await;
-    screenshot(browser, "campaign-editor").await;
+    screenshot(browser, &format!("{prefix}campaign-editor")).await;
     press(browser, "Create campaign").await;
     browser
         .wait()
@@ -297,7 +317,7 @@ async fn a_campaign_is_built_loaded_started_watched_stopped_and_unloaded_in_the_
         row_text.contains("Loaded") && row_text.contains(TEMPLATE_NAME),
         "{row_text}"
     );
-    screenshot(browser, "campaigns-loaded").await;
+    screenshot(browser, &format!("{prefix}campaigns-loaded")).await;
 
     // The calling list browser shows the records.
     click(
@@ -323,7 +343,7 @@ async fn a_campaign_is_built_loaded_started_watched_stopped_and_unloaded_in_the_
         "{records:?}"
     );
     let total = texts_of(browser, ".pager__label").await.join("");
-    screenshot(browser, "campaign-records").await;
+    screenshot(browser, &format!("{prefix}campaign-records")).await;
     choose(browser, "record-status-filter", "Ready").await;
     wait_until("the filter keeps ready records", move || async move {
         let rows = texts_of(browser, "table tbody tr").await;
@@ -385,9 +405,9 @@ async fn a_campaign_is_built_loaded_started_watched_stopped_and_unloaded_in_the_
     )
     .await;
     scroll_to(browser, "nav[aria-label=Breadcrumb]").await;
-    screenshot(browser, "campaign-dashboard").await;
+    screenshot(browser, &format!("{prefix}campaign-dashboard")).await;
     scroll_to(browser, "#campaign-counters-title").await;
-    screenshot(browser, "campaign-dashboard-charts").await;
+    screenshot(browser, &format!("{prefix}campaign-dashboard-charts")).await;
     press(browser, "Settings").await;
     wait_for_text(
         browser,
@@ -408,17 +428,17 @@ async fn a_campaign_is_built_loaded_started_watched_stopped_and_unloaded_in_the_
         "a running campaign's settings are read-only"
     );
     scroll_to(browser, "#campaign-editor").await;
-    screenshot(browser, "campaign-settings-blocked").await;
+    screenshot(browser, &format!("{prefix}campaign-settings-blocked")).await;
     press(browser, "Settings").await;
     scroll_to(browser, "#dialability").await;
-    screenshot(browser, "campaign-dashboard-dialability").await;
+    screenshot(browser, &format!("{prefix}campaign-dashboard-dialability")).await;
 
     // Stop, then unload.
     control(browser, DASHBOARD, "STOP").await;
     wait_for_state(browser, "Stopped").await;
     control(browser, DASHBOARD, "UNLOAD").await;
     wait_for_state(browser, "Unloaded").await;
-    screenshot(browser, "campaign-unloaded").await;
+    screenshot(browser, &format!("{prefix}campaign-unloaded")).await;
 
     // Load and start again, then force-unload through the question.
     control(browser, DASHBOARD, "LOAD").await;
@@ -444,7 +464,7 @@ async fn a_campaign_is_built_loaded_started_watched_stopped_and_unloaded_in_the_
         }
     })
     .await;
-    screenshot(browser, "campaigns-unloaded").await;
+    screenshot(browser, &format!("{prefix}campaigns-unloaded")).await;
 
     // A viewer reads campaigns and templates but gets no controls.
     app.create_user(&token, VIEWER_EMAIL, "VIEWER").await;
@@ -479,5 +499,5 @@ async fn a_campaign_is_built_loaded_started_watched_stopped_and_unloaded_in_the_
             .is_err(),
         "a viewer gets no controls"
     );
-    screenshot(browser, "campaigns-viewer").await;
+    screenshot(browser, &format!("{prefix}campaigns-viewer")).await;
 }
