@@ -110,6 +110,15 @@ pub fn CampaignTemplatesPage() -> impl IntoView {
     }
 }
 
+/// Scrolls the editor (drawn above the table) into view once it is on the page.
+fn show_editor_on_screen() {
+    request_animation_frame(|| {
+        if let Some(editor) = document().get_element_by_id("template-editor") {
+            editor.scroll_into_view();
+        }
+    });
+}
+
 /// The templates table.
 #[component]
 fn TemplatesTable(
@@ -153,7 +162,10 @@ fn TemplatesTable(
                     <td class="table__nowrap">{format_date(&template.updated_at)}</td>
                     <td class="table__actions">
                         <button type="button" class="button button--small button--secondary"
-                            on:click=move |_| editing.set(Editing::Existing(id.clone()))>
+                            on:click=move |_| {
+                                editing.set(Editing::Existing(id.clone()));
+                                show_editor_on_screen();
+                            }>
                             {if can_manage { "Edit" } else { "View" }}
                         </button>
                         {can_manage.then(|| view! {

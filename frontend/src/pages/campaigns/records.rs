@@ -141,7 +141,7 @@ fn RecordsTable(rows: Vec<CallingRecord>) -> impl IntoView {
             view! {
                 <tr>
                     <td class="table__number">{record.record_id}</td>
-                    <td class="table__nowrap"><A href=format!("/contacts/{}", record.contact_id)>{contact}</A></td>
+                    <td><A href=format!("/contacts/{}", record.contact_id)>{contact}</A></td>
                     <td class="table__mono">{record.contact_info.clone()}</td>
                     <td>{device_word(&record.device_kind)}</td>
                     <td class="table__nowrap">{format!("{} / {}", record.chain_id, record.chain_n)}</td>
