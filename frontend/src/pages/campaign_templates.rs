@@ -4,6 +4,7 @@
 //! delete them.
 
 pub mod editor;
+pub mod treatments;
 
 use leptos::prelude::*;
 
