@@ -308,42 +308,42 @@ fn Charts(
         .collect_view();
     view! {
         <section class="panel campaign-charts" aria-label="Last 60 minutes">
-            <figure class="chart">
+            <figure class="traffic-chart">
                 <h2>"Attempts and connects per minute"</h2>
-                <div class="chart__plot">
-                    <div class="chart__scale" aria-hidden="true">
+                <div class="traffic-chart__plot">
+                    <div class="traffic-chart__scale" aria-hidden="true">
                         <span>{format_count(activity.scale_max)}</span><span>"0"</span>
                     </div>
-                    <svg class="chart__svg" viewBox=view_box.clone() preserveAspectRatio="none"
+                    <svg class="traffic-chart__svg" viewBox=view_box.clone() preserveAspectRatio="none"
                         role="img" aria-label="Attempts and connects per minute, last 60 minutes">
-                        <line class="chart__axis" x1="0" x2=CHART_WIDTH y1=CHART_HEIGHT y2=CHART_HEIGHT />
+                        <line class="traffic-chart__axis" x1="0" x2=CHART_WIDTH y1=CHART_HEIGHT y2=CHART_HEIGHT />
                         {bars}
                     </svg>
                 </div>
-                <div class="chart__time" aria-hidden="true"><span>"60 min ago"</span><span>"now"</span></div>
+                <div class="traffic-chart__time" aria-hidden="true"><span>"60 min ago"</span><span>"now"</span></div>
                 <figcaption class="grid-legend">
-                    <span class="chart-legend"><span class="chart-legend__swatch chart__attempts"></span>"Attempts"</span>
-                    <span class="chart-legend"><span class="chart-legend__swatch chart__connects"></span>"Connects"</span>
+                    <span class="traffic-legend"><span class="traffic-legend__swatch chart__attempts"></span>"Attempts"</span>
+                    <span class="traffic-legend"><span class="traffic-legend__swatch chart__connects"></span>"Connects"</span>
                 </figcaption>
             </figure>
-            <figure class="chart">
+            <figure class="traffic-chart">
                 <h2>"Abandon rate per minute"</h2>
-                <div class="chart__plot">
-                    <div class="chart__scale" aria-hidden="true">
+                <div class="traffic-chart__plot">
+                    <div class="traffic-chart__scale" aria-hidden="true">
                         <span>{format_rate(rates.scale_max)}</span><span>"0%"</span>
                     </div>
-                    <svg class="chart__svg" viewBox=view_box preserveAspectRatio="none"
+                    <svg class="traffic-chart__svg" viewBox=view_box preserveAspectRatio="none"
                         role="img" aria-label="Abandon rate per minute against the target">
-                        <line class="chart__axis" x1="0" x2=CHART_WIDTH y1=CHART_HEIGHT y2=CHART_HEIGHT />
+                        <line class="traffic-chart__axis" x1="0" x2=CHART_WIDTH y1=CHART_HEIGHT y2=CHART_HEIGHT />
                         <line class="chart__target" x1="0" x2=CHART_WIDTH y1=rates.target_y y2=rates.target_y />
                         <polyline class="chart__rate" points=rates.points />
                         {dots}
                     </svg>
                 </div>
-                <div class="chart__time" aria-hidden="true"><span>"60 min ago"</span><span>"now"</span></div>
+                <div class="traffic-chart__time" aria-hidden="true"><span>"60 min ago"</span><span>"now"</span></div>
                 <figcaption class="grid-legend">
-                    <span class="chart-legend"><span class="chart-legend__swatch chart__rate-swatch"></span>"Abandoned ÷ answered"</span>
-                    <span class="chart-legend"><span class="chart-legend__swatch chart__target-swatch"></span>"Target"</span>
+                    <span class="traffic-legend"><span class="traffic-legend__swatch chart__rate-swatch"></span>"Abandoned ÷ answered"</span>
+                    <span class="traffic-legend"><span class="traffic-legend__swatch chart__target-swatch"></span>"Target"</span>
                     {(!has_rates).then(|| view! { <span class="muted">"No answered call in the last hour."</span> })}
                 </figcaption>
             </figure>
