@@ -466,6 +466,26 @@ async fn the_whole_flow(stores: Stores) {
     .await;
     screenshot(browser, &format!("{prefix}campaigns-unloaded")).await;
 
+    // The template is in use: deleting it is refused with the server's message.
+    click(browser, Locator::Css("nav a[href='/campaign-templates']")).await;
+    click(
+        browser,
+        Locator::XPath(
+            "//tr[@data-template='Floor template']//button[normalize-space(.)='Delete']",
+        ),
+    )
+    .await;
+    browser.accept_alert().await.unwrap();
+    wait_for_text(browser, "The template was not deleted").await;
+    assert!(
+        browser
+            .find(Locator::XPath("//tr[@data-template='Floor template']"))
+            .await
+            .is_ok(),
+        "the template is still listed"
+    );
+    screenshot(browser, &format!("{prefix}campaign-template-in-use")).await;
+
     // A viewer reads campaigns and templates but gets no controls.
     app.create_user(&token, VIEWER_EMAIL, "VIEWER").await;
     press(browser, "Sign out").await;
