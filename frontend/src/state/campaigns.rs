@@ -6,6 +6,7 @@
 pub mod campaign_draft;
 pub mod charts;
 pub mod template_draft;
+pub mod treatments;
 
 use crate::api::campaign_types::{CampaignState, CampaignTransition, LoadStatus};
 use crate::format::{Badge, format_count};

@@ -20,9 +20,8 @@ use crate::components::feedback::ErrorBanner;
 use crate::components::form::{TextAreaField, TextField};
 use crate::components::toast::Toasts;
 use crate::pages::campaigns::editor::MoveButtons;
-use crate::state::campaigns::template_draft::{
-    TemplateDraft, TreatmentRow, device_kind_word, move_item,
-};
+use crate::state::campaigns::template_draft::{TemplateDraft, device_kind_word, move_item};
+use crate::state::campaigns::treatments::TreatmentRow;
 use crate::state::session::Session;
 
 /// The fields the form shows errors next to (as the server names them).

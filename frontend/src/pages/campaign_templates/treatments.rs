@@ -7,7 +7,8 @@ use leptos::prelude::*;
 use crate::api::campaign_types::{CallResult, TreatmentKind};
 use crate::api::error::ApiError;
 use crate::components::table::DataTable;
-use crate::state::campaigns::template_draft::{TemplateDraft, TreatmentRow, treatment_lines};
+use crate::state::campaigns::template_draft::TemplateDraft;
+use crate::state::campaigns::treatments::{TreatmentRow, treatment_lines};
 
 use super::editor::message_for;
 

@@ -1,5 +1,7 @@
 //! The template draft's checks, table and helpers, table-driven.
 use super::*;
+use crate::api::campaign_types::TreatmentKind;
+use crate::state::campaigns::treatments::{TreatmentLine, minutes_words, treatment_lines};
 
 fn fields(problems: &[FieldError]) -> Vec<&str> {
     problems
