@@ -12,6 +12,10 @@ use crate::components::shell::Shell;
 use crate::components::toast::Toasts;
 use crate::pages::api_clients::ApiClientsPage;
 use crate::pages::audit::AuditPage;
+use crate::pages::campaign_templates::CampaignTemplatesPage;
+use crate::pages::campaigns::CampaignsPage;
+use crate::pages::campaigns::dashboard::CampaignDashboardPage;
+use crate::pages::campaigns::records::CampaignRecordsPage;
 use crate::pages::compliance::CompliancePage;
 use crate::pages::contact::ContactPage;
 use crate::pages::dialers::DialersPage;
@@ -37,6 +41,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage />
                 <ParentRoute path=path!("") view=Shell>
                     <Route path=path!("") view=HomePage />
+                    <Route path=path!("/campaigns") view=CampaignsPage />
+                    <Route path=path!("/campaigns/:id") view=CampaignDashboardPage />
+                    <Route path=path!("/campaigns/:id/records") view=CampaignRecordsPage />
+                    <Route path=path!("/campaign-templates") view=CampaignTemplatesPage />
                     <Route path=path!("/lists") view=ListsPage />
                     <Route path=path!("/lists/:id") view=ListDetailPage />
                     <Route path=path!("/contacts/:id") view=ContactPage />

@@ -3,6 +3,7 @@
 //! the dialer traffic view)
 //! and, in the browser, the signed-in session shared through Leptos context.
 
+pub mod campaigns;
 pub mod compliance;
 pub mod contacts;
 pub mod forms;

@@ -45,6 +45,9 @@ macro_rules! schema_enum {
     };
 }
 
+/// Shared with `campaign_types`, whose enums follow the same table shape.
+pub(crate) use schema_enum;
+
 schema_enum! {
     /// What a suppression list holds (`SuppressionKind`).
     SuppressionKind {
@@ -126,11 +129,11 @@ schema_enum! {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// The values the schema declares for enum `name` (one-line or multi-line form).
-    fn schema_enum_values(name: &str) -> Vec<String> {
+    pub(crate) fn schema_enum_values(name: &str) -> Vec<String> {
         let schema = include_str!("../../../schema.graphql");
         let start = schema
             .find(&format!("enum {name} {{"))

@@ -2,6 +2,8 @@
 //! over the `graphql-transport-ws` WebSocket (`subscription`), with one error
 //! type for both.
 
+pub mod campaign_types;
+pub mod campaigns;
 pub mod compliance;
 pub mod compliance_types;
 pub mod dialers;

@@ -2,6 +2,8 @@
 
 pub mod api_clients;
 pub mod audit;
+pub mod campaign_templates;
+pub mod campaigns;
 pub mod compliance;
 pub mod contact;
 pub mod dialers;

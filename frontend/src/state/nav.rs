@@ -28,6 +28,8 @@ const EVERY_ROLE: &[UserRole] = &[Admin, Supervisor, ListManager, ComplianceOffi
 /// Every section, in menu order.
 #[rustfmt::skip] // A table: one line per section keeps additions one-line diffs.
 pub const NAVIGATION: &[NavEntry] = &[
+    NavEntry::new("/campaigns",   "Campaigns",   EVERY_ROLE),
+    NavEntry::new("/campaign-templates", "Campaign templates", EVERY_ROLE),
     NavEntry::new("/lists",       "Lists",       EVERY_ROLE).covering(&["/contacts"]),
     NavEntry::new("/rules",       "Rules",       EVERY_ROLE),
     NavEntry::new("/suppression", "Suppression", EVERY_ROLE),
@@ -142,6 +144,13 @@ pub fn can_use_emergency_stop(role: UserRole) -> bool {
     )
 }
 
+/// Whether `role` may create, change, load, start, stop and unload
+/// campaigns and their templates (ManageCampaigns); every role reads them.
+/// The server enforces the same rule.
+pub fn can_manage_campaigns(role: UserRole) -> bool {
+    matches!(role, UserRole::Admin | UserRole::Supervisor)
+}
+
 /// Whether `path` is `prefix` itself or a page below it (`/lists/7` is below
 /// `/lists`, `/listsx` is not).
 fn is_at_or_below(path: &str, prefix: &str) -> bool {
@@ -165,6 +174,8 @@ mod tests {
             (
                 UserRole::Admin,
                 vec![
+                    "Campaigns",
+                    "Campaign templates",
                     "Lists",
                     "Rules",
                     "Suppression",
@@ -178,6 +189,8 @@ mod tests {
             (
                 UserRole::Supervisor,
                 vec![
+                    "Campaigns",
+                    "Campaign templates",
                     "Lists",
                     "Rules",
                     "Suppression",
@@ -190,6 +203,8 @@ mod tests {
             (
                 UserRole::ComplianceOfficer,
                 vec![
+                    "Campaigns",
+                    "Campaign templates",
                     "Lists",
                     "Rules",
                     "Suppression",
@@ -201,6 +216,8 @@ mod tests {
             (
                 UserRole::ListManager,
                 vec![
+                    "Campaigns",
+                    "Campaign templates",
                     "Lists",
                     "Rules",
                     "Suppression",
@@ -211,6 +228,8 @@ mod tests {
             (
                 UserRole::Viewer,
                 vec![
+                    "Campaigns",
+                    "Campaign templates",
                     "Lists",
                     "Rules",
                     "Suppression",
@@ -279,6 +298,24 @@ mod tests {
         for (role, expected) in table {
             assert_eq!(can_manage_lists(role), expected, "{role:?}");
         }
+    }
+
+    #[test]
+    fn every_role_reads_campaigns_and_admins_and_supervisors_run_them() {
+        for role in UserRole::ASSIGNABLE {
+            assert!(may_open(role, "/campaigns"), "{role:?}");
+            assert!(may_open(role, "/campaigns/7/records"), "{role:?}");
+            assert!(may_open(role, "/campaign-templates"), "{role:?}");
+            assert_eq!(
+                can_manage_campaigns(role),
+                matches!(role, UserRole::Admin | UserRole::Supervisor),
+                "{role:?}"
+            );
+        }
+        assert_eq!(
+            section_for_path("/campaigns/7").map(|e| e.label),
+            Some("Campaigns")
+        );
     }
 
     #[test]
