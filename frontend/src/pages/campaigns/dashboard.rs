@@ -396,7 +396,7 @@ fn DialabilityPanel(campaign_id: String) -> impl IntoView {
                             <tr data-reason=exclusion.reason.clone()>
                                 <td>{exclusion.label.clone()}</td>
                                 <td class="table__number">{count_with_share(exclusion.now, total)}</td>
-                                <td class="table__number">{count_with_share(exclusion.next24_h, total)}</td>
+                                <td class="table__number">{count_with_share(exclusion.next24h, total)}</td>
                             </tr>
                         }
                     })
