@@ -29,7 +29,12 @@ use tests::{Stores, TestApp, spawn_app_with};
 /// READY records the latency target is about.
 const FIRST: i64 = 50_000;
 
-async fn graphql(app: &TestApp, token: &str, query: &str, variables: Value) -> anyhow::Result<Value> {
+async fn graphql(
+    app: &TestApp,
+    token: &str,
+    query: &str,
+    variables: Value,
+) -> anyhow::Result<Value> {
     let body = app.graphql(Some(token), query, variables).await;
     if !body["errors"].is_null() {
         bail!("{query}: {body}");
@@ -41,13 +46,17 @@ async fn exec(db: &impl ConnectionTrait, sql: &str) -> anyhow::Result<u64> {
     Ok(db
         .execute_unprepared(sql)
         .await
+        .map_err(|error| anyhow::anyhow!("{error:?}"))
         .with_context(|| sql.chars().take(120).collect::<String>())?
         .rows_affected())
 }
 
 async fn count(db: &impl ConnectionTrait, sql: &str) -> anyhow::Result<i64> {
     let row = db
-        .query_one_raw(Statement::from_string(db.get_database_backend(), sql.to_owned()))
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            sql.to_owned(),
+        ))
         .await?
         .context("a count")?;
     Ok(row.try_get_by_index::<i64>(0)?)
@@ -64,7 +73,9 @@ async fn generate(
     let series = if postgres {
         format!("generate_series(1, {n}) AS s(g)")
     } else {
-        format!("(WITH RECURSIVE r(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM r WHERE g < {n}) SELECT g FROM r) AS s")
+        format!(
+            "(WITH RECURSIVE r(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM r WHERE g < {n}) SELECT g FROM r) AS s"
+        )
     };
     let (custom, now, yes) = if postgres {
         ("'{}'::json", "now()", "true")
@@ -107,7 +118,11 @@ async fn generate(
         ),
     )
     .await?;
-    let devices = count(db, &format!("SELECT count(*) FROM contact_devices WHERE list_id = '{list}'")).await?;
+    let devices = count(
+        db,
+        &format!("SELECT count(*) FROM contact_devices WHERE list_id = '{list}'"),
+    )
+    .await?;
     exec(
         db,
         &format!(
@@ -133,16 +148,44 @@ async fn baseline(
     indexed: bool,
 ) -> anyhow::Result<(Duration, u64)> {
     let postgres = db.get_database_backend() == DatabaseBackend::Postgres;
-    let table = if indexed { "bench_copy_indexed" } else { "bench_copy_bare" };
-    if postgres {
-        let including = if indexed { "INCLUDING DEFAULTS INCLUDING INDEXES" } else { "INCLUDING DEFAULTS" };
-        exec(db, &format!("CREATE TABLE {table} (LIKE calling_list_records {including})")).await?;
+    let table = if indexed {
+        "bench_copy_indexed"
     } else {
-        exec(db, &format!("CREATE TABLE {table} AS SELECT * FROM calling_list_records WHERE 0")).await?;
+        "bench_copy_bare"
+    };
+    if postgres {
+        let including = if indexed {
+            "INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING INDEXES"
+        } else {
+            "INCLUDING DEFAULTS INCLUDING IDENTITY"
+        };
+        exec(
+            db,
+            &format!("CREATE TABLE {table} (LIKE calling_list_records {including})"),
+        )
+        .await?;
+    } else {
+        exec(
+            db,
+            &format!("CREATE TABLE {table} AS SELECT * FROM calling_list_records WHERE 0"),
+        )
+        .await?;
         if indexed {
-            exec(db, &format!("CREATE UNIQUE INDEX {table}_device ON {table} (campaign_id, device_id)")).await?;
-            exec(db, &format!("CREATE INDEX {table}_lease ON {table} (campaign_id, record_status, seq)")).await?;
-            exec(db, &format!("CREATE INDEX {table}_chain ON {table} (campaign_id, chain_id)")).await?;
+            exec(
+                db,
+                &format!("CREATE UNIQUE INDEX {table}_device ON {table} (campaign_id, device_id)"),
+            )
+            .await?;
+            exec(
+                db,
+                &format!("CREATE INDEX {table}_lease ON {table} (campaign_id, record_status, seq)"),
+            )
+            .await?;
+            exec(
+                db,
+                &format!("CREATE INDEX {table}_chain ON {table} (campaign_id, chain_id)"),
+            )
+            .await?;
         }
     }
     let record_id = if postgres { "" } else { "record_id, " };
@@ -202,7 +245,11 @@ async fn main() -> anyhow::Result<()> {
 
     let started = Instant::now();
     generate(&db, tenant, list, contacts).await?;
-    let devices = count(&db, &format!("SELECT count(*) FROM contact_devices WHERE list_id = '{list}'")).await?;
+    let devices = count(
+        &db,
+        &format!("SELECT count(*) FROM contact_devices WHERE list_id = '{list}'"),
+    )
+    .await?;
     println!(
         "{stores:?}: generated {contacts} contacts, {devices} devices in {:.1} s",
         started.elapsed().as_secs_f64()
@@ -231,7 +278,10 @@ async fn main() -> anyhow::Result<()> {
     count(&db, "SELECT count(*) FROM contacts").await?;
     count(&db, "SELECT count(*) FROM contact_devices").await?;
     let (bare, bare_rows) = baseline(&db, tenant, campaign, list, false).await?;
-    println!("baseline INSERT … SELECT, no indexes: {bare_rows} rows in {:.2} s", bare.as_secs_f64());
+    println!(
+        "baseline INSERT … SELECT, no indexes: {bare_rows} rows in {:.2} s",
+        bare.as_secs_f64()
+    );
     let (copy, copy_rows) = baseline(&db, tenant, campaign, list, true).await?;
     println!(
         "baseline INSERT … SELECT, calling-list indexes: {copy_rows} rows in {:.2} s",
@@ -308,9 +358,25 @@ async fn main() -> anyhow::Result<()> {
         preload.as_secs_f64() / bare.as_secs_f64(),
     );
     match first {
-        Some(at) => println!("first {FIRST} records ready {:.2} s after the load started", at.as_secs_f64()),
+        Some(at) => println!(
+            "first {FIRST} records ready {:.2} s after the load started",
+            at.as_secs_f64()
+        ),
         None => println!("fewer than {FIRST} records ready before the load ended"),
     }
     println!("peak RSS {:.0} MiB", tests::peak_rss_mib());
+    if std::env::var_os("REACHLINE_BENCH_KEEP_DATABASE").is_some() {
+        // For EXPLAIN by hand: leave without dropping the database.
+        let name = db
+            .query_one_raw(Statement::from_string(
+                db.get_database_backend(),
+                "SELECT current_database() AS name".to_owned(),
+            ))
+            .await?
+            .context("a name")?
+            .try_get::<String>("", "name")?;
+        println!("database {name} kept (campaign {campaign}, list {list})");
+        std::process::exit(0);
+    }
     Ok(())
 }

@@ -33,7 +33,9 @@ async fn main() {
         match campaign_config(&args[1..]) {
             Ok(config) => campaign(config).await,
             Err(message) => {
-                eprintln!("{message}\nusage: dialer_simulator campaign --url URL --key KEY --campaign ID [--agents N] [--answer P] [--busy P] [--no-answer P] [--machine P] [--abandon P] [--dnc P] [--call-ms MIN-MAX] [--mode MODE] [--lease-seconds N] [--max-calls N] [--seed N] [--no-validate]");
+                eprintln!(
+                    "{message}\nusage: dialer_simulator campaign --url URL --key KEY --campaign ID [--agents N] [--answer P] [--busy P] [--no-answer P] [--machine P] [--abandon P] [--dnc P] [--call-ms MIN-MAX] [--mode MODE] [--lease-seconds N] [--max-calls N] [--seed N] [--no-validate]"
+                );
                 std::process::exit(2);
             }
         }
@@ -64,11 +66,17 @@ fn campaign_config(args: &[String]) -> Result<CampaignConfig, String> {
             config.validate = false;
             continue;
         }
-        let value = args
-            .next()
-            .ok_or_else(|| format!("{flag} needs a value"))?;
-        let number = || value.parse::<f64>().map_err(|_| format!("{flag}: not a number: {value}"));
-        let whole = || value.parse::<u64>().map_err(|_| format!("{flag}: not a whole number: {value}"));
+        let value = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        let number = || {
+            value
+                .parse::<f64>()
+                .map_err(|_| format!("{flag}: not a number: {value}"))
+        };
+        let whole = || {
+            value
+                .parse::<u64>()
+                .map_err(|_| format!("{flag}: not a whole number: {value}"))
+        };
         match flag.as_str() {
             "--url" => config.url = value.clone(),
             "--key" => config.key = value.clone(),
@@ -84,7 +92,10 @@ fn campaign_config(args: &[String]) -> Result<CampaignConfig, String> {
                 let (low, high) = value
                     .split_once('-')
                     .unwrap_or((value.as_str(), value.as_str()));
-                let parse = |part: &str| part.parse::<u64>().map_err(|_| format!("--call-ms: {value}"));
+                let parse = |part: &str| {
+                    part.parse::<u64>()
+                        .map_err(|_| format!("--call-ms: {value}"))
+                };
                 config.call_ms = (parse(low)?, parse(high)?);
             }
             "--mode" => config.dial_mode = value.to_uppercase(),
@@ -129,7 +140,9 @@ async fn campaign(config: CampaignConfig) {
 async fn validation(args: Vec<String>) {
     let mut args = args.into_iter();
     let Some(key) = args.next() else {
-        eprintln!("usage: dialer_simulator <api key> [records] [contacts] [url…] | dialer_simulator campaign --help");
+        eprintln!(
+            "usage: dialer_simulator <api key> [records] [contacts] [url…] | dialer_simulator campaign --help"
+        );
         std::process::exit(2);
     };
     let records: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(500);

@@ -489,7 +489,12 @@ struct Shared {
 }
 
 /// Posts JSON with the key; (status, answer), status 0 when the server was not reached.
-async fn post_json(client: &reqwest::Client, config: &CampaignConfig, path: &str, body: &Value) -> (u16, Value) {
+async fn post_json(
+    client: &reqwest::Client,
+    config: &CampaignConfig,
+    path: &str,
+    body: &Value,
+) -> (u16, Value) {
     let sent = client
         .post(format!("{}{path}", config.url.trim_end_matches('/')))
         .header("x-api-key", &config.key)
@@ -617,7 +622,9 @@ async fn call(
                 return;
             }
             _ => {
-                tally.errors.push(format!("validate {record_id}: {status} {answer}"));
+                tally
+                    .errors
+                    .push(format!("validate {record_id}: {status} {answer}"));
                 return;
             }
         }
@@ -649,7 +656,9 @@ async fn call(
                 .lock()
                 .expect("tally lock")
                 .errors
-                .push(format!("history {sequence} of {record_id}: {status} {answer}"));
+                .push(format!(
+                    "history {sequence} of {record_id}: {status} {answer}"
+                ));
             return;
         }
     }

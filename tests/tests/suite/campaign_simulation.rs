@@ -44,7 +44,10 @@ struct Person {
 
 impl Person {
     fn phones(&self) -> usize {
-        self.columns.iter().filter(|phone| !phone.is_empty()).count()
+        self.columns
+            .iter()
+            .filter(|phone| !phone.is_empty())
+            .count()
     }
 }
 
@@ -152,7 +155,11 @@ async fn import_list(app: &TestApp, admin: &str, people: &[Person], drain: bool)
         let body = app.graphql(Some(admin), JOB, json!({ "id": job_id })).await;
         match body["data"]["importJob"]["status"].as_str() {
             Some("SUCCEEDED") => {
-                assert_eq!(body["data"]["importJob"]["accepted"], people.len(), "{body}");
+                assert_eq!(
+                    body["data"]["importJob"]["accepted"],
+                    people.len(),
+                    "{body}"
+                );
                 assert_eq!(body["data"]["importJob"]["rejected"], 0, "{body}");
                 return list_id;
             }
@@ -168,9 +175,7 @@ async fn import_list(app: &TestApp, admin: &str, people: &[Person], drain: bool)
 /// now (the defaults retry minutes to days later, which a test cannot wait
 /// for); an answer ends the chain; do-not-call ends it and suppresses.
 async fn quick_template(app: &TestApp, admin: &str) -> String {
-    let onward = |result: &str| {
-        json!({ "result": result, "kind": "NEXT_IN_CHAIN", "suppressDevice": false })
-    };
+    let onward = |result: &str| json!({ "result": result, "kind": "NEXT_IN_CHAIN", "suppressDevice": false });
     let body = app
         .graphql(
             Some(admin),
@@ -291,7 +296,10 @@ async fn a_simulated_campaign_matches_every_counter(stores: Stores) {
     );
     assert!(first.errors.is_empty(), "{:?}", first.errors);
     assert!(second.errors.is_empty(), "{:?}", second.errors);
-    assert!(first.dialed > 0 && second.dialed > 0, "both instances dialled");
+    assert!(
+        first.dialed > 0 && second.dialed > 0,
+        "both instances dialled"
+    );
     let mut tally = CampaignTally::default();
     tally.merge(&first);
     tally.merge(&second);
@@ -299,7 +307,11 @@ async fn a_simulated_campaign_matches_every_counter(stores: Stores) {
     // No record was leased twice: nothing expired and no treatment retries,
     // so two leases of one record could only be a concurrency bug.
     let distinct: HashSet<i64> = tally.leased.iter().copied().collect();
-    assert_eq!(distinct.len(), tally.leased.len(), "a record was leased twice");
+    assert_eq!(
+        distinct.len(),
+        tally.leased.len(),
+        "a record was leased twice"
+    );
     assert_eq!(tally.refused, 0, "the lease judged them first");
     assert_eq!(tally.validated, tally.dialed);
     assert_eq!(tally.leased.len() as u64, tally.dialed);
@@ -322,12 +334,20 @@ async fn a_simulated_campaign_matches_every_counter(stores: Stores) {
         let client_id = calls[0].client_id.as_deref().expect("a client id");
         let owned = phones[client_id];
         let ns: Vec<i64> = calls.iter().map(|call| call.chain_n).collect();
-        assert_eq!(ns, (0..calls.len() as i64).collect::<Vec<_>>(), "{client_id}");
+        assert_eq!(
+            ns,
+            (0..calls.len() as i64).collect::<Vec<_>>(),
+            "{client_id}"
+        );
         let stop = calls
             .iter()
             .position(|call| FINAL_RESULTS.contains(&call.result.as_str()));
         match stop {
-            Some(at) => assert_eq!(at + 1, calls.len(), "{client_id} dialled after a final result"),
+            Some(at) => assert_eq!(
+                at + 1,
+                calls.len(),
+                "{client_id} dialled after a final result"
+            ),
             None => assert_eq!(calls.len(), owned, "{client_id} stopped early"),
         }
         expected_dialed += calls.len();
@@ -340,18 +360,37 @@ async fn a_simulated_campaign_matches_every_counter(stores: Stores) {
     let total = devices as u64;
     assert_eq!(counter(&done, "recordsTotal"), total, "{stats}");
     assert_eq!(counter(&done, "dialed"), tally.dialed, "{stats}");
-    assert_eq!(counter(&done, "connected"), tally.count("ANSWER"), "{stats}");
-    assert_eq!(counter(&done, "abandoned"), tally.count("ABANDONED"), "{stats}");
-    assert_eq!(counter(&done, "noAnswer"), tally.count("NO_ANSWER"), "{stats}");
+    assert_eq!(
+        counter(&done, "connected"),
+        tally.count("ANSWER"),
+        "{stats}"
+    );
+    assert_eq!(
+        counter(&done, "abandoned"),
+        tally.count("ABANDONED"),
+        "{stats}"
+    );
+    assert_eq!(
+        counter(&done, "noAnswer"),
+        tally.count("NO_ANSWER"),
+        "{stats}"
+    );
     assert_eq!(counter(&done, "busy"), tally.count("BUSY"), "{stats}");
-    assert_eq!(counter(&done, "machine"), tally.count("ANSWERING_MACHINE"), "{stats}");
+    assert_eq!(
+        counter(&done, "machine"),
+        tally.count("ANSWERING_MACHINE"),
+        "{stats}"
+    );
     // Every record is done: dialled, or closed when its chain ended before it.
     assert_eq!(counter(&done, "final"), total, "{stats}");
     assert_eq!(counter(&done, "ready"), 0, "{stats}");
     assert_eq!(counter(&done, "leased"), 0, "{stats}");
     let penetration = stats["penetration"].as_f64().unwrap();
     let expected = tally.records_dialed() as f64 / total as f64;
-    assert!((penetration - expected).abs() < 1e-9, "{penetration} vs {expected}");
+    assert!(
+        (penetration - expected).abs() < 1e-9,
+        "{penetration} vs {expected}"
+    );
     let sum: u64 = tally.results.values().sum();
     assert_eq!(sum, tally.dialed);
 
@@ -373,9 +412,14 @@ async fn a_simulated_campaign_matches_every_counter(stores: Stores) {
         .filter(|call| call.result == "DO_NOT_CALL")
         .map(|call| call.phone.as_str())
         .collect();
-    assert!(!refused.is_empty(), "the seeds draw some do-not-call results");
+    assert!(
+        !refused.is_empty(),
+        "the seeds draw some do-not-call results"
+    );
     let list = entity::suppression_list::Entity::find()
-        .filter(entity::suppression_list::Column::Name.eq(workers::suppression::DIALER_RESULTS_LIST))
+        .filter(
+            entity::suppression_list::Column::Name.eq(workers::suppression::DIALER_RESULTS_LIST),
+        )
         .one(&app.services.db)
         .await
         .unwrap()
@@ -450,16 +494,31 @@ async fn an_expired_lease_returns_its_record(stores: Stores) {
     let (status, answer) = lease(&app, &key, &campaign, json!({ "count": 2 })).await;
     assert_eq!(status, 409, "{answer}");
     mutate(&app, &admin, "startCampaign", &campaign).await;
-    let (status, answer) = lease(&app, &key, &campaign, json!({ "count": 2, "leaseSeconds": 5 })).await;
+    let (status, answer) = lease(
+        &app,
+        &key,
+        &campaign,
+        json!({ "count": 2, "leaseSeconds": 5 }),
+    )
+    .await;
     assert_eq!(status, 400, "a lease is 10 s at least: {answer}");
 
-    let (status, answer) =
-        lease(&app, &key, &campaign, json!({ "count": 4, "leaseSeconds": 10 })).await;
+    let (status, answer) = lease(
+        &app,
+        &key,
+        &campaign,
+        json!({ "count": 4, "leaseSeconds": 10 }),
+    )
+    .await;
     assert_eq!(status, 200, "{answer}");
     let first = ids(&answer);
     assert_eq!(first.len(), 4);
     let stats = campaign_stats(&app, &admin, &campaign).await;
-    assert_eq!((counter(&stats, "leased"), counter(&stats, "ready")), (4, 2), "{stats}");
+    assert_eq!(
+        (counter(&stats, "leased"), counter(&stats, "ready")),
+        (4, 2),
+        "{stats}"
+    );
 
     // While leased they are nobody else's.
     let (_, answer) = lease(&app, &key, &campaign, json!({ "count": 10 })).await;
@@ -481,15 +540,28 @@ async fn an_expired_lease_returns_its_record(stores: Stores) {
     .await
     .unwrap();
     assert_eq!(moved, 4);
-    let (status, answer) = lease(&app, &key, &campaign, json!({ "count": 10, "leaseSeconds": 10 })).await;
+    let (status, answer) = lease(
+        &app,
+        &key,
+        &campaign,
+        json!({ "count": 10, "leaseSeconds": 10 }),
+    )
+    .await;
     assert_eq!(status, 200, "{answer}");
     let mut again = ids(&answer);
     again.sort();
     let mut expected = first.clone();
     expected.sort();
-    assert_eq!(again, expected, "the expired records come back, and only they");
+    assert_eq!(
+        again, expected,
+        "the expired records come back, and only they"
+    );
     let stats = campaign_stats(&app, &admin, &campaign).await;
-    assert_eq!((counter(&stats, "leased"), counter(&stats, "ready")), (6, 0), "{stats}");
+    assert_eq!(
+        (counter(&stats, "leased"), counter(&stats, "ready")),
+        (6, 0),
+        "{stats}"
+    );
 
     // A result for a re-leased record applies once and frees it.
     let record = &answer["records"][0];
@@ -507,7 +579,11 @@ async fn an_expired_lease_returns_its_record(stores: Stores) {
     }
     let stats = campaign_stats(&app, &admin, &campaign).await;
     assert_eq!(
-        (counter(&stats, "leased"), counter(&stats, "dialed"), counter(&stats, "connected")),
+        (
+            counter(&stats, "leased"),
+            counter(&stats, "dialed"),
+            counter(&stats, "connected")
+        ),
         (5, 1, 1),
         "{stats}"
     );
@@ -551,13 +627,18 @@ async fn a_killed_preload_resumes_without_doubling(stores: Stores) {
     };
 
     // Killed after two chunks (7 + 10 contacts committed).
-    load::run_with(&app.services, id, None, small(Some(2))).await.unwrap();
+    load::run_with(&app.services, id, None, small(Some(2)))
+        .await
+        .unwrap();
     let row = entity::campaign::Entity::find_by_id(id)
         .one(&app.services.db)
         .await
         .unwrap()
         .unwrap();
-    assert_eq!((row.load_status.as_str(), row.load_cursor, row.load_members), ("LOADING", 17, 57));
+    assert_eq!(
+        (row.load_status.as_str(), row.load_cursor, row.load_members),
+        ("LOADING", 17, 57)
+    );
     let partial = records_of(&app, id).await;
     let first_17: usize = people[..17].iter().map(Person::phones).sum();
     assert_eq!(partial, first_17 as u64);
@@ -572,12 +653,17 @@ async fn a_killed_preload_resumes_without_doubling(stores: Stores) {
     )
     .await
     .unwrap();
-    load::run_with(&app.services, id, None, small(Some(1))).await.unwrap();
+    load::run_with(&app.services, id, None, small(Some(1)))
+        .await
+        .unwrap();
     assert_eq!(records_of(&app, id).await, partial);
     assert_eq!(stats_row(&app, id).await, (first_17 as i64, 17));
 
     // Resumed to the end, from the task queue as the `campaigns` role would.
-    while load::try_execute_task(&app.services, "test-loader").await.unwrap() {}
+    while load::try_execute_task(&app.services, "test-loader")
+        .await
+        .unwrap()
+    {}
     let done = campaign_stats(&app, &admin, &campaign).await;
     assert_eq!(done["loadStatus"], "READY", "{done}");
     assert_eq!(records_of(&app, id).await, devices as u64);

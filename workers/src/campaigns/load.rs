@@ -22,7 +22,7 @@
 //! Devices left out are counted by reason in one aggregate at the end.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use campaign::layout::{self, record_status};
 use campaign::{CampaignState, ListMix, TemplateSettings};
@@ -51,7 +51,7 @@ use crate::{ServiceError, Services};
 /// The queue task kind.
 pub const TASK_KIND: &str = "campaign.load";
 /// Contacts in the first chunk: small, so the first records are dialable at once.
-pub const FIRST_CHUNK: i64 = 20_000;
+pub const FIRST_CHUNK: i64 = 50_000;
 /// Contacts in every later chunk.
 pub const CHUNK: i64 = 100_000;
 const LEASE: Duration = Duration::from_secs(120);
@@ -266,22 +266,35 @@ pub async fn run_with(
             // The common case (one list in contact order, no selection rule):
             // number and load the first chunk alone, so dialing can start at
             // once, then number the rest and judge the whole list's classes.
+            let step = Instant::now();
             let head = number_head(services, campaign, chunks.first.max(1)).await?;
+            tracing::info!(%campaign_id, head, ms = step.elapsed().as_millis() as u64, "first members numbered");
             if stopped(done) {
                 return Ok(());
             }
+            let step = Instant::now();
             let first = classes(services, &plan, Some((0, head))).await?;
+            tracing::info!(%campaign_id, classes = first.len(), ms = step.elapsed().as_millis() as u64, "first chunk's classes judged");
             if !load_chunk(services, task, &plan, &first, 0, head, head).await? {
                 return Ok(());
             }
             done += 1;
             cursor = head;
+            let step = Instant::now();
             members = number_rest(services, campaign, head).await?;
+            tracing::info!(%campaign_id, members, ms = step.elapsed().as_millis() as u64, "members numbered");
         } else {
+            let step = Instant::now();
             members = build_members(services, campaign).await?;
+            tracing::info!(%campaign_id, members, ms = step.elapsed().as_millis() as u64, "members numbered");
         }
     }
+    if members != campaign.row.load_members {
+        refresh_statistics(services).await?;
+    }
+    let step = Instant::now();
     let classes = classes(services, &plan, None).await?;
+    tracing::info!(%campaign_id, classes = classes.len(), ms = step.elapsed().as_millis() as u64, "classes judged");
     while cursor < members {
         if stopped(done) {
             return Ok(());
@@ -300,7 +313,9 @@ pub async fn run_with(
         }
         cursor = end;
     }
+    let step = Instant::now();
     let mut excluded = count_excluded(services, &plan, &classes).await?;
+    tracing::info!(%campaign_id, ms = step.elapsed().as_millis() as u64, "exclusions counted");
     excluded.filtered = campaign
         .excluded
         .filtered
@@ -334,6 +349,23 @@ async fn set_cursor(
     Ok(())
 }
 
+/// PostgreSQL's statistics of the members and records, refreshed once the
+/// members are numbered: planned with the numbers of an empty table, a
+/// chunk's probe for existing records loops over a sequential scan (seen:
+/// 400 s for one chunk at 1M contacts instead of 3 s). No-op elsewhere (and
+/// a warning, not an error, when the role does not own the tables).
+async fn refresh_statistics(services: &Services) -> Result<(), ServiceError> {
+    if services.db.get_database_backend() == DatabaseBackend::Postgres {
+        db::execute(
+            &services.db,
+            "ANALYZE campaign_members, calling_list_records",
+            Vec::new(),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// Sorts and hashes of a load's statements fit in memory on PostgreSQL
 /// (the 4 MB default spills a 250k-row chunk to disk); no-op elsewhere.
 async fn roomy(txn: &impl ConnectionTrait) -> Result<(), ServiceError> {
@@ -363,7 +395,9 @@ async fn load_chunk(
         return Ok(false);
     }
     roomy(&txn).await?;
+    let step = Instant::now();
     let (total, ready) = insert_chunk(&txn, plan, classes, from, to).await?;
+    tracing::info!(%campaign_id, from, to, total, ms = step.elapsed().as_millis() as u64, "chunk inserted");
     stats::add(
         &txn,
         campaign_id,
@@ -394,13 +428,38 @@ async fn ready_in(
         conn,
         "SELECT COUNT(*) AS ready FROM calling_list_records \
          WHERE campaign_id = $1 AND record_status = $4 AND seq > $2 AND seq <= $3",
-        vec![campaign_id.into(), from.into(), to.into(), record_status::READY.into()],
+        vec![
+            campaign_id.into(),
+            from.into(),
+            to.into(),
+            record_status::READY.into(),
+        ],
     )
     .await?;
     let row = rows
         .first()
         .ok_or_else(|| anyhow::anyhow!("a count returned no row"))?;
     Ok(get::<i64>(row, "ready")?)
+}
+
+/// Whether any contact among members `(from, to]` has a record already (a
+/// record's chain is its contact, and a device belongs to one contact for
+/// good, so no record found means no device of the range can conflict).
+async fn records_exist(
+    conn: &impl ConnectionTrait,
+    campaign_id: Uuid,
+    from: i64,
+    to: i64,
+) -> Result<bool, ServiceError> {
+    let rows = db::query(
+        conn,
+        "SELECT 1 AS found FROM campaign_members m JOIN calling_list_records r \
+         ON r.campaign_id = m.campaign_id AND r.chain_id = m.contact_id \
+         WHERE m.campaign_id = $1 AND m.seq > $2 AND m.seq <= $3 LIMIT 1",
+        vec![campaign_id.into(), from.into(), to.into()],
+    )
+    .await?;
+    Ok(!rows.is_empty())
 }
 
 /// Whether members can be numbered by streaming the contact index: one list,
@@ -1099,6 +1158,15 @@ async fn insert_chunk(
         case.push_str(" ELSE 0 END");
         case
     };
+    // A chunk whose contacts have no record yet (the usual case: beyond the
+    // committed cursor of a first load) is inserted plainly; one that may hold
+    // records already (a reload, a chunk gone over again) skips them. The
+    // speculative insertion of `ON CONFLICT` costs ≈ 15 % of a chunk.
+    let conflict = if records_exist(txn, plan.campaign.row.id, from, to).await? {
+        " ON CONFLICT (campaign_id, device_id) DO NOTHING"
+    } else {
+        ""
+    };
     let sql = format!(
         "INSERT INTO calling_list_records (tenant_id, campaign_id, contact_id, device_id, seq, contact_info, \
          contact_info_type, record_type, record_status, call_result, attempt, daily_from, daily_till, tz_dbid, \
@@ -1115,7 +1183,7 @@ async fn insert_chunk(
            d.area_code, d.region, d.device_type, \
            ROW_NUMBER() OVER (PARTITION BY d.contact_id ORDER BY {rank}, d.position) AS n \
            FROM {scope_sql} AND m.seq > ${from_at} AND m.seq <= ${to_at} AND {dialable} AND NOT ({suppressed}) \
-         ) x WHERE TRUE ON CONFLICT (campaign_id, device_id) DO NOTHING",
+         ) x WHERE TRUE{conflict}",
         general = layout::record_type::GENERAL,
         ready = record_status::READY,
         chain_ready = record_status::CHAIN_READY,
