@@ -446,6 +446,8 @@ pub struct CampaignTally {
     pub results: BTreeMap<String, u64>,
     /// Every call, in the order they ended.
     pub calls: Vec<Call>,
+    /// `503` answers ("a store is unavailable: retry"), each retried as the shims ask.
+    pub unavailable: u64,
     /// Server answers that were not what a dialer expects (non-200s and the like).
     pub errors: Vec<String>,
 }
@@ -468,6 +470,7 @@ impl CampaignTally {
         self.leased.extend(&other.leased);
         self.validated += other.validated;
         self.refused += other.refused;
+        self.unavailable += other.unavailable;
         self.dialed += other.dialed;
         for (result, count) in &other.results {
             *self.results.entry(result.clone()).or_default() += count;
@@ -476,6 +479,9 @@ impl CampaignTally {
         self.errors.extend(other.errors.iter().cloned());
     }
 }
+
+/// `503` answers retried in a row before the simulator gives up on a request.
+const MAX_RETRIES: u32 = 20;
 
 /// State the agents of one simulator share.
 struct Shared {
@@ -531,6 +537,7 @@ pub async fn run_campaign(config: CampaignConfig) -> CampaignTally {
         agents.push(tokio::spawn(async move {
             let lease_path = format!("/ocs/v1/campaigns/{}/records:lease", config.campaign_id);
             let agent_id = format!("{}-agent-{agent}", config.name);
+            let mut unavailable = 0u32;
             loop {
                 if config
                     .max_calls
@@ -547,6 +554,15 @@ pub async fn run_campaign(config: CampaignConfig) -> CampaignTally {
                 )
                 .await;
                 let records = answer["records"].as_array().cloned().unwrap_or_default();
+                if status == 503 && unavailable < MAX_RETRIES {
+                    // Nothing was leased: retry, as the shim asks.
+                    unavailable += 1;
+                    shared.tally.lock().expect("tally lock").unavailable += 1;
+                    shared.in_flight.fetch_sub(1, Ordering::SeqCst);
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+                unavailable = 0;
                 {
                     let mut tally = shared.tally.lock().expect("tally lock");
                     tally.lease_requests += 1;
@@ -649,7 +665,17 @@ async fn call(
         report["GSW_HIST_SEQUENCE_NUM"] = json!(sequence);
         report["GSW_CALL_RESULT"] = json!(result_code);
         report["GSW_CALL_TIME"] = json!(started.timestamp());
-        let (status, answer) = post_json(client, config, "/ocs/v1/history", &report).await;
+        let mut tries = 0;
+        let (status, answer) = loop {
+            let (status, answer) = post_json(client, config, "/ocs/v1/history", &report).await;
+            if status != 503 || tries == MAX_RETRIES {
+                break (status, answer);
+            }
+            // Maybe stored, not yet counted: send it again (reports are idempotent).
+            tries += 1;
+            shared.tally.lock().expect("tally lock").unavailable += 1;
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        };
         if status != 200 {
             shared
                 .tally
