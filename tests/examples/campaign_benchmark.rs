@@ -62,6 +62,15 @@ async fn count(db: &impl ConnectionTrait, sql: &str) -> anyhow::Result<i64> {
     Ok(row.try_get_by_index::<i64>(0)?)
 }
 
+/// A UUID as an SQL literal: text on PostgreSQL, a blob on SQLite (as sqlx stores it).
+fn lit(db: &impl ConnectionTrait, id: uuid::Uuid) -> String {
+    if db.get_database_backend() == DatabaseBackend::Postgres {
+        format!("'{id}'")
+    } else {
+        format!("X'{}'", id.simple())
+    }
+}
+
 /// Contacts `1..=n` and their devices, straight into the tables.
 async fn generate(
     db: &impl ConnectionTrait,
@@ -70,6 +79,7 @@ async fn generate(
     n: u64,
 ) -> anyhow::Result<()> {
     let postgres = db.get_database_backend() == DatabaseBackend::Postgres;
+    let (tenant_sql, list_sql) = (lit(db, tenant), lit(db, list));
     let series = if postgres {
         format!("generate_series(1, {n}) AS s(g)")
     } else {
@@ -87,7 +97,7 @@ async fn generate(
         &format!(
             "INSERT INTO contacts (tenant_id, list_id, client_id, dedupe_key, first_name, last_name, company, \
              postal_code, country, time_zone, custom, consent_automated, consent_sms, consent_email, created_at, updated_at) \
-             SELECT '{tenant}', '{list}', 'B' || g, 'c:B' || g, 'First' || g, 'Last' || g, NULL, '10001', 'US', NULL, \
+             SELECT {tenant_sql}, {list_sql}, 'B' || g, 'c:B' || g, 'First' || g, 'Last' || g, NULL, '10001', 'US', NULL, \
              {custom}, (g % 3 = 0) = {yes}, {no}, {no}, {now}, {now} FROM {series}",
             no = if postgres { "false" } else { "0" },
         ),
@@ -114,19 +124,19 @@ async fn generate(
                SELECT tenant_id, list_id, contact_id, n, {number} AS num FROM ( \
                  SELECT c.tenant_id, c.list_id, c.id AS contact_id, p.n, c.id * 3 + p.n AS k \
                  FROM contacts c CROSS JOIN (SELECT 0 AS n UNION ALL SELECT 1 UNION ALL SELECT 2) p \
-                 WHERE c.list_id = '{list}' AND (p.n < 2 OR c.id % 2 = 0)) x) y"
+                 WHERE c.list_id = {list_sql} AND (p.n < 2 OR c.id % 2 = 0)) x) y"
         ),
     )
     .await?;
     let devices = count(
         db,
-        &format!("SELECT count(*) FROM contact_devices WHERE list_id = '{list}'"),
+        &format!("SELECT count(*) FROM contact_devices WHERE list_id = {list_sql}"),
     )
     .await?;
     exec(
         db,
         &format!(
-            "UPDATE contact_lists SET contact_count = {n}, device_count = {devices} WHERE id = '{list}'"
+            "UPDATE contact_lists SET contact_count = {n}, device_count = {devices} WHERE id = {list_sql}"
         ),
     )
     .await?;
@@ -148,6 +158,7 @@ async fn baseline(
     indexed: bool,
 ) -> anyhow::Result<(Duration, u64)> {
     let postgres = db.get_database_backend() == DatabaseBackend::Postgres;
+    let (tenant_sql, campaign_sql, list_sql) = (lit(db, tenant), lit(db, campaign), lit(db, list));
     let table = if indexed {
         "bench_copy_indexed"
     } else {
@@ -198,10 +209,10 @@ async fn baseline(
              contact_info_type, record_type, record_status, call_result, attempt, daily_from, daily_till, tz_dbid, \
              tz_name, chain_id, chain_n, c_client_id, c_first_name, c_last_name, c_company, c_postal_code, c_country, \
              cd_kind, cd_country_code, cd_area_code, cd_region, cd_device_type) \
-             SELECT {record_value}'{tenant}', '{campaign}', c.id, d.id, c.id, d.value, 1, 2, 1, 28, 0, 28800, 75600, 0, \
+             SELECT {record_value}{tenant_sql}, {campaign_sql}, c.id, d.id, c.id, d.value, 1, 2, 1, 28, 0, 28800, 75600, 0, \
              'America/New_York', c.id, d.position, c.client_id, c.first_name, c.last_name, c.company, c.postal_code, \
              c.country, d.kind, d.country_code, d.area_code, d.region, d.device_type \
-             FROM contacts c JOIN contact_devices d ON d.contact_id = c.id WHERE c.list_id = '{list}'"
+             FROM contacts c JOIN contact_devices d ON d.contact_id = c.id WHERE c.list_id = {list_sql}"
         ),
     )
     .await?;
@@ -243,11 +254,12 @@ async fn main() -> anyhow::Result<()> {
         .context("the list")?
         .tenant_id;
 
+    let list_sql = lit(&db, list);
     let started = Instant::now();
     generate(&db, tenant, list, contacts).await?;
     let devices = count(
         &db,
-        &format!("SELECT count(*) FROM contact_devices WHERE list_id = '{list}'"),
+        &format!("SELECT count(*) FROM contact_devices WHERE list_id = {list_sql}"),
     )
     .await?;
     println!(
@@ -274,6 +286,7 @@ async fn main() -> anyhow::Result<()> {
         .context("a campaign id")?
         .parse::<uuid::Uuid>()?;
 
+    let campaign_sql = lit(&db, campaign);
     // Both sides read warm tables.
     count(&db, "SELECT count(*) FROM contacts").await?;
     count(&db, "SELECT count(*) FROM contact_devices").await?;
@@ -298,7 +311,7 @@ async fn main() -> anyhow::Result<()> {
     let watcher = {
         let (db, done) = (db.clone(), done.clone());
         let sql = format!(
-            "SELECT count(*) FROM calling_list_records WHERE campaign_id = '{campaign}' AND record_status = {}",
+            "SELECT count(*) FROM calling_list_records WHERE campaign_id = {campaign_sql} AND record_status = {}",
             record_status::READY
         );
         tokio::spawn(async move {
@@ -337,13 +350,13 @@ async fn main() -> anyhow::Result<()> {
     {}
     let records = count(
         &db,
-        &format!("SELECT count(*) FROM calling_list_records WHERE campaign_id = '{campaign}'"),
+        &format!("SELECT count(*) FROM calling_list_records WHERE campaign_id = {campaign_sql}"),
     )
     .await?;
     let ready = count(
         &db,
         &format!(
-            "SELECT count(*) FROM calling_list_records WHERE campaign_id = '{campaign}' AND record_status = {}",
+            "SELECT count(*) FROM calling_list_records WHERE campaign_id = {campaign_sql} AND record_status = {}",
             record_status::READY
         ),
     )
