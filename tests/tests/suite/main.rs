@@ -4,6 +4,7 @@
 mod accounts;
 mod api_clients;
 mod audit;
+mod campaign_simulation;
 mod campaigns;
 mod compliance;
 mod compliance_data;

@@ -22,7 +22,7 @@
 //! Devices left out are counted by reason in one aggregate at the end.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use campaign::layout::{self, record_status};
 use campaign::{CampaignState, ListMix, TemplateSettings};
@@ -51,7 +51,7 @@ use crate::{ServiceError, Services};
 /// The queue task kind.
 pub const TASK_KIND: &str = "campaign.load";
 /// Contacts in the first chunk: small, so the first records are dialable at once.
-pub const FIRST_CHUNK: i64 = 20_000;
+pub const FIRST_CHUNK: i64 = 50_000;
 /// Contacts in every later chunk.
 pub const CHUNK: i64 = 100_000;
 const LEASE: Duration = Duration::from_secs(120);
@@ -182,11 +182,52 @@ async fn still_loading(
     Ok(wanted.then_some(campaign))
 }
 
+/// Chunk sizes of a load, and where to stop: the defaults in production,
+/// smaller ones in tests and benchmarks that exercise resumption.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Chunks {
+    /// Contacts in the first chunk.
+    pub first: i64,
+    /// Contacts in every later chunk.
+    pub rest: i64,
+    /// Stop after this many chunks, as a killed worker would (the load stays `LOADING`).
+    pub stop_after: Option<usize>,
+}
+
+impl Default for Chunks {
+    fn default() -> Self {
+        Chunks {
+            first: FIRST_CHUNK,
+            rest: CHUNK,
+            stop_after: None,
+        }
+    }
+}
+
 /// Runs (or resumes) the load of one campaign.
 pub async fn run(
     services: &Services,
     campaign_id: Uuid,
     task: Option<&ClaimedTask>,
+) -> Result<(), ServiceError> {
+    run_with(services, campaign_id, task, Chunks::default()).await
+}
+
+/// What one load works with, read once.
+struct Plan {
+    campaign: super::Campaign,
+    settings: TemplateSettings,
+    rules: RuleSet,
+    kinds: Vec<DeviceKind>,
+    lists: (Vec<Uuid>, Vec<Uuid>),
+}
+
+/// [`run`] with explicit chunk sizes (tests, benchmarks).
+pub async fn run_with(
+    services: &Services,
+    campaign_id: Uuid,
+    task: Option<&ClaimedTask>,
+    chunks: Chunks,
 ) -> Result<(), ServiceError> {
     let Some(campaign) = still_loading(&services.db, campaign_id).await? else {
         return Ok(());
@@ -199,54 +240,86 @@ pub async fn run(
         .for_campaign(&settings.optional_rules);
     // The stop is a moment's state, not a property of a device: it is checked at lease time.
     rules.emergency_stop = false;
-    let members = if campaign.row.load_members == 0 {
-        build_members(services, &campaign).await?
-    } else {
-        campaign.row.load_members
-    };
     let kinds = settings.usable_devices();
-    let classes = classes(services, &campaign, &settings, &rules, &kinds).await?;
     let lists = suppression_lists(services, tenant_id, settings.dialing_mode).await?;
+    let plan = Plan {
+        campaign,
+        settings,
+        rules,
+        kinds,
+        lists,
+    };
+    let campaign = &plan.campaign;
     let mut cursor = campaign.row.load_cursor;
-    while cursor < members {
-        if let Some(task) = task {
-            queue::heartbeat(&services.db, task, LEASE).await?;
+    let mut members = campaign.row.load_members;
+    let mut done = 0usize;
+    let stopped = |done: usize| chunks.stop_after.is_some_and(|stop| done >= stop);
+    if members == 0 {
+        if cursor != 0 {
+            // Killed between the early first chunk and the numbering of the
+            // rest: number again and go over the first chunk again (its
+            // records are there already; a repeat inserts nothing twice).
+            set_cursor(&services.db, campaign_id, 0).await?;
+            cursor = 0;
         }
-        let end = cursor + if cursor == 0 { FIRST_CHUNK } else { CHUNK };
-        let txn = services.begin().await?;
-        if still_loading(&txn, campaign_id).await?.is_none() {
+        if streams(campaign) {
+            // The common case (one list in contact order, no selection rule):
+            // number and load the first chunk alone, so dialing can start at
+            // once, then number the rest and judge the whole list's classes.
+            let step = Instant::now();
+            let head = number_head(services, campaign, chunks.first.max(1)).await?;
+            tracing::info!(%campaign_id, head, ms = step.elapsed().as_millis() as u64, "first members numbered");
+            if stopped(done) {
+                return Ok(());
+            }
+            let step = Instant::now();
+            let first = classes(services, &plan, Some((0, head))).await?;
+            tracing::info!(%campaign_id, classes = first.len(), ms = step.elapsed().as_millis() as u64, "first chunk's classes judged");
+            if !load_chunk(services, task, &plan, &first, 0, head, head).await? {
+                return Ok(());
+            }
+            done += 1;
+            cursor = head;
+            let step = Instant::now();
+            members = number_rest(services, campaign, head).await?;
+            tracing::info!(%campaign_id, members, ms = step.elapsed().as_millis() as u64, "members numbered");
+        } else {
+            let step = Instant::now();
+            members = build_members(services, campaign).await?;
+            tracing::info!(%campaign_id, members, ms = step.elapsed().as_millis() as u64, "members numbered");
+        }
+    }
+    if members != campaign.row.load_members {
+        refresh_statistics(services).await?;
+    }
+    let step = Instant::now();
+    let classes = classes(services, &plan, None).await?;
+    tracing::info!(%campaign_id, classes = classes.len(), ms = step.elapsed().as_millis() as u64, "classes judged");
+    while cursor < members {
+        if stopped(done) {
             return Ok(());
         }
-        let before = chunk_counts(&txn, campaign_id, cursor, end).await?;
-        insert_chunk(
-            &txn, &campaign, &settings, &kinds, &classes, &lists, cursor, end,
-        )
-        .await?;
-        let after = chunk_counts(&txn, campaign_id, cursor, end).await?;
-        stats::add(
-            &txn,
-            campaign_id,
-            Delta {
-                total: after.0 - before.0,
-                ready: after.1 - before.1,
-                ..Delta::default()
-            },
-        )
-        .await?;
-        db::execute(
-            &txn,
-            "UPDATE campaigns SET load_cursor = $2 WHERE id = $1",
-            vec![campaign_id.into(), end.min(members).into()],
-        )
-        .await?;
-        txn.commit().await?;
+        done += 1;
+        let end = (cursor
+            + if cursor == 0 {
+                chunks.first
+            } else {
+                chunks.rest
+            }
+            .max(1))
+        .min(members);
+        if !load_chunk(services, task, &plan, &classes, cursor, end, members).await? {
+            return Ok(());
+        }
         cursor = end;
     }
-    let mut excluded = count_excluded(services, &campaign, &kinds, &classes, &lists).await?;
+    let step = Instant::now();
+    let mut excluded = count_excluded(services, &plan, &classes).await?;
+    tracing::info!(%campaign_id, ms = step.elapsed().as_millis() as u64, "exclusions counted");
     excluded.filtered = campaign
         .excluded
         .filtered
-        .max(filtered_count(services, &campaign).await?);
+        .max(filtered_count(services, campaign).await?);
     db::execute(
         &services.db,
         "UPDATE campaigns SET load_status = $2, load_finished_at = $3, excluded = $4 WHERE id = $1 AND load_status = $5",
@@ -262,28 +335,204 @@ pub async fn run(
     Ok(())
 }
 
+async fn set_cursor(
+    conn: &impl ConnectionTrait,
+    campaign_id: Uuid,
+    cursor: i64,
+) -> Result<(), ServiceError> {
+    db::execute(
+        conn,
+        "UPDATE campaigns SET load_cursor = $2 WHERE id = $1",
+        vec![campaign_id.into(), cursor.into()],
+    )
+    .await?;
+    Ok(())
+}
+
+/// PostgreSQL's statistics of the members and records, refreshed once the
+/// members are numbered: planned with the numbers of an empty table, a
+/// chunk's probe for existing records loops over a sequential scan (seen:
+/// 400 s for one chunk at 1M contacts instead of 3 s). No-op elsewhere (and
+/// a warning, not an error, when the role does not own the tables).
+async fn refresh_statistics(services: &Services) -> Result<(), ServiceError> {
+    if services.db.get_database_backend() == DatabaseBackend::Postgres {
+        db::execute(
+            &services.db,
+            "ANALYZE campaign_members, calling_list_records",
+            Vec::new(),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Sorts and hashes of a load's statements fit in memory on PostgreSQL
+/// (the 4 MB default spills a 250k-row chunk to disk); no-op elsewhere.
+async fn roomy(txn: &impl ConnectionTrait) -> Result<(), ServiceError> {
+    if txn.get_database_backend() == DatabaseBackend::Postgres {
+        db::execute(txn, "SET LOCAL work_mem = '128MB'", Vec::new()).await?;
+    }
+    Ok(())
+}
+
+/// Members `(from, to]` into records, with the counters and the cursor, in
+/// one transaction; `false` when the load is no longer wanted.
+async fn load_chunk(
+    services: &Services,
+    task: Option<&ClaimedTask>,
+    plan: &Plan,
+    classes: &[Class],
+    from: i64,
+    to: i64,
+    members: i64,
+) -> Result<bool, ServiceError> {
+    let campaign_id = plan.campaign.row.id;
+    if let Some(task) = task {
+        queue::heartbeat(&services.db, task, LEASE).await?;
+    }
+    let txn = services.begin().await?;
+    if still_loading(&txn, campaign_id).await?.is_none() {
+        return Ok(false);
+    }
+    roomy(&txn).await?;
+    let step = Instant::now();
+    let (total, ready) = insert_chunk(&txn, plan, classes, from, to).await?;
+    tracing::info!(%campaign_id, from, to, total, ms = step.elapsed().as_millis() as u64, "chunk inserted");
+    stats::add(
+        &txn,
+        campaign_id,
+        Delta {
+            total,
+            ready,
+            ..Delta::default()
+        },
+    )
+    .await?;
+    set_cursor(&txn, campaign_id, to.min(members)).await?;
+    txn.commit().await?;
+    Ok(true)
+}
+
 fn get<T: TryGetable>(row: &sea_orm::QueryResult, column: &str) -> Result<T, sea_orm::DbErr> {
     row.try_get("", column)
 }
 
-/// (records, ready records) among members `(from, to]`.
-async fn chunk_counts(
+/// Ready records among members `(from, to]` (a range of the lease index).
+async fn ready_in(
     conn: &impl ConnectionTrait,
     campaign_id: Uuid,
     from: i64,
     to: i64,
-) -> Result<(i64, i64), ServiceError> {
+) -> Result<i64, ServiceError> {
     let rows = db::query(
         conn,
-        "SELECT COUNT(*) AS total, COALESCE(SUM(CASE WHEN record_status = $4 THEN 1 ELSE 0 END), 0) AS ready \
-         FROM calling_list_records WHERE campaign_id = $1 AND seq > $2 AND seq <= $3",
-        vec![campaign_id.into(), from.into(), to.into(), record_status::READY.into()],
+        "SELECT COUNT(*) AS ready FROM calling_list_records \
+         WHERE campaign_id = $1 AND record_status = $4 AND seq > $2 AND seq <= $3",
+        vec![
+            campaign_id.into(),
+            from.into(),
+            to.into(),
+            record_status::READY.into(),
+        ],
     )
     .await?;
     let row = rows
         .first()
         .ok_or_else(|| anyhow::anyhow!("a count returned no row"))?;
-    Ok((get::<i64>(row, "total")?, get::<i64>(row, "ready")?))
+    Ok(get::<i64>(row, "ready")?)
+}
+
+/// Whether any contact among members `(from, to]` has a record already (a
+/// record's chain is its contact, and a device belongs to one contact for
+/// good, so no record found means no device of the range can conflict).
+async fn records_exist(
+    conn: &impl ConnectionTrait,
+    campaign_id: Uuid,
+    from: i64,
+    to: i64,
+) -> Result<bool, ServiceError> {
+    let rows = db::query(
+        conn,
+        "SELECT 1 AS found FROM campaign_members m JOIN calling_list_records r \
+         ON r.campaign_id = m.campaign_id AND r.chain_id = m.contact_id \
+         WHERE m.campaign_id = $1 AND m.seq > $2 AND m.seq <= $3 LIMIT 1",
+        vec![campaign_id.into(), from.into(), to.into()],
+    )
+    .await?;
+    Ok(!rows.is_empty())
+}
+
+/// Whether members can be numbered by streaming the contact index: one list,
+/// contact order, no selection rule — then the first chunk is numbered and
+/// loaded before the rest.
+fn streams(campaign: &super::Campaign) -> bool {
+    campaign.lists.len() == 1
+        && campaign.record_order.is_empty()
+        && campaign.selection_rule_ids.is_empty()
+}
+
+/// The first `count` members of a [`streams`] campaign (numbering begins
+/// again: earlier members are dropped); how many there are.
+async fn number_head(
+    services: &Services,
+    campaign: &super::Campaign,
+    count: i64,
+) -> Result<i64, ServiceError> {
+    let id = campaign.row.id;
+    let list = campaign
+        .lists
+        .first()
+        .ok_or_else(|| anyhow::anyhow!("a campaign without lists"))?;
+    let txn = services.begin().await?;
+    db::execute(
+        &txn,
+        "DELETE FROM campaign_members WHERE campaign_id = $1",
+        vec![id.into()],
+    )
+    .await?;
+    let head = db::execute(
+        &txn,
+        "INSERT INTO campaign_members (campaign_id, seq, contact_id) \
+         SELECT $1, ROW_NUMBER() OVER (ORDER BY c.id), c.id FROM contacts c WHERE c.list_id = $2 \
+         ORDER BY c.id LIMIT $3",
+        vec![id.into(), list.list_id.into(), count.into()],
+    )
+    .await? as i64;
+    txn.commit().await?;
+    Ok(head)
+}
+
+/// The members after the first `head` of a [`streams`] campaign: every later
+/// contact (by id, so a contact added or removed meanwhile cannot collide with
+/// a number given out); records the total.
+async fn number_rest(
+    services: &Services,
+    campaign: &super::Campaign,
+    head: i64,
+) -> Result<i64, ServiceError> {
+    let id = campaign.row.id;
+    let list = campaign
+        .lists
+        .first()
+        .ok_or_else(|| anyhow::anyhow!("a campaign without lists"))?;
+    let txn = services.begin().await?;
+    let rest = db::execute(
+        &txn,
+        "INSERT INTO campaign_members (campaign_id, seq, contact_id) \
+         SELECT $1, $3 + ROW_NUMBER() OVER (ORDER BY c.id), c.id FROM contacts c WHERE c.list_id = $2 \
+         AND c.id > COALESCE((SELECT MAX(contact_id) FROM campaign_members WHERE campaign_id = $1), 0)",
+        vec![id.into(), list.list_id.into(), head.into()],
+    )
+    .await? as i64;
+    let members = head + rest;
+    db::execute(
+        &txn,
+        "UPDATE campaigns SET load_members = $2 WHERE id = $1",
+        vec![id.into(), members.max(0).into()],
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(members)
 }
 
 /// The stored column a sort field reads.
@@ -330,6 +579,7 @@ async fn build_members(
         filter_candidates(services, campaign).await?;
     }
     let txn = services.begin().await?;
+    roomy(&txn).await?;
     db::execute(
         &txn,
         "DELETE FROM campaign_members WHERE campaign_id = $1",
@@ -570,34 +820,56 @@ pub(crate) struct Class {
 }
 
 /// Step 2: every distinct (device type, region, zones) of the campaign's
-/// devices, judged once by the engine.
+/// devices — or of members `range` only — judged once by the engine.
 async fn classes(
     services: &Services,
-    campaign: &super::Campaign,
-    settings: &TemplateSettings,
-    rules: &RuleSet,
-    kinds: &[DeviceKind],
+    plan: &Plan,
+    range: Option<(i64, i64)>,
 ) -> Result<Vec<Class>, ServiceError> {
+    let Plan {
+        campaign,
+        settings,
+        rules,
+        kinds,
+        ..
+    } = plan;
     let mut values: Vec<Value> = Vec::new();
-    let lists = placeholders_for(
-        &mut values,
-        campaign.lists.iter().map(|list| Value::from(list.list_id)),
-    );
     let kinds_sql = placeholders_for(
         &mut values,
         kinds.iter().map(|kind| Value::from(kind.as_str())),
     );
-    let rows = db::query(
-        &services.db,
-        &format!(
-            "SELECT DISTINCT d.device_type AS device_type, COALESCE(d.region, '') AS region, \
-             COALESCE(d.time_zones, c.time_zone, '') AS zones \
-             FROM contact_devices d JOIN contacts c ON c.id = d.contact_id \
-             WHERE d.list_id IN ({lists}) AND d.kind IN ({kinds_sql})"
-        ),
-        values,
-    )
-    .await?;
+    let sql = match range {
+        Some((from, to)) => {
+            values.push(campaign.row.id.into());
+            values.push(from.into());
+            values.push(to.into());
+            let n = values.len();
+            format!(
+                "SELECT DISTINCT d.device_type AS device_type, COALESCE(d.region, '') AS region, \
+                 COALESCE(d.time_zones, c.time_zone, '') AS zones \
+                 FROM campaign_members m JOIN contacts c ON c.id = m.contact_id \
+                 JOIN contact_devices d ON d.contact_id = m.contact_id \
+                 WHERE m.campaign_id = ${} AND m.seq > ${} AND m.seq <= ${} AND d.kind IN ({kinds_sql})",
+                n - 2,
+                n - 1,
+                n
+            )
+        }
+        None => {
+            let lists = placeholders_for(
+                &mut values,
+                campaign.lists.iter().map(|list| Value::from(list.list_id)),
+            );
+            // One pass over the devices: the contact's zone is looked up only
+            // for a device without its own.
+            format!(
+                "SELECT DISTINCT d.device_type AS device_type, COALESCE(d.region, '') AS region, \
+                 COALESCE(d.time_zones, (SELECT c.time_zone FROM contacts c WHERE c.id = d.contact_id), '') AS zones \
+                 FROM contact_devices d WHERE d.list_id IN ({lists}) AND d.kind IN ({kinds_sql})"
+            )
+        }
+    };
+    let rows = db::query(&services.db, &sql, values).await?;
     let now = Utc::now();
     let mut classes = Vec::with_capacity(rows.len());
     for row in rows {
@@ -784,14 +1056,14 @@ struct Scope {
     values: Vec<Value>,
 }
 
-fn scope(
-    backend: DatabaseBackend,
-    campaign: &super::Campaign,
-    settings: &TemplateSettings,
-    kinds: &[DeviceKind],
-    classes: &[Class],
-    lists: &(Vec<Uuid>, Vec<Uuid>),
-) -> Result<Scope, ServiceError> {
+fn scope(backend: DatabaseBackend, plan: &Plan, classes: &[Class]) -> Result<Scope, ServiceError> {
+    let Plan {
+        campaign,
+        settings,
+        kinds,
+        lists,
+        ..
+    } = plan;
     let mut values: Vec<Value> = vec![
         campaign.row.tenant_id.into(),
         campaign.row.id.into(),
@@ -846,31 +1118,22 @@ fn scope(
     })
 }
 
-/// Step 3: one chunk of members `(from, to]` into records.
-#[allow(clippy::too_many_arguments)]
+/// Step 3: one chunk of members `(from, to]` into records; (records, ready records) added.
 async fn insert_chunk(
     txn: &impl ConnectionTrait,
-    campaign: &super::Campaign,
-    settings: &TemplateSettings,
-    kinds: &[DeviceKind],
+    plan: &Plan,
     classes: &[Class],
-    lists: &(Vec<Uuid>, Vec<Uuid>),
     from: i64,
     to: i64,
-) -> Result<u64, ServiceError> {
+) -> Result<(i64, i64), ServiceError> {
+    let backend = txn.get_database_backend();
+    let kinds = &plan.kinds;
     let Scope {
         from: scope_sql,
         suppressed,
         dialable,
         mut values,
-    } = scope(
-        txn.get_database_backend(),
-        campaign,
-        settings,
-        kinds,
-        classes,
-        lists,
-    )?;
+    } = scope(backend, plan, classes)?;
     values.push(from.into());
     let from_at = values.len();
     values.push(to.into());
@@ -895,6 +1158,15 @@ async fn insert_chunk(
         case.push_str(" ELSE 0 END");
         case
     };
+    // A chunk whose contacts have no record yet (the usual case: beyond the
+    // committed cursor of a first load) is inserted plainly; one that may hold
+    // records already (a reload, a chunk gone over again) skips them. The
+    // speculative insertion of `ON CONFLICT` costs ≈ 15 % of a chunk.
+    let conflict = if records_exist(txn, plan.campaign.row.id, from, to).await? {
+        " ON CONFLICT (campaign_id, device_id) DO NOTHING"
+    } else {
+        ""
+    };
     let sql = format!(
         "INSERT INTO calling_list_records (tenant_id, campaign_id, contact_id, device_id, seq, contact_info, \
          contact_info_type, record_type, record_status, call_result, attempt, daily_from, daily_till, tz_dbid, \
@@ -911,37 +1183,60 @@ async fn insert_chunk(
            d.area_code, d.region, d.device_type, \
            ROW_NUMBER() OVER (PARTITION BY d.contact_id ORDER BY {rank}, d.position) AS n \
            FROM {scope_sql} AND m.seq > ${from_at} AND m.seq <= ${to_at} AND {dialable} AND NOT ({suppressed}) \
-         ) x WHERE TRUE ON CONFLICT (campaign_id, device_id) DO NOTHING",
+         ) x WHERE TRUE{conflict}",
         general = layout::record_type::GENERAL,
         ready = record_status::READY,
         chain_ready = record_status::CHAIN_READY,
         unknown = layout::CALL_RESULT_UNKNOWN,
     );
-    Ok(db::execute(txn, &sql, values).await?)
+    let campaign_id = plan.campaign.row.id;
+    if backend == DatabaseBackend::Postgres {
+        // What this statement inserted, counted as it goes (a repeated chunk inserts nothing).
+        let rows = db::query(
+            txn,
+            &format!(
+                "WITH inserted AS ({sql} RETURNING record_status) SELECT COUNT(*) AS total, \
+                 COALESCE(SUM(CASE WHEN record_status = {ready} THEN 1 ELSE 0 END), 0) AS ready FROM inserted",
+                ready = record_status::READY
+            ),
+            values,
+        )
+        .await?;
+        let row = rows
+            .first()
+            .ok_or_else(|| anyhow::anyhow!("a count returned no row"))?;
+        Ok((get::<i64>(row, "total")?, get::<i64>(row, "ready")?))
+    } else {
+        // SQLite has one writer at a time: before and after in this transaction are exact.
+        let before = ready_in(txn, campaign_id, from, to).await?;
+        let total = db::execute(txn, &sql, values).await? as i64;
+        let after = ready_in(txn, campaign_id, from, to).await?;
+        Ok((total, after - before))
+    }
 }
 
-/// Devices of the members left out, by reason (suppressed first, then never dialable).
+/// Devices of the members left out, by reason (suppressed first, then never
+/// dialable); no scan when nothing can be left out (no active suppression
+/// list and every class dialable with consent or without).
 async fn count_excluded(
     services: &Services,
-    campaign: &super::Campaign,
-    kinds: &[DeviceKind],
+    plan: &Plan,
     classes: &[Class],
-    lists: &(Vec<Uuid>, Vec<Uuid>),
 ) -> Result<Excluded, ServiceError> {
-    let settings = super::settings_of(&services.db, campaign).await?;
+    let nothing = plan.lists.0.is_empty()
+        && plan.lists.1.is_empty()
+        && classes
+            .iter()
+            .all(|class| class.ok_consent == 1 && class.ok_plain == 1);
+    if nothing {
+        return Ok(Excluded::default());
+    }
     let Scope {
         from,
         suppressed,
         dialable,
         values,
-    } = scope(
-        services.db.get_database_backend(),
-        campaign,
-        &settings,
-        kinds,
-        classes,
-        lists,
-    )?;
+    } = scope(services.db.get_database_backend(), plan, classes)?;
     let sql = format!(
         "SELECT COALESCE(SUM(CASE WHEN {suppressed} THEN 1 ELSE 0 END), 0) AS suppressed, \
          COALESCE(SUM(CASE WHEN NOT ({suppressed}) AND NOT (COALESCE({dialable}, FALSE)) THEN 1 ELSE 0 END), 0) AS undialable \
