@@ -250,15 +250,10 @@ fn simulator(app: &TestApp, key: &str, campaign: &str, name: &str, seed: u64) ->
         url: app.address.clone(),
         key: key.to_owned(),
         campaign_id: campaign.to_owned(),
-        // SQLite's pool has 8 connections and a lease holds two (its write
-        // transaction, and the judge's reads): 8 concurrent leases can starve
-        // it for the 10 s acquire timeout and answer 503 (reported; lease.rs).
-        // Two agents per simulator stay clear of that; PostgreSQL gets four.
-        agents: if app.stores == Stores::SqliteInProcess {
-            2
-        } else {
-            4
-        },
+        // Eight agents in all against one campaign: leases judge outside their
+        // write transaction, so concurrent leases never wait on each other's
+        // second pooled connection (on SQLite they once starved the pool).
+        agents: 4,
         outcomes: Outcomes {
             answer: 0.25,
             busy: 0.15,

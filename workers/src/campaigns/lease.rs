@@ -270,29 +270,30 @@ pub async fn lease(
     let custom_names = crate::dialing::attempts::custom_key_names(&rules);
     let mut leased: Vec<Leased> = Vec::new();
     let mut refused = 0u32;
-    // Refused candidates are moved out of the way, so a few rounds fill the lease.
-    for _round in 0..4 {
+    // Candidates are read and judged outside any transaction (judging reads the
+    // cache and, on a cold list, the database: holding a write transaction
+    // meanwhile would take a second pooled connection per lease, which starves
+    // the pool under concurrent leases on SQLite); the short write transaction
+    // then claims those still ready and due. Refused candidates are moved out of
+    // the way and others may win a race, so a few rounds fill the lease.
+    let txn = services.begin().await?;
+    expire(&txn, campaign_id, now).await?;
+    txn.commit().await?;
+    for _round in 0..6 {
         let wanted = request.count as usize - leased.len();
         if wanted == 0 {
             break;
         }
-        let txn = services.begin().await?;
-        expire(&txn, campaign_id, now).await?;
-        let lock = if txn.get_database_backend() == DatabaseBackend::Postgres {
-            " FOR UPDATE OF r SKIP LOCKED"
-        } else {
-            ""
-        };
         let sql = format!(
             "SELECT {SUBJECT_COLUMNS} \
              FROM calling_list_records r JOIN contacts c ON c.id = r.contact_id \
              WHERE r.campaign_id = $1 AND r.record_status = $2 \
              AND (r.dial_sched_time IS NULL OR r.dial_sched_time <= $3) \
              AND (r.record_type <> $4 OR r.agent_id = $5) \
-             ORDER BY r.seq, r.chain_n LIMIT $6{lock}"
+             ORDER BY r.seq, r.chain_n LIMIT $6"
         );
         let rows = db::query(
-            &txn,
+            &services.db,
             &sql,
             vec![
                 campaign_id.into(),
@@ -305,7 +306,6 @@ pub async fn lease(
         )
         .await?;
         if rows.is_empty() {
-            txn.commit().await?;
             break;
         }
         let candidates: Vec<Subject> = rows
@@ -343,6 +343,33 @@ pub async fn lease(
                 }
             }
         }
+        // Claim what is still ready and due: another dialer may have taken some.
+        let txn = services.begin().await?;
+        let lock = if txn.get_database_backend() == DatabaseBackend::Postgres {
+            " FOR UPDATE SKIP LOCKED"
+        } else {
+            ""
+        };
+        let ids: Vec<i64> = candidates
+            .iter()
+            .map(|candidate| candidate.record_id)
+            .collect();
+        let available: std::collections::HashSet<i64> = db::query(
+            &txn,
+            &format!(
+                "SELECT record_id FROM calling_list_records WHERE record_id IN ({}) AND record_status = $1 \
+                 AND (dial_sched_time IS NULL OR dial_sched_time <= $2){lock}",
+                id_list(&ids)
+            ),
+            vec![record_status::READY.into(), now.timestamp().into()],
+        )
+        .await?
+        .iter()
+        .map(|row| row.try_get::<i64>("", "record_id"))
+        .collect::<Result<_, _>>()?;
+        allowed.retain(|id| available.contains(id));
+        cancel.retain(|id| available.contains(id));
+        reschedule.retain(|(id, _)| available.contains(id));
         refused += (cancel.len() + reschedule.len()) as u32;
         for (id, at) in &reschedule {
             db::execute(
@@ -392,9 +419,6 @@ pub async fn lease(
         }
         stats::add(&txn, campaign_id, delta).await?;
         txn.commit().await?;
-        if allowed.len() == wanted {
-            break;
-        }
     }
     let idle_reason = leased.is_empty().then(|| {
         if refused > 0 {

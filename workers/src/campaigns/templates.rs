@@ -179,7 +179,9 @@ pub async fn update(
     if in_use > 0 && existing.settings != input.settings {
         return Err(ServiceError::conflict(
             "settings",
-            format!("cannot change while {in_use} loaded campaign(s) use this template: unload them first"),
+            format!(
+                "cannot change while {in_use} loaded campaign(s) use this template: unload them first"
+            ),
         ));
     }
     let mut active: campaign_template::ActiveModel = existing.row.into();
