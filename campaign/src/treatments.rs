@@ -75,23 +75,6 @@ pub enum Next {
     Final,
 }
 
-/// The results a treatment may name (not `IN_PROGRESS`: that is no result).
-const TREATABLE: [CallResult; 13] = [
-    CallResult::Answer,
-    CallResult::RightPartyContact,
-    CallResult::WrongParty,
-    CallResult::AnsweringMachine,
-    CallResult::Busy,
-    CallResult::NoAnswer,
-    CallResult::Abandoned,
-    CallResult::DoNotCall,
-    CallResult::WrongNumber,
-    CallResult::Fax,
-    CallResult::SystemError,
-    CallResult::Sent,
-    CallResult::Other,
-];
-
 impl Treatments {
     /// The built-in treatment of a result no template treatment names: busy and
     /// system errors retry soon, no answer in an hour, machines in four hours,
@@ -138,7 +121,7 @@ impl Treatments {
 
     /// Every result's treatment, the template's or the default, for display.
     pub fn effective(&self) -> Vec<Treatment> {
-        TREATABLE
+        CallResult::ENDED
             .iter()
             .map(|result| self.for_result(*result))
             .collect()
@@ -179,7 +162,7 @@ impl Treatments {
     pub fn problems(&self) -> Vec<ValidationError> {
         let mut problems = Vec::new();
         for (index, treatment) in self.0.iter().enumerate() {
-            if !TREATABLE.contains(&treatment.result) {
+            if !CallResult::ENDED.contains(&treatment.result) {
                 problems.push(ValidationError::new(
                     "treatments",
                     format!(
@@ -265,7 +248,7 @@ mod tests {
     #[test]
     fn defaults_cover_every_result_and_suppress_do_not_call() {
         let none = Treatments::default();
-        assert_eq!(none.effective().len(), TREATABLE.len());
+        assert_eq!(none.effective().len(), CallResult::ENDED.len());
         assert_eq!(
             none.next(CallResult::DoNotCall, facts(1, true), at()),
             (Next::Final, true)

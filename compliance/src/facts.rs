@@ -152,6 +152,24 @@ pub enum CallResult {
 }
 
 impl CallResult {
+    /// Every result an attempt can end with (all but `IN_PROGRESS`): what rule
+    /// sets, call reports and treatments may name.
+    pub const ENDED: [CallResult; 13] = [
+        CallResult::Answer,
+        CallResult::RightPartyContact,
+        CallResult::WrongParty,
+        CallResult::AnsweringMachine,
+        CallResult::Busy,
+        CallResult::NoAnswer,
+        CallResult::Abandoned,
+        CallResult::DoNotCall,
+        CallResult::WrongNumber,
+        CallResult::Fax,
+        CallResult::SystemError,
+        CallResult::Sent,
+        CallResult::Other,
+    ];
+
     /// The result as the rule set JSON writes it ("ABANDONED"), for reasons.
     pub fn name(self) -> &'static str {
         match self {

@@ -93,22 +93,7 @@ pub fn parse_call_result(raw: &str) -> Option<(CallResult, Option<CallResultCode
     if let Some((code, _, result)) = CODES.iter().find(|(_, name, _)| squash(name) == wanted) {
         return Some((*result, Some(*code)));
     }
-    const RULE_NAMES: &[CallResult] = &[
-        CallResult::Answer,
-        CallResult::RightPartyContact,
-        CallResult::WrongParty,
-        CallResult::AnsweringMachine,
-        CallResult::Busy,
-        CallResult::NoAnswer,
-        CallResult::Abandoned,
-        CallResult::DoNotCall,
-        CallResult::WrongNumber,
-        CallResult::Fax,
-        CallResult::SystemError,
-        CallResult::Sent,
-        CallResult::Other,
-    ];
-    RULE_NAMES
+    CallResult::ENDED
         .iter()
         .find(|result| squash(result.name()) == wanted)
         .map(|result| (*result, None))

@@ -250,7 +250,34 @@ pub fn error_field(body: &Value) -> Option<&str> {
     body["errors"][0]["extensions"]["field"].as_str()
 }
 
+/// Opens a rule set's calling window around the clock, every day, without
+/// region overrides or holidays, so a test's answers do not depend on when it runs.
+pub fn open_all_day(rules: &mut Value) {
+    let windows = &mut rules["callingWindows"];
+    windows["default"] = json!({ "slots": [{
+        "days": ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"], "start": "00:00", "end": "24:00" }] });
+    windows["regions"] = json!({});
+    windows["holidays"] = json!([]);
+}
+
 impl TestApp {
+    /// Stores the tenant's rule set with [`open_all_day`]'s calling window.
+    pub async fn open_calling_window_all_day(&self, token: &str) {
+        let body = self
+            .graphql(Some(token), "{ complianceRuleSet { rules } }", json!({}))
+            .await;
+        let mut rules = body["data"]["complianceRuleSet"]["rules"].clone();
+        open_all_day(&mut rules);
+        let saved = self
+            .graphql(
+                Some(token),
+                "mutation($rules: JSON!) { updateComplianceRuleSet(rules: $rules) { version } }",
+                json!({ "rules": rules }),
+            )
+            .await;
+        assert!(saved["errors"].is_null(), "{saved}");
+    }
+
     /// A second replica on this app's database and data directory, for what
     /// must cross processes. On PostgreSQL it shares this app's Redis prefix
     /// when `shared_cache` (pub/sub reaches it), else it gets its own (every

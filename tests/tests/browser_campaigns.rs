@@ -55,27 +55,6 @@ const CAMPAIGN_ROW: &str = "//tr[@data-campaign='Spring calls']";
 /// The dashboard's controls.
 const DASHBOARD: &str = "//section[contains(@class, 'campaign-header')]";
 
-/// Opens the calling window to the whole day, every day (as browser_dialers does).
-async fn open_the_window_all_day(app: &TestApp, token: &str) {
-    let body = app
-        .graphql(Some(token), "{ complianceRuleSet { rules } }", json!({}))
-        .await;
-    let mut rules = body["data"]["complianceRuleSet"]["rules"].clone();
-    let windows = &mut rules["callingWindows"];
-    let days = windows["default"]["slots"][0]["days"].clone();
-    windows["default"]["slots"] = json!([{ "days": days, "start": "00:00", "end": "24:00" }]);
-    windows["regions"] = json!({});
-    windows["holidays"] = json!([]);
-    let saved = app
-        .graphql(
-            Some(token),
-            "mutation($rules: JSON!) { updateComplianceRuleSet(rules: $rules) { version } }",
-            json!({ "rules": rules }),
-        )
-        .await;
-    assert!(saved["errors"].is_null(), "{saved}");
-}
-
 /// Creates the contact list through GraphQL and seeds its contacts.
 async fn seed_the_list(app: &TestApp, token: &str) {
     let created = app
@@ -202,7 +181,7 @@ async fn the_whole_flow(stores: Stores) {
     };
     let app = spawn_app(stores).await;
     let token = app.admin_token().await;
-    open_the_window_all_day(&app, &token).await;
+    app.open_calling_window_all_day(&token).await;
     seed_the_list(&app, &token).await;
 
     let driver = ChromeDriver::start().await;

@@ -41,28 +41,6 @@ async fn text_of(browser: &Client, id: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Opens the calling window to the whole day, every day, without holidays
-/// or region overrides, so the allowed number is allowed whenever this runs.
-async fn open_the_window_all_day(app: &TestApp, token: &str) {
-    let body = app
-        .graphql(Some(token), "{ complianceRuleSet { rules } }", json!({}))
-        .await;
-    let mut rules = body["data"]["complianceRuleSet"]["rules"].clone();
-    let windows = &mut rules["callingWindows"];
-    let days = windows["default"]["slots"][0]["days"].clone();
-    windows["default"]["slots"] = json!([{ "days": days, "start": "00:00", "end": "24:00" }]);
-    windows["regions"] = json!({});
-    windows["holidays"] = json!([]);
-    let saved = app
-        .graphql(
-            Some(token),
-            "mutation($rules: JSON!) { updateComplianceRuleSet(rules: $rules) { version } }",
-            json!({ "rules": rules }),
-        )
-        .await;
-    assert!(saved["errors"].is_null(), "{saved}");
-}
-
 /// Puts `SUPPRESSED_PHONE` on a new phone suppression list.
 async fn suppress_one_number(app: &TestApp, token: &str) {
     let created = app
@@ -152,7 +130,7 @@ async fn a_dialer_key_is_issued_counted_and_revoked_through_the_pages() {
     );
     let app = spawn_app(Stores::SqliteInProcess).await;
     let token = app.admin_token().await;
-    open_the_window_all_day(&app, &token).await;
+    app.open_calling_window_all_day(&token).await;
     suppress_one_number(&app, &token).await;
 
     let driver = ChromeDriver::start().await;

@@ -557,9 +557,7 @@ async fn a_dialer_against_two_compliance_replicas_gets_the_engines_decisions() {
     )
     .await;
     let mut rules = rules["data"]["complianceRuleSet"]["rules"].clone();
-    rules["callingWindows"]["default"] = json!({ "slots": [{
-        "days": ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"], "start": "00:00", "end": "24:00" }] });
-    rules["callingWindows"]["regions"] = json!({});
+    tests::open_all_day(&mut rules);
     let saved = graphql(
         &api.address(),
         Some(&token),
@@ -696,10 +694,7 @@ async fn a_campaigns_process_builds_what_the_api_loaded_and_a_compliance_replica
     let mut rules =
         call("{ complianceRuleSet { rules } }", json!({})).await["complianceRuleSet"]["rules"]
             .clone();
-    rules["callingWindows"]["default"] = json!({ "slots": [{
-        "days": ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"], "start": "00:00", "end": "24:00" }] });
-    rules["callingWindows"]["regions"] = json!({});
-    rules["callingWindows"]["holidays"] = json!([]);
+    tests::open_all_day(&mut rules);
     call(
         "mutation($rules: JSON!) { updateComplianceRuleSet(rules: $rules) { version } }",
         json!({ "rules": rules }),

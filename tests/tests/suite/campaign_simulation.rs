@@ -20,9 +20,6 @@ on_both_stores!(
     a_killed_preload_resumes_without_doubling,
 );
 
-const RULES: &str = "{ complianceRuleSet { rules } }";
-const UPDATE_RULES: &str =
-    "mutation($rules: JSON!) { updateComplianceRuleSet(rules: $rules) { version } }";
 const IMPORT: &str = "mutation($list: ID!, $file: Upload!) { importContacts(listId: $list, file: $file, mode: APPEND_ONLY, \
     mapping: { defaultCountry: \"US\", columns: [ \
       { header: \"Account\", field: CLIENT_ID }, { header: \"First\", field: FIRST_NAME }, \
@@ -87,20 +84,6 @@ fn csv(people: &[Person]) -> String {
         ));
     }
     text
-}
-
-/// Calling windows open around the clock, so the run does not depend on when the test runs.
-async fn open_all_day(app: &TestApp, admin: &str) {
-    let mut rules =
-        app.graphql(Some(admin), RULES, json!({})).await["data"]["complianceRuleSet"]["rules"]
-            .clone();
-    rules["callingWindows"]["default"] = json!({ "slots": [{
-        "days": ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"], "start": "00:00", "end": "24:00" }] });
-    rules["callingWindows"]["regions"] = json!({});
-    let body = app
-        .graphql(Some(admin), UPDATE_RULES, json!({ "rules": rules }))
-        .await;
-    assert!(body["errors"].is_null(), "{body}");
 }
 
 /// A dialer's key with the lease, validation and history scopes.
@@ -275,7 +258,7 @@ fn simulator(app: &TestApp, key: &str, campaign: &str, name: &str, seed: u64) ->
 async fn a_simulated_campaign_matches_every_counter(stores: Stores) {
     let app = spawn_app(stores).await;
     let admin = app.admin_token().await;
-    open_all_day(&app, &admin).await;
+    app.open_calling_window_all_day(&admin).await;
     let people = people(120, 6);
     let devices: usize = people.iter().map(Person::phones).sum();
     let list = import_list(&app, &admin, &people, false).await;
@@ -490,7 +473,7 @@ fn ids(answer: &Value) -> Vec<i64> {
 async fn an_expired_lease_returns_its_record(stores: Stores) {
     let app = spawn_app(stores).await;
     let admin = app.admin_token().await;
-    open_all_day(&app, &admin).await;
+    app.open_calling_window_all_day(&admin).await;
     let people = people(6, 9);
     let list = import_list(&app, &admin, &people, false).await;
     let template = quick_template(&app, &admin).await;
@@ -620,7 +603,7 @@ async fn a_killed_preload_resumes_without_doubling(stores: Stores) {
     // Without the `campaigns` role: the test runs the preload itself, chunk by chunk.
     let app = spawn_app_with(stores, &["--roles", "api,compliance"]).await;
     let admin = app.admin_token().await;
-    open_all_day(&app, &admin).await;
+    app.open_calling_window_all_day(&admin).await;
     let people = people(57, 4);
     let devices: usize = people.iter().map(Person::phones).sum();
     let list = import_list(&app, &admin, &people, true).await;

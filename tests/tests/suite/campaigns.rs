@@ -37,26 +37,6 @@ async fn tenant_id(app: &TestApp, admin: &str) -> uuid::Uuid {
     uuid::Uuid::parse_str(me["data"]["me"]["tenant"]["id"].as_str().unwrap()).unwrap()
 }
 
-/// Calling windows open around the clock, no holidays, so nothing depends on when the test runs.
-async fn open_all_day(app: &TestApp, admin: &str) {
-    let mut rules = app
-        .graphql(Some(admin), "{ complianceRuleSet { rules } }", json!({}))
-        .await["data"]["complianceRuleSet"]["rules"]
-        .clone();
-    rules["callingWindows"]["default"] = json!({ "slots": [{
-        "days": ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"], "start": "00:00", "end": "24:00" }] });
-    rules["callingWindows"]["regions"] = json!({});
-    rules["callingWindows"]["holidays"] = json!([]);
-    let body = app
-        .graphql(
-            Some(admin),
-            "mutation($rules: JSON!) { updateComplianceRuleSet(rules: $rules) { version } }",
-            json!({ "rules": rules }),
-        )
-        .await;
-    assert!(body["errors"].is_null(), "{body}");
-}
-
 /// A list with `count` seeded contacts (home +1202456nnnn in New York, mobile +1415867nnnn without consent).
 async fn seeded_list(app: &TestApp, admin: &str, name: &str, count: usize) -> String {
     let body = app
@@ -469,7 +449,7 @@ async fn the_state_machine_allows_only_its_transitions(stores: Stores) {
 async fn loading_builds_the_calling_list_in_ocs_layout(stores: Stores) {
     let app = spawn_app(stores).await;
     let admin = app.admin_token().await;
-    open_all_day(&app, &admin).await;
+    app.open_calling_window_all_day(&admin).await;
     let list = seeded_list(&app, &admin, "Autumn", 10).await;
     // One home number is suppressed: that contact's chain starts at its mobile.
     suppress(&app, &admin, &["+12024560003"]).await;
@@ -587,7 +567,7 @@ async fn loading_builds_the_calling_list_in_ocs_layout(stores: Stores) {
 async fn leases_never_share_a_record_and_results_move_records_on(stores: Stores) {
     let app = spawn_app(stores).await;
     let admin = app.admin_token().await;
-    open_all_day(&app, &admin).await;
+    app.open_calling_window_all_day(&admin).await;
     let list = seeded_list(&app, &admin, "Winter", 10).await;
     let preview = template(
         &app,
@@ -854,7 +834,7 @@ async fn leases_never_share_a_record_and_results_move_records_on(stores: Stores)
 async fn dialability_says_why_records_wait(stores: Stores) {
     let app = spawn_app(stores).await;
     let admin = app.admin_token().await;
-    open_all_day(&app, &admin).await;
+    app.open_calling_window_all_day(&admin).await;
     let list = seeded_list(&app, &admin, "Summer", 6).await;
     let preview = template(
         &app,
@@ -950,7 +930,7 @@ async fn roles_limit_who_runs_campaigns(stores: Stores) {
 async fn campaigns_shape_pre_dial_checks(stores: Stores) {
     let app = spawn_app(stores).await;
     let admin = app.admin_token().await;
-    open_all_day(&app, &admin).await;
+    app.open_calling_window_all_day(&admin).await;
     // An optional rule: one call per device per day, only where a campaign attaches it.
     let mut rules = app
         .graphql(Some(&admin), "{ complianceRuleSet { rules } }", json!({}))
@@ -1023,7 +1003,7 @@ async fn campaigns_shape_pre_dial_checks(stores: Stores) {
 async fn callbacks_go_to_their_agent_and_stats_stream_live(stores: Stores) {
     let app = spawn_app(stores).await;
     let admin = app.admin_token().await;
-    open_all_day(&app, &admin).await;
+    app.open_calling_window_all_day(&admin).await;
     let list = seeded_list(&app, &admin, "Callbacks", 2).await;
     let home_only = template(&app, &admin, "Home only", "PREVIEW", json!(["HOME"])).await;
     let id = campaign(&app, &admin, "Callbacks", &home_only, &list).await;
@@ -1201,7 +1181,7 @@ async fn a_lease_judges_the_contact_like_a_pre_dial_check(stores: Stores) {
     use sea_orm::{ActiveModelTrait, Set};
     let app = spawn_app(stores).await;
     let admin = app.admin_token().await;
-    open_all_day(&app, &admin).await;
+    app.open_calling_window_all_day(&admin).await;
     let list = seeded_list(&app, &admin, "Emails", 2).await;
     let home_only = template(&app, &admin, "Home only", "PREVIEW", json!(["HOME"])).await;
     let id = campaign(&app, &admin, "Email check", &home_only, &list).await;

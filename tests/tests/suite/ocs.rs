@@ -87,20 +87,6 @@ fn refused_by(answer: &Value) -> Vec<String> {
     kinds
 }
 
-/// Calling windows open around the clock, so answers do not depend on when the test runs.
-async fn open_all_day(app: &TestApp, admin: &str) {
-    let mut rules =
-        app.graphql(Some(admin), RULES, json!({})).await["data"]["complianceRuleSet"]["rules"]
-            .clone();
-    rules["callingWindows"]["default"] = json!({ "slots": [{
-        "days": ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"], "start": "00:00", "end": "24:00" }] });
-    rules["callingWindows"]["regions"] = json!({});
-    let body = app
-        .graphql(Some(admin), UPDATE, json!({ "rules": rules }))
-        .await;
-    assert!(body["errors"].is_null(), "{body}");
-}
-
 async fn suppress(app: &TestApp, admin: &str, values: &[&str]) {
     let created = app
         .graphql(
@@ -127,7 +113,7 @@ async fn suppress(app: &TestApp, admin: &str, values: &[&str]) {
 async fn validation_allows_refuses_and_says_why(stores: Stores) {
     let app = spawn_app(stores).await;
     let admin = app.admin_token().await;
-    open_all_day(&app, &admin).await;
+    app.open_calling_window_all_day(&admin).await;
     suppress(&app, &admin, &[WASHINGTON]).await;
     let (key, _) = dialer(&app, &admin, "ocs", &["OCS_VALIDATE"]).await;
 
@@ -230,7 +216,7 @@ async fn a_time_refusal_says_when_to_dial(stores: Stores) {
 async fn a_batch_answers_every_record_in_order(stores: Stores) {
     let app = spawn_app(stores).await;
     let admin = app.admin_token().await;
-    open_all_day(&app, &admin).await;
+    app.open_calling_window_all_day(&admin).await;
     suppress(&app, &admin, &[WASHINGTON]).await;
     let (key, _) = dialer(&app, &admin, "ocs", &["OCS_VALIDATE"]).await;
     let records = json!([
@@ -396,7 +382,7 @@ async fn report_attempt(
 async fn call_reports_count_for_attempt_rules_at_once(stores: Stores) {
     let app = spawn_app(stores).await;
     let admin = app.admin_token().await;
-    open_all_day(&app, &admin).await;
+    app.open_calling_window_all_day(&admin).await;
     let (key, _) = dialer(&app, &admin, "ocs", &["OCS_VALIDATE", "OCS_HISTORY"]).await;
     let record =
         json!({ "GSW_PHONE": NEW_YORK, "GSW_CUSTOMER_ID": "C-9", "GSW_DIAL_MODE": "PREVIEW" });
@@ -590,7 +576,7 @@ async fn call_reports_are_idempotent_and_ordered(stores: Stores) {
 async fn attempt_counts_survive_an_empty_cache(stores: Stores) {
     let app = spawn_app(stores).await;
     let admin = app.admin_token().await;
-    open_all_day(&app, &admin).await;
+    app.open_calling_window_all_day(&admin).await;
     let (key, _) = dialer(&app, &admin, "ocs", &["OCS_VALIDATE", "OCS_HISTORY"]).await;
     for attempt in 0..3 {
         report_attempt(
@@ -724,7 +710,7 @@ async fn keys_are_checked_and_revocation_is_immediate(stores: Stores) {
 async fn validation_traffic_adds_up(stores: Stores) {
     let app = spawn_app(stores).await;
     let admin = app.admin_token().await;
-    open_all_day(&app, &admin).await;
+    app.open_calling_window_all_day(&admin).await;
     suppress(&app, &admin, &[WASHINGTON]).await;
     let (key, _) = dialer(&app, &admin, "ocs", &["OCS_VALIDATE"]).await;
     for _ in 0..4 {

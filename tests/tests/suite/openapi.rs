@@ -170,9 +170,7 @@ async fn arrange(app: &TestApp, admin: &str) {
         .graphql(Some(admin), "{ complianceRuleSet { rules } }", json!({}))
         .await["data"]["complianceRuleSet"]["rules"]
         .clone();
-    rules["callingWindows"]["default"] = json!({ "slots": [{
-        "days": ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"], "start": "00:00", "end": "24:00" }] });
-    rules["callingWindows"]["regions"] = json!({});
+    tests::open_all_day(&mut rules);
     let body = app
         .graphql(
             Some(admin),

@@ -151,7 +151,6 @@ pub async fn compute(
             .map(|row| Subject::from_query_result(row, ""))
             .collect::<Result<_, _>>()?;
         let mut items = Vec::new();
-        let mut later_due = Vec::new();
         for record in &waiting {
             debug_assert_eq!(record.record_status, record_status::READY);
             if let Some(at) = record.dial_sched_time
@@ -163,7 +162,6 @@ pub async fn compute(
             match facts_of(services, record, settings.dialing_mode, &custom_names) {
                 Some(facts) => {
                     items.push((facts, settings.dialing_mode));
-                    later_due.push(record.record_id);
                 }
                 None => add(&mut tally, "NOT_A_NUMBER", true, true),
             }

@@ -390,15 +390,7 @@ pub async fn update(
     principal.require(Permission::ManageCampaigns)?;
     let txn = services.begin().await?;
     let existing = find(&txn, principal.tenant_id, id, true).await?;
-    if !existing.state.editable() {
-        return Err(ServiceError::conflict(
-            "state",
-            format!(
-                "is {}: unload the campaign before editing it",
-                existing.state.as_str()
-            ),
-        ));
-    }
+    require_unloaded(&existing, "editing")?;
     let input = checked(&txn, principal.tenant_id, input).await?;
     let mut active: campaign_row::ActiveModel = existing.row.into();
     active.name = Set(input.name);
@@ -439,15 +431,7 @@ pub async fn delete(
     principal.require(Permission::ManageCampaigns)?;
     let txn = services.begin().await?;
     let existing = find(&txn, principal.tenant_id, id, true).await?;
-    if !existing.state.editable() {
-        return Err(ServiceError::conflict(
-            "state",
-            format!(
-                "is {}: unload the campaign before deleting it",
-                existing.state.as_str()
-            ),
-        ));
-    }
+    require_unloaded(&existing, "deleting")?;
     campaign_row::Entity::delete_by_id(id).exec(&txn).await?;
     let event = audit::record(
         &txn,
@@ -463,6 +447,20 @@ pub async fn delete(
     txn.commit().await?;
     audit::publish(&services.cache, &event).await;
     Ok(id)
+}
+
+/// Settings change, and a campaign goes, only while nothing is loaded.
+fn require_unloaded(campaign: &Campaign, doing: &str) -> Result<(), ServiceError> {
+    if campaign.state.editable() {
+        return Ok(());
+    }
+    Err(ServiceError::conflict(
+        "state",
+        format!(
+            "is {}: unload the campaign before {doing} it",
+            campaign.state.as_str()
+        ),
+    ))
 }
 
 fn state_channel(tenant_id: Uuid) -> String {

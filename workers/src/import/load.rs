@@ -257,7 +257,7 @@ async fn write_rows(
 pub(super) async fn flush(txn: &DatabaseTransaction, list_id: Uuid) -> Result<(), LoadError> {
     for table in ["contact_devices", "contacts"] {
         let sql = format!("DELETE FROM {table} WHERE list_id = $1");
-        writer::execute(txn, sql, vec![list_id.into()]).await?;
+        crate::db::execute(txn, &sql, vec![list_id.into()]).await?;
     }
     Ok(())
 }
@@ -274,7 +274,7 @@ async fn close(
         let sql = "UPDATE contact_lists SET contact_count = (SELECT COUNT(*) FROM contacts WHERE list_id = $1), \
              device_count = (SELECT COUNT(*) FROM contact_devices WHERE list_id = $1), status = 'READY', \
              updated_at = $2 WHERE id = $1";
-        writer::execute(txn, sql.to_owned(), vec![list_id.into(), now.into()]).await?;
+        crate::db::execute(txn, sql, vec![list_id.into(), now.into()]).await?;
     }
     let mut active: import_job::ActiveModel = job.clone().into();
     active.status = Set(status::SUCCEEDED.to_owned());

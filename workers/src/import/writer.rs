@@ -4,7 +4,7 @@
 //! statements on either store. Rows are encoded on the reader's thread
 //! ([`encode`]), so the writer only concatenates them while the database works.
 
-use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseTransaction, DbErr, Statement, Value};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseTransaction, DbErr, Value};
 use serde::Serialize;
 use serde_json::{Value as Json, json};
 use uuid::Uuid;
@@ -83,57 +83,11 @@ async fn returning_pairs(
     sql: String,
     values: Vec<Value>,
 ) -> Result<Vec<(i64, i64)>, DbErr> {
-    let backend = txn.get_database_backend();
-    let rows = txn
-        .query_all_raw(Statement::from_sql_and_values(
-            backend,
-            placeholders(backend, sql),
-            values,
-        ))
-        .await?;
-    rows.iter()
+    crate::db::query(txn, &sql, values)
+        .await?
+        .iter()
         .map(|row| Ok((row.try_get_by_index(0)?, row.try_get_by_index(1)?)))
         .collect()
-}
-
-/// Runs `sql` (written with `$n` placeholders) on either store.
-pub async fn execute(
-    txn: &DatabaseTransaction,
-    sql: String,
-    values: Vec<Value>,
-) -> Result<u64, DbErr> {
-    let backend = txn.get_database_backend();
-    let result = txn
-        .execute_raw(Statement::from_sql_and_values(
-            backend,
-            placeholders(backend, sql),
-            values,
-        ))
-        .await?;
-    Ok(result.rows_affected())
-}
-
-/// Runs a query (written with `$n` placeholders) on either store and returns its rows.
-pub async fn query(
-    txn: &DatabaseTransaction,
-    sql: String,
-    values: Vec<Value>,
-) -> Result<Vec<sea_orm::QueryResult>, DbErr> {
-    let backend = txn.get_database_backend();
-    txn.query_all_raw(Statement::from_sql_and_values(
-        backend,
-        placeholders(backend, sql),
-        values,
-    ))
-    .await
-}
-
-fn placeholders(backend: DatabaseBackend, sql: String) -> String {
-    if backend == DatabaseBackend::Postgres {
-        sql
-    } else {
-        sql.replace('$', "?")
-    }
 }
 
 /// Which list a batch goes to and on whose behalf.
@@ -345,7 +299,7 @@ pub async fn delete_devices(
         target.list_id.into(),
         Json::Array(records).to_string().into(),
     ];
-    execute(txn, sql, values).await
+    crate::db::execute(txn, &sql, values).await
 }
 
 /// Inserts the devices of the written contacts: `written` pairs each contact id with
@@ -390,7 +344,7 @@ pub async fn insert_devices(
         target.list_id.into(),
         devices.into(),
     ];
-    execute(txn, sql, values).await
+    crate::db::execute(txn, &sql, values).await
 }
 
 /// Stores a batch's refused records with their line numbers.
@@ -412,5 +366,5 @@ pub async fn insert_rejections(
         source(backend, 2, REJECTION_SOURCE)
     );
     let values = vec![job_id.into(), Json::Array(records).to_string().into()];
-    execute(txn, sql, values).await
+    crate::db::execute(txn, &sql, values).await
 }

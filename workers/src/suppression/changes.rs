@@ -17,7 +17,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::import::writer::query;
+use crate::db::query;
 use crate::{ServiceError, Services};
 
 /// The cache pub/sub channel that announces a committed change (payload `<list id>:<version>`).
@@ -81,8 +81,7 @@ pub(crate) async fn record(
 ) -> Result<i64, ServiceError> {
     let rows = query(
         txn,
-        "UPDATE suppression_lists SET version = version + 1 WHERE id = $1 RETURNING version"
-            .to_owned(),
+        "UPDATE suppression_lists SET version = version + 1 WHERE id = $1 RETURNING version",
         vec![list_id.into()],
     )
     .await?;

@@ -35,8 +35,8 @@ use super::changes::{self, AddedEntry, Change as ListChange};
 use super::{mirror, writable_list};
 use crate::accounts::principal::Principal;
 use crate::audit::{self, Change};
+use crate::db::{execute, query};
 use crate::import::status;
-use crate::import::writer::{execute, query};
 use crate::page::{Page, PageRequest, keyset_page};
 use crate::queue::{self, ClaimedTask, NewTask};
 use crate::{ServiceError, Services};
@@ -356,7 +356,7 @@ pub async fn run(
     if mode == SuppressionImportMode::Replace {
         execute(
             &txn,
-            "DELETE FROM suppression_entries WHERE list_id = $1".to_owned(),
+            "DELETE FROM suppression_entries WHERE list_id = $1",
             vec![list.id.into()],
         )
         .await?;
@@ -416,7 +416,7 @@ pub async fn run(
     active.update(&txn).await?;
     execute(
         &txn,
-        "UPDATE suppression_lists SET updated_at = $1 WHERE id = $2".to_owned(),
+        "UPDATE suppression_lists SET updated_at = $1 WHERE id = $2",
         vec![finished.into(), list.id.into()],
     )
     .await?;
@@ -490,7 +490,7 @@ async fn insert_entries(
         values.push(now.into());
     }
     sql.push_str(" ON CONFLICT (list_id, value) DO NOTHING RETURNING value");
-    let rows = query(txn, sql, values).await?;
+    let rows = query(txn, &sql, values).await?;
     let mut inserted = HashSet::with_capacity(rows.len());
     for row in rows {
         inserted.insert(row.try_get::<String>("", "value")?);
