@@ -48,6 +48,10 @@ pub enum Permission {
     ManageCampaigns,
     /// See campaigns, their statistics, dialability and calling lists.
     ViewCampaigns,
+    /// Create, change, delete and run scheduled jobs and the SFTP connections they use.
+    ManageJobs,
+    /// See jobs, their next firings and their runs with logs.
+    ViewJobs,
 }
 
 impl UserRole {
@@ -90,10 +94,18 @@ impl UserRole {
                     | ViewCompliance
                     | ManageCampaigns
                     | ViewCampaigns
+                    | ManageJobs
+                    | ViewJobs
             ),
             UserRole::ListManager => matches!(
                 permission,
-                ManageLists | ViewLists | ManageSuppression | ViewCompliance | ViewCampaigns
+                ManageLists
+                    | ViewLists
+                    | ManageSuppression
+                    | ViewCompliance
+                    | ViewCampaigns
+                    | ManageJobs
+                    | ViewJobs
             ),
             UserRole::ComplianceOfficer => matches!(
                 permission,
@@ -104,9 +116,13 @@ impl UserRole {
                     | StopDialing
                     | ViewCompliance
                     | ViewCampaigns
+                    | ViewJobs
             ),
             UserRole::Viewer => {
-                matches!(permission, ViewLists | ViewCompliance | ViewCampaigns)
+                matches!(
+                    permission,
+                    ViewLists | ViewCompliance | ViewCampaigns | ViewJobs
+                )
             }
         }
     }

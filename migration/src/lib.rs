@@ -17,6 +17,7 @@ mod m20261121_000010_compliance_data;
 mod m20261121_000011_suppression_changes;
 mod m20261121_000012_dialing_history;
 mod m20261121_000013_campaigns;
+mod m20261121_000014_jobs;
 mod support;
 
 /// Runs every migration in order; used by `reachline migrate` and at start-up.
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000011_suppression_changes::Migration),
             Box::new(m20261121_000012_dialing_history::Migration),
             Box::new(m20261121_000013_campaigns::Migration),
+            Box::new(m20261121_000014_jobs::Migration),
         ]
     }
 }

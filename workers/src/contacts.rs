@@ -303,3 +303,71 @@ mod tests {
         assert!(device_values_for("Smith").is_empty());
     }
 }
+
+/// The export's columns: the contact, then up to ten devices as kind and value.
+fn export_header() -> Vec<String> {
+    let mut header: Vec<String> = [
+        "clientId",
+        "firstName",
+        "lastName",
+        "company",
+        "postalCode",
+        "country",
+        "timeZone",
+        "consentAutomated",
+        "consentSms",
+        "consentEmail",
+        "custom",
+    ]
+    .map(String::from)
+    .to_vec();
+    for n in 1..=domain::import::MAX_DEVICES {
+        header.push(format!("device{n}Kind"));
+        header.push(format!("device{n}"));
+    }
+    header
+}
+
+/// A page of contacts as export CSV rows (with the header and BOM when `header`):
+/// the list download and export jobs write the same file.
+pub fn export_chunk(
+    contacts: &[entity::contact::Model],
+    devices: &std::collections::HashMap<i64, Vec<entity::contact_device::Model>>,
+    header: bool,
+) -> Vec<u8> {
+    let buffer = Vec::with_capacity(contacts.len() * 160);
+    let writer = if header {
+        tabular::CsvWriter::with_bom(buffer)
+    } else {
+        Ok(tabular::CsvWriter::new(buffer))
+    };
+    let Ok(mut writer) = writer else {
+        return Vec::new();
+    };
+    if header {
+        let _ = writer.write_record(export_header());
+    }
+    for contact in contacts {
+        let text = |value: &Option<String>| value.clone().unwrap_or_default();
+        let mut row = vec![
+            text(&contact.client_id),
+            text(&contact.first_name),
+            text(&contact.last_name),
+            text(&contact.company),
+            text(&contact.postal_code),
+            text(&contact.country),
+            text(&contact.time_zone),
+            contact.consent_automated.to_string(),
+            contact.consent_sms.to_string(),
+            contact.consent_email.to_string(),
+            contact.custom.to_string(),
+        ];
+        for device in devices.get(&contact.id).into_iter().flatten() {
+            row.push(device.kind.clone());
+            row.push(device.value.clone());
+        }
+        row.resize(export_header().len(), String::new());
+        let _ = writer.write_record(row);
+    }
+    writer.into_inner().unwrap_or_default()
+}

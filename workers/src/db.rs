@@ -87,6 +87,14 @@ const UNIQUE_FIELDS: &[(&[&str], &str)] = &[
         ],
         "name",
     ),
+    (&["jobs_tenant_name_key", "jobs.tenant_id, jobs.name"], "name"),
+    (
+        &[
+            "sftp_connections_tenant_name_key",
+            "sftp_connections.tenant_id, sftp_connections.name",
+        ],
+        "name",
+    ),
 ];
 
 /// Maps a unique violation to a field conflict, and any other database error through unchanged.

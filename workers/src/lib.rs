@@ -14,6 +14,7 @@ pub mod db;
 pub mod dialing;
 pub mod error;
 pub mod import;
+pub mod jobs;
 pub mod lists;
 pub mod maintenance;
 pub mod page;

@@ -159,72 +159,6 @@ async fn rejections_csv(
     csv_attachment(&format!("rejected-rows-{}.csv", job.id), body)
 }
 
-/// The export's columns: the contact, then up to ten devices as kind and value.
-fn export_header() -> Vec<String> {
-    let mut header: Vec<String> = [
-        "clientId",
-        "firstName",
-        "lastName",
-        "company",
-        "postalCode",
-        "country",
-        "timeZone",
-        "consentAutomated",
-        "consentSms",
-        "consentEmail",
-        "custom",
-    ]
-    .map(String::from)
-    .to_vec();
-    for n in 1..=domain::import::MAX_DEVICES {
-        header.push(format!("device{n}Kind"));
-        header.push(format!("device{n}"));
-    }
-    header
-}
-
-fn export_chunk(
-    contacts: &[entity::contact::Model],
-    devices: &std::collections::HashMap<i64, Vec<entity::contact_device::Model>>,
-    header: bool,
-) -> Vec<u8> {
-    let buffer = Vec::with_capacity(contacts.len() * 160);
-    let writer = if header {
-        tabular::CsvWriter::with_bom(buffer)
-    } else {
-        Ok(tabular::CsvWriter::new(buffer))
-    };
-    let Ok(mut writer) = writer else {
-        return Vec::new();
-    };
-    if header {
-        let _ = writer.write_record(export_header());
-    }
-    for contact in contacts {
-        let text = |value: &Option<String>| value.clone().unwrap_or_default();
-        let mut row = vec![
-            text(&contact.client_id),
-            text(&contact.first_name),
-            text(&contact.last_name),
-            text(&contact.company),
-            text(&contact.postal_code),
-            text(&contact.country),
-            text(&contact.time_zone),
-            contact.consent_automated.to_string(),
-            contact.consent_sms.to_string(),
-            contact.consent_email.to_string(),
-            contact.custom.to_string(),
-        ];
-        for device in devices.get(&contact.id).into_iter().flatten() {
-            row.push(device.kind.clone());
-            row.push(device.value.clone());
-        }
-        row.resize(export_header().len(), String::new());
-        let _ = writer.write_record(row);
-    }
-    writer.into_inner().unwrap_or_default()
-}
-
 /// A list's contacts with their devices as a CSV (formula-safe), streamed 500 at a time.
 async fn contacts_csv(
     State(state): State<AppState>,
@@ -255,7 +189,7 @@ async fn contacts_csv(
             let ids: Vec<i64> = page.items.iter().map(|contact| contact.id).collect();
             let devices =
                 workers::contacts::devices_of(&services.db, principal.tenant_id, &ids).await?;
-            let chunk = export_chunk(&page.items, &devices, first);
+            let chunk = workers::contacts::export_chunk(&page.items, &devices, first);
             Ok((chunk, more_after(&page, |contact| contact.id)))
         }
     });

@@ -1,0 +1,232 @@
+//! Cron schedules evaluated in an IANA time zone.
+//!
+//! Expressions have five fields (minute first) or six (second first), parsed
+//! by `croner`, the parser tokio-cron-scheduler uses, with the usual cron rule
+//! that a restricted day-of-month and day-of-week match when either does.
+//! Firing times are computed in the zone itself, so 09:00 in New York stays
+//! 09:00 across daylight-saving changes (a fixed UTC offset would drift by an
+//! hour twice a year).
+
+use chrono::{DateTime, Duration, SubsecRound, TimeZone, Utc};
+use chrono_tz::Tz;
+use croner::Cron;
+use croner::parser::{CronParser, Seconds, Year};
+use domain::ValidationError;
+
+/// How far back [`CronSchedule::latest_at_or_before`] looks for a firing.
+const LOOKBACK: Duration = Duration::days(400);
+
+/// A validated schedule: when a job fires, in which zone.
+#[derive(Debug, Clone)]
+pub struct CronSchedule {
+    cron: Cron,
+    normalized: String,
+    zone: Tz,
+}
+
+impl CronSchedule {
+    /// Parses an expression and a zone; each problem names its field (`cron`, `timeZone`).
+    pub fn parse(expression: &str, zone: &str) -> Result<Self, Vec<ValidationError>> {
+        let mut problems = Vec::new();
+        let zone = match zone.trim().parse::<Tz>() {
+            Ok(zone) => Some(zone),
+            Err(_) => {
+                problems.push(ValidationError::new(
+                    "timeZone",
+                    format!("{zone:?} is not an IANA time zone (for example America/New_York)"),
+                ));
+                None
+            }
+        };
+        let cron = parse_expression(expression).map_err(|message| {
+            problems.push(ValidationError::new("cron", message));
+        });
+        let (Ok((cron, normalized)), Some(zone)) = (cron, zone) else {
+            return Err(problems);
+        };
+        let schedule = Self {
+            cron,
+            normalized,
+            zone,
+        };
+        if schedule.next_after(Utc::now()).is_none() {
+            return Err(vec![ValidationError::new(
+                "cron",
+                "never fires (no date matches it, e.g. 30 February)",
+            )]);
+        }
+        Ok(schedule)
+    }
+
+    /// The six-field form (seconds first) the expression was read as.
+    pub fn normalized(&self) -> &str {
+        &self.normalized
+    }
+
+    /// The zone the expression is read in.
+    pub fn zone(&self) -> Tz {
+        self.zone
+    }
+
+    /// The first firing strictly after `after`.
+    pub fn next_after(&self, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let local = after.trunc_subsecs(0).with_timezone(&self.zone);
+        self.cron
+            .find_next_occurrence(&local, false)
+            .ok()
+            .map(|at| at.with_timezone(&Utc))
+    }
+
+    /// The next `count` firings strictly after `after`.
+    pub fn upcoming(&self, after: DateTime<Utc>, count: usize) -> Vec<DateTime<Utc>> {
+        let mut firings = Vec::with_capacity(count);
+        let mut cursor = after;
+        while firings.len() < count {
+            let Some(next) = self.next_after(cursor) else {
+                break;
+            };
+            firings.push(next);
+            cursor = next;
+        }
+        firings
+    }
+
+    /// The latest firing at or before `at` (within about a year), the one a
+    /// late or restarted scheduler owes.
+    pub fn latest_at_or_before(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let at = at.trunc_subsecs(0);
+        let local = at.with_timezone(&self.zone);
+        let found = self
+            .cron
+            .find_previous_occurrence(&local, true)
+            .ok()?
+            .with_timezone(&Utc);
+        (found <= at && at - found <= LOOKBACK).then_some(found)
+    }
+
+    /// A firing as a person in the job's zone reads it: `2026-11-23 09:00:00 EST`.
+    pub fn local_label(&self, at: DateTime<Utc>) -> String {
+        self.zone
+            .from_utc_datetime(&at.naive_utc())
+            .format("%Y-%m-%d %H:%M:%S %Z")
+            .to_string()
+    }
+}
+
+/// Reads five or six fields into a `croner` schedule and its six-field form.
+fn parse_expression(expression: &str) -> Result<(Cron, String), String> {
+    let trimmed = expression.split_whitespace().collect::<Vec<_>>();
+    match trimmed.len() {
+        0 => {
+            return Err(
+                "is empty; write five fields (minute hour day month weekday) or six (second first)"
+                    .into(),
+            );
+        }
+        5 | 6 => {}
+        n => {
+            return Err(format!(
+                "has {n} fields; write five (minute hour day month weekday) or six (second minute hour day month weekday)"
+            ));
+        }
+    }
+    let normalized = if trimmed.len() == 5 {
+        format!("0 {}", trimmed.join(" "))
+    } else {
+        trimmed.join(" ")
+    };
+    let cron = CronParser::builder()
+        .seconds(Seconds::Required)
+        .year(Year::Disallowed)
+        .build()
+        .parse(&normalized)
+        .map_err(|error| format!("is not a valid cron expression: {error}"))?;
+    Ok((cron, normalized))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text)
+            .map(|at| at.with_timezone(&Utc))
+            .expect("test instant")
+    }
+
+    #[test]
+    fn five_fields_fire_on_the_minute_and_six_on_the_second() {
+        let daily = CronSchedule::parse("30 7 * * 1-5", "UTC").expect("valid");
+        assert_eq!(daily.normalized(), "0 30 7 * * 1-5");
+        // 2026-11-21 is a Saturday: next is Monday 07:30.
+        assert_eq!(
+            daily.next_after(at("2026-11-21T10:00:00Z")),
+            Some(at("2026-11-23T07:30:00Z"))
+        );
+        let every_second = CronSchedule::parse("* * * * * *", "UTC").expect("valid");
+        assert_eq!(
+            every_second.upcoming(at("2026-11-21T10:00:00.400Z"), 3),
+            vec![
+                at("2026-11-21T10:00:01Z"),
+                at("2026-11-21T10:00:02Z"),
+                at("2026-11-21T10:00:03Z")
+            ]
+        );
+    }
+
+    #[test]
+    fn the_zone_keeps_local_time_across_daylight_saving() {
+        let nine = CronSchedule::parse("0 9 * * *", "America/New_York").expect("valid");
+        // 09:00 EST is 14:00 UTC; after 2027-03-14 09:00 EDT is 13:00 UTC.
+        assert_eq!(
+            nine.next_after(at("2027-03-13T00:00:00Z")),
+            Some(at("2027-03-13T14:00:00Z"))
+        );
+        assert_eq!(
+            nine.next_after(at("2027-03-14T00:00:00Z")),
+            Some(at("2027-03-14T13:00:00Z"))
+        );
+        assert_eq!(
+            nine.local_label(at("2027-03-14T13:00:00Z")),
+            "2027-03-14 09:00:00 EDT"
+        );
+    }
+
+    #[test]
+    fn day_of_month_or_day_of_week_as_in_cron() {
+        // The 1st of the month or any Monday.
+        let either = CronSchedule::parse("0 6 1 * MON", "UTC").expect("valid");
+        assert_eq!(
+            either.upcoming(at("2026-11-28T00:00:00Z"), 3),
+            vec![
+                at("2026-11-30T06:00:00Z"),
+                at("2026-12-01T06:00:00Z"),
+                at("2026-12-07T06:00:00Z")
+            ]
+        );
+    }
+
+    #[test]
+    fn latest_firing_at_or_before() {
+        let hourly = CronSchedule::parse("15 * * * *", "Europe/Paris").expect("valid");
+        assert_eq!(
+            hourly.latest_at_or_before(at("2026-11-21T10:14:59Z")),
+            Some(at("2026-11-21T09:15:00Z"))
+        );
+        assert_eq!(
+            hourly.latest_at_or_before(at("2026-11-21T10:15:00.700Z")),
+            Some(at("2026-11-21T10:15:00Z"))
+        );
+    }
+
+    #[test]
+    fn bad_input_names_its_field() {
+        let problems = CronSchedule::parse("61 * * * *", "Mars/Olympus").expect_err("invalid");
+        let fields: Vec<_> = problems.iter().map(|p| p.field).collect();
+        assert_eq!(fields, vec!["timeZone", "cron"]);
+        for bad in ["", "* * *", "* * * * * * * *", "a b c d e", "0 0 30 2 *"] {
+            let problems = CronSchedule::parse(bad, "UTC").expect_err(bad);
+            assert_eq!(problems[0].field, "cron", "{bad}");
+        }
+    }
+}
