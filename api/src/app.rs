@@ -151,7 +151,14 @@ impl Application {
             let services = self.state.services.clone();
             match role {
                 Role::Scheduler => {
-                    background.spawn(workers::maintenance::run(services, stop_rx.clone()));
+                    let worker = format!("{}-{}", role.name(), uuid::Uuid::new_v4().simple());
+                    background.spawn(workers::maintenance::run(services.clone(), stop_rx.clone()));
+                    background.spawn(workers::jobs::run_scheduler(
+                        services.clone(),
+                        worker.clone(),
+                        stop_rx.clone(),
+                    ));
+                    background.spawn(workers::jobs::run_worker(services, worker, stop_rx.clone()));
                 }
                 Role::Compliance => {
                     background.spawn(workers::dialing::traffic::run(

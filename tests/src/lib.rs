@@ -8,6 +8,7 @@ pub mod dialer;
 pub mod graphql_ws;
 pub mod messy;
 pub mod process;
+pub mod sshd;
 
 use std::path::PathBuf;
 

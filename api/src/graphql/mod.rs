@@ -10,6 +10,7 @@ pub mod compliance_data;
 pub mod dialing;
 pub mod error;
 pub mod imports;
+pub mod jobs;
 pub mod lists;
 pub mod observe;
 pub mod relay;
@@ -40,6 +41,7 @@ pub struct Query(
     compliance_data::ComplianceDataQuery,
     dialing::DialingQuery,
     campaigns::CampaignsQuery,
+    jobs::JobsQuery,
 );
 
 /// Every mutation field, merged from the domain modules.
@@ -54,6 +56,7 @@ pub struct Mutation(
     compliance::ComplianceMutation,
     compliance_data::ComplianceDataMutation,
     campaigns::CampaignsMutation,
+    jobs::JobsMutation,
 );
 
 /// Every subscription field, merged from the domain modules.
@@ -62,6 +65,7 @@ pub struct Subscription(
     audit::AuditSubscription,
     imports::ImportsSubscription,
     campaigns::CampaignsSubscription,
+    jobs::JobsSubscription,
 );
 
 /// The executable schema.

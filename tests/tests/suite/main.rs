@@ -14,6 +14,7 @@ mod import_api;
 mod import_rules;
 mod import_sources;
 mod imports;
+mod jobs;
 mod lists;
 mod maintenance;
 mod ocs;
