@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use serde_json::json;
+use serde_json::{Value, json};
 use tests::graphql_ws::subscribe;
 use tests::process::{ServerProcess, run};
 use tests::{ADMIN_EMAIL, JWT_SECRET, TestDatabase, redis_url, unique_redis_prefix};
@@ -821,4 +821,83 @@ async fn a_campaigns_process_builds_what_the_api_loaded_and_a_compliance_replica
         ["+12024561414", "+12127365000", "+14158675309"],
         "{leased}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_scheduler_replicas_fire_a_per_second_job_exactly_once_each_second() {
+    let stores = SharedStores::new().await;
+    let first = stores.start("api,scheduler").await;
+    let second = stores.start("scheduler").await;
+    let token = login(&first.address(), ADMIN_EMAIL, "replica-admin-password").await;
+    let body = graphql(
+        &first.address(),
+        Some(&token),
+        "mutation { createJob(input: { name: \"Every second\", kind: PURGE, cron: \"* * * * * *\", timeZone: \"UTC\" }) { id } }",
+        json!({}),
+    )
+    .await;
+    let job_id = body["data"]["createJob"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{body}"))
+        .to_owned();
+
+    // Both replicas fire for 6 s; then the first is killed outright and the second carries on alone for 4 s.
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    let killed_at = chrono::Utc::now();
+    let pid = first.id().expect("the first replica runs").to_string();
+    let _ = tokio::process::Command::new("kill").args(["-KILL", &pid]).status().await;
+    let api = stores.start("api").await;
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    let body = graphql(
+        &api.address(),
+        Some(&token),
+        "mutation($id: ID!) { updateJob(id: $id, input: { name: \"Every second\", kind: PURGE, cron: \"* * * * * *\", timeZone: \"UTC\", enabled: false }) { enabled } }",
+        json!({ "id": job_id }),
+    )
+    .await;
+    assert_eq!(body["data"]["updateJob"]["enabled"], false, "{body}");
+    tokio::time::sleep(Duration::from_secs(3)).await;
+
+    let body = graphql(
+        &api.address(),
+        Some(&token),
+        "query($id: ID!) { jobRuns(jobId: $id, first: 500) { trigger status scheduledFor attempt firedBy } }",
+        json!({ "id": job_id }),
+    )
+    .await;
+    let runs = body["data"]["jobRuns"].as_array().unwrap_or_else(|| panic!("{body}"));
+    let mut seconds: Vec<chrono::DateTime<chrono::Utc>> = runs
+        .iter()
+        .filter(|run| run["trigger"] == "SCHEDULE")
+        .map(|run| run["scheduledFor"].as_str().unwrap().parse().unwrap())
+        .collect();
+    seconds.sort();
+    let unique: std::collections::BTreeSet<_> = seconds.iter().collect();
+    assert_eq!(unique.len(), seconds.len(), "a second fired twice: {seconds:?}");
+    assert!(seconds.len() >= 10, "about 10 firings expected, got {}: {body}", seconds.len());
+    for pair in seconds.windows(2) {
+        assert_eq!((pair[1] - pair[0]).num_seconds(), 1, "a gap in the firings: {seconds:?}");
+    }
+    for run in runs {
+        // A run the killed replica was executing waits for its lease to pass (2 min), then resumes.
+        let at: chrono::DateTime<chrono::Utc> = run["scheduledFor"].as_str().unwrap().parse().unwrap();
+        let near_the_kill = (at - killed_at).num_seconds().abs() <= 2;
+        if !(near_the_kill && run["status"] == "RUNNING") {
+            assert_eq!(run["status"], "SUCCEEDED", "{run}");
+            assert_eq!(run["attempt"], 1, "each run executed once: {run}");
+        }
+    }
+    let by: std::collections::BTreeMap<String, usize> = runs.iter().fold(Default::default(), |mut by, run| {
+        *by.entry(run["firedBy"].as_str().unwrap_or("?").to_owned()).or_default() += 1;
+        by
+    });
+    println!("{} firings, by replica: {by:?}", seconds.len());
+    let survivor: Vec<&Value> = runs
+        .iter()
+        .filter(|run| run["scheduledFor"].as_str().unwrap().parse::<chrono::DateTime<chrono::Utc>>().unwrap() > killed_at + chrono::Duration::seconds(1))
+        .collect();
+    assert!(survivor.len() >= 3, "the second replica fired on alone: {body}");
+    let survivor_name = survivor[0]["firedBy"].clone();
+    assert!(survivor.iter().all(|run| run["firedBy"] == survivor_name), "only the survivor fired after the kill: {body}");
+    drop(second);
 }

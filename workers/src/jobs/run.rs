@@ -303,7 +303,7 @@ pub async fn run_worker(services: Services, worker: String, mut stop: watch::Rec
         if !ran {
             tokio::select! {
                 _ = tokio::time::sleep(Duration::from_millis(250)) => {}
-                _ = stop.wait_for(|stopped| *stopped) => return,
+                () = async { let _ = stop.wait_for(|stopped| *stopped).await; } => return,
             }
         }
     }

@@ -230,7 +230,7 @@ pub async fn run_scheduler(services: Services, fired_by: String, mut stop: watch
                     }
                 }
             }
-            _ = stop.wait_for(|stopped| *stopped) => break,
+            () = async { let _ = stop.wait_for(|stopped| *stopped).await; } => break,
         }
     }
     let mut scheduler = scheduler;
