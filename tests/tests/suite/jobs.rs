@@ -208,7 +208,8 @@ async fn cron_helper_validation_and_job_crud(stores: Stores) {
     assert!(body["data"]["updateJob"]["nextFirings"].as_array().unwrap().is_empty(), "{body}");
 
     // A viewer reads jobs but cannot change them.
-    let viewer = app.create_user(&token, "viewer@example.com", "VIEWER").await;
+    app.create_user(&token, "viewer@example.com", "VIEWER").await;
+    let viewer = app.login("viewer@example.com", tests::USER_PASSWORD).await;
     let body = app.graphql(Some(&viewer), "{ jobs { name kind cron timeZone enabled } }", json!({})).await;
     assert_eq!(body["data"]["jobs"][0]["name"], "Nightly purge", "{body}");
     let body = app.graphql(Some(&viewer), RUN_NOW, json!({ "id": job_id })).await;
@@ -356,7 +357,8 @@ async fn list_automation_from_sftp_starts_the_campaign_and_never_imports_twice(s
     assert_eq!(body["data"]["campaign"]["loadStatus"], "READY", "{body}");
     let lists = body["data"]["campaign"]["lists"].as_array().unwrap();
     assert_eq!(lists.len(), 2, "{body}");
-    let new_list = Utc::now().format("Leads %Y-%m-%d ").to_string() + &file;
+    // `{file}` is the file's name without its extension.
+    let new_list = Utc::now().format("Leads %Y-%m-%d leads_%Y%m%d_a").to_string();
     assert_eq!(lists[1]["list"]["name"], new_list.as_str(), "{body}");
     assert_eq!(lists[1]["list"]["contactCount"], 3, "{body}");
 
