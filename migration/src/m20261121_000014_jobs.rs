@@ -100,7 +100,11 @@ fn tenant_fk(
         .to_owned()
 }
 
-fn job_fk(name: &str, table: impl Iden + 'static, column: impl Iden + 'static) -> ForeignKeyCreateStatement {
+fn job_fk(
+    name: &str,
+    table: impl Iden + 'static,
+    column: impl Iden + 'static,
+) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .name(name)
         .from(table, column)
@@ -122,16 +126,40 @@ impl MigrationTrait for Migration {
                     .table(SftpConnections::Table)
                     .col(uuid(SftpConnections::Id).primary_key())
                     .col(uuid(SftpConnections::TenantId))
-                    .col(ColumnDef::new(SftpConnections::Name).string_len(100).not_null())
-                    .col(ColumnDef::new(SftpConnections::Host).string_len(255).not_null())
+                    .col(
+                        ColumnDef::new(SftpConnections::Name)
+                            .string_len(100)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(SftpConnections::Host)
+                            .string_len(255)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(SftpConnections::Port).integer().not_null())
-                    .col(ColumnDef::new(SftpConnections::Username).string_len(100).not_null())
+                    .col(
+                        ColumnDef::new(SftpConnections::Username)
+                            .string_len(100)
+                            .not_null(),
+                    )
                     // PASSWORD or PRIVATE_KEY
-                    .col(ColumnDef::new(SftpConnections::AuthMethod).string_len(20).not_null())
+                    .col(
+                        ColumnDef::new(SftpConnections::AuthMethod)
+                            .string_len(20)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(SftpConnections::Password).text().null())
                     .col(ColumnDef::new(SftpConnections::PrivateKey).text().null())
-                    .col(ColumnDef::new(SftpConnections::PrivateKeyPassphrase).text().null())
-                    .col(ColumnDef::new(SftpConnections::HostKeyFingerprint).string_len(100).null())
+                    .col(
+                        ColumnDef::new(SftpConnections::PrivateKeyPassphrase)
+                            .text()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(SftpConnections::HostKeyFingerprint)
+                            .string_len(100)
+                            .null(),
+                    )
                     .col(ColumnDef::new(SftpConnections::CreatedBy).uuid().null())
                     .col(timestamp(SftpConnections::CreatedAt))
                     .col(timestamp(SftpConnections::UpdatedAt))
@@ -169,12 +197,30 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(Jobs::OwnerId).uuid().null())
                     .col(timestamp(Jobs::CreatedAt))
                     .col(timestamp(Jobs::UpdatedAt))
-                    .foreign_key(&mut tenant_fk("jobs_tenant_fk", Jobs::Table, Jobs::TenantId))
+                    .foreign_key(&mut tenant_fk(
+                        "jobs_tenant_fk",
+                        Jobs::Table,
+                        Jobs::TenantId,
+                    ))
                     .to_owned(),
             )
             .await?;
-        create_index(manager, "jobs_tenant_name_key", Jobs::Table, [Jobs::TenantId, Jobs::Name], true).await?;
-        create_index(manager, "jobs_enabled_idx", Jobs::Table, [Jobs::Enabled], false).await?;
+        create_index(
+            manager,
+            "jobs_tenant_name_key",
+            Jobs::Table,
+            [Jobs::TenantId, Jobs::Name],
+            true,
+        )
+        .await?;
+        create_index(
+            manager,
+            "jobs_enabled_idx",
+            Jobs::Table,
+            [Jobs::Enabled],
+            false,
+        )
+        .await?;
 
         manager
             .create_table(
@@ -186,12 +232,28 @@ impl MigrationTrait for Migration {
                     // SCHEDULE, MISFIRE or MANUAL
                     .col(ColumnDef::new(JobRuns::Trigger).string_len(10).not_null())
                     .col(ColumnDef::new(JobRuns::Status).string_len(10).not_null())
-                    .col(ColumnDef::new(JobRuns::ScheduledFor).timestamp_with_time_zone().null())
+                    .col(
+                        ColumnDef::new(JobRuns::ScheduledFor)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
                     .col(ColumnDef::new(JobRuns::Attempt).integer().not_null())
                     .col(ColumnDef::new(JobRuns::MaxAttempts).integer().not_null())
-                    .col(ColumnDef::new(JobRuns::StartedAt).timestamp_with_time_zone().null())
-                    .col(ColumnDef::new(JobRuns::FinishedAt).timestamp_with_time_zone().null())
-                    .col(ColumnDef::new(JobRuns::NextAttemptAt).timestamp_with_time_zone().null())
+                    .col(
+                        ColumnDef::new(JobRuns::StartedAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(JobRuns::FinishedAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(JobRuns::NextAttemptAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
                     .col(ColumnDef::new(JobRuns::Counts).json().not_null())
                     // [{ at, level, message }]
                     .col(ColumnDef::new(JobRuns::Log).json().not_null())
@@ -199,15 +261,44 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(JobRuns::FiredBy).string_len(100).null())
                     .col(timestamp(JobRuns::CreatedAt))
                     .col(timestamp(JobRuns::UpdatedAt))
-                    .foreign_key(&mut tenant_fk("job_runs_tenant_fk", JobRuns::Table, JobRuns::TenantId))
-                    .foreign_key(&mut job_fk("job_runs_job_fk", JobRuns::Table, JobRuns::JobId))
+                    .foreign_key(&mut tenant_fk(
+                        "job_runs_tenant_fk",
+                        JobRuns::Table,
+                        JobRuns::TenantId,
+                    ))
+                    .foreign_key(&mut job_fk(
+                        "job_runs_job_fk",
+                        JobRuns::Table,
+                        JobRuns::JobId,
+                    ))
                     .to_owned(),
             )
             .await?;
         // The single-fire lock: one run per job and firing (manual runs have none).
-        create_index(manager, "job_runs_firing_key", JobRuns::Table, [JobRuns::JobId, JobRuns::ScheduledFor], true).await?;
-        create_index(manager, "job_runs_job_created_idx", JobRuns::Table, [JobRuns::JobId, JobRuns::CreatedAt], false).await?;
-        create_index(manager, "job_runs_created_idx", JobRuns::Table, [JobRuns::CreatedAt], false).await?;
+        create_index(
+            manager,
+            "job_runs_firing_key",
+            JobRuns::Table,
+            [JobRuns::JobId, JobRuns::ScheduledFor],
+            true,
+        )
+        .await?;
+        create_index(
+            manager,
+            "job_runs_job_created_idx",
+            JobRuns::Table,
+            [JobRuns::JobId, JobRuns::CreatedAt],
+            false,
+        )
+        .await?;
+        create_index(
+            manager,
+            "job_runs_created_idx",
+            JobRuns::Table,
+            [JobRuns::CreatedAt],
+            false,
+        )
+        .await?;
 
         manager
             .create_table(
@@ -217,9 +308,21 @@ impl MigrationTrait for Migration {
                     .col(uuid(JobPickedFiles::TenantId))
                     .col(uuid(JobPickedFiles::JobId))
                     .col(uuid(JobPickedFiles::RunId))
-                    .col(ColumnDef::new(JobPickedFiles::Name).string_len(255).not_null())
-                    .col(ColumnDef::new(JobPickedFiles::Size).big_integer().not_null())
-                    .col(ColumnDef::new(JobPickedFiles::Sha256).string_len(64).not_null())
+                    .col(
+                        ColumnDef::new(JobPickedFiles::Name)
+                            .string_len(255)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(JobPickedFiles::Size)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(JobPickedFiles::Sha256)
+                            .string_len(64)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(JobPickedFiles::StoredPath).text().not_null())
                     .col(timestamp(JobPickedFiles::PickedAt))
                     .foreign_key(&mut tenant_fk(
@@ -227,7 +330,11 @@ impl MigrationTrait for Migration {
                         JobPickedFiles::Table,
                         JobPickedFiles::TenantId,
                     ))
-                    .foreign_key(&mut job_fk("job_picked_files_job_fk", JobPickedFiles::Table, JobPickedFiles::JobId))
+                    .foreign_key(&mut job_fk(
+                        "job_picked_files_job_fk",
+                        JobPickedFiles::Table,
+                        JobPickedFiles::JobId,
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -235,7 +342,12 @@ impl MigrationTrait for Migration {
             manager,
             "job_picked_files_identity_key",
             JobPickedFiles::Table,
-            [JobPickedFiles::JobId, JobPickedFiles::Name, JobPickedFiles::Size, JobPickedFiles::Sha256],
+            [
+                JobPickedFiles::JobId,
+                JobPickedFiles::Name,
+                JobPickedFiles::Size,
+                JobPickedFiles::Sha256,
+            ],
             true,
         )
         .await?;

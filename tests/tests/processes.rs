@@ -845,7 +845,10 @@ async fn two_scheduler_replicas_fire_a_per_second_job_exactly_once_each_second()
     tokio::time::sleep(Duration::from_secs(6)).await;
     let killed_at = chrono::Utc::now();
     let pid = first.id().expect("the first replica runs").to_string();
-    let _ = tokio::process::Command::new("kill").args(["-KILL", &pid]).status().await;
+    let _ = tokio::process::Command::new("kill")
+        .args(["-KILL", &pid])
+        .status()
+        .await;
     let api = stores.start("api").await;
     tokio::time::sleep(Duration::from_secs(4)).await;
     let body = graphql(
@@ -865,7 +868,9 @@ async fn two_scheduler_replicas_fire_a_per_second_job_exactly_once_each_second()
         json!({ "id": job_id }),
     )
     .await;
-    let runs = body["data"]["jobRuns"].as_array().unwrap_or_else(|| panic!("{body}"));
+    let runs = body["data"]["jobRuns"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{body}"));
     let mut seconds: Vec<chrono::DateTime<chrono::Utc>> = runs
         .iter()
         .filter(|run| run["trigger"] == "SCHEDULE")
@@ -873,31 +878,59 @@ async fn two_scheduler_replicas_fire_a_per_second_job_exactly_once_each_second()
         .collect();
     seconds.sort();
     let unique: std::collections::BTreeSet<_> = seconds.iter().collect();
-    assert_eq!(unique.len(), seconds.len(), "a second fired twice: {seconds:?}");
-    assert!(seconds.len() >= 10, "about 10 firings expected, got {}: {body}", seconds.len());
+    assert_eq!(
+        unique.len(),
+        seconds.len(),
+        "a second fired twice: {seconds:?}"
+    );
+    assert!(
+        seconds.len() >= 10,
+        "about 10 firings expected, got {}: {body}",
+        seconds.len()
+    );
     for pair in seconds.windows(2) {
-        assert_eq!((pair[1] - pair[0]).num_seconds(), 1, "a gap in the firings: {seconds:?}");
+        assert_eq!(
+            (pair[1] - pair[0]).num_seconds(),
+            1,
+            "a gap in the firings: {seconds:?}"
+        );
     }
     for run in runs {
         // A run the killed replica was executing waits for its lease to pass (2 min), then resumes.
-        let at: chrono::DateTime<chrono::Utc> = run["scheduledFor"].as_str().unwrap().parse().unwrap();
+        let at: chrono::DateTime<chrono::Utc> =
+            run["scheduledFor"].as_str().unwrap().parse().unwrap();
         let near_the_kill = (at - killed_at).num_seconds().abs() <= 2;
         if !(near_the_kill && run["status"] == "RUNNING") {
             assert_eq!(run["status"], "SUCCEEDED", "{run}");
             assert_eq!(run["attempt"], 1, "each run executed once: {run}");
         }
     }
-    let by: std::collections::BTreeMap<String, usize> = runs.iter().fold(Default::default(), |mut by, run| {
-        *by.entry(run["firedBy"].as_str().unwrap_or("?").to_owned()).or_default() += 1;
-        by
-    });
+    let by: std::collections::BTreeMap<String, usize> =
+        runs.iter().fold(Default::default(), |mut by, run| {
+            *by.entry(run["firedBy"].as_str().unwrap_or("?").to_owned())
+                .or_default() += 1;
+            by
+        });
     println!("{} firings, by replica: {by:?}", seconds.len());
     let survivor: Vec<&Value> = runs
         .iter()
-        .filter(|run| run["scheduledFor"].as_str().unwrap().parse::<chrono::DateTime<chrono::Utc>>().unwrap() > killed_at + chrono::Duration::seconds(1))
+        .filter(|run| {
+            run["scheduledFor"]
+                .as_str()
+                .unwrap()
+                .parse::<chrono::DateTime<chrono::Utc>>()
+                .unwrap()
+                > killed_at + chrono::Duration::seconds(1)
+        })
         .collect();
-    assert!(survivor.len() >= 3, "the second replica fired on alone: {body}");
+    assert!(
+        survivor.len() >= 3,
+        "the second replica fired on alone: {body}"
+    );
     let survivor_name = survivor[0]["firedBy"].clone();
-    assert!(survivor.iter().all(|run| run["firedBy"] == survivor_name), "only the survivor fired after the kill: {body}");
+    assert!(
+        survivor.iter().all(|run| run["firedBy"] == survivor_name),
+        "only the survivor fired after the kill: {body}"
+    );
     drop(second);
 }

@@ -288,22 +288,6 @@ pub async fn delete(
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn searches_normalise_numbers_and_addresses() {
-        assert_eq!(device_values_for("(202) 456-1414"), vec!["+12024561414"]);
-        assert_eq!(device_values_for("+44 20 7946 0018"), vec!["+442079460018"]);
-        assert_eq!(
-            device_values_for("Jane.Doe@Example.com"),
-            vec!["jane.doe@example.com"]
-        );
-        assert!(device_values_for("Smith").is_empty());
-    }
-}
-
 /// The export's columns: the contact, then up to ten devices as kind and value.
 fn export_header() -> Vec<String> {
     let mut header: Vec<String> = [
@@ -370,4 +354,20 @@ pub fn export_chunk(
         let _ = writer.write_record(row);
     }
     writer.into_inner().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn searches_normalise_numbers_and_addresses() {
+        assert_eq!(device_values_for("(202) 456-1414"), vec!["+12024561414"]);
+        assert_eq!(device_values_for("+44 20 7946 0018"), vec!["+442079460018"]);
+        assert_eq!(
+            device_values_for("Jane.Doe@Example.com"),
+            vec!["jane.doe@example.com"]
+        );
+        assert!(device_values_for("Smith").is_empty());
+    }
 }

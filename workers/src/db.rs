@@ -87,7 +87,10 @@ const UNIQUE_FIELDS: &[(&[&str], &str)] = &[
         ],
         "name",
     ),
-    (&["jobs_tenant_name_key", "jobs.tenant_id, jobs.name"], "name"),
+    (
+        &["jobs_tenant_name_key", "jobs.tenant_id, jobs.name"],
+        "name",
+    ),
     (
         &[
             "sftp_connections_tenant_name_key",

@@ -41,7 +41,13 @@ fn log_text(run: &Value) -> String {
         .map(|lines| {
             lines
                 .iter()
-                .map(|line| format!("{} {}", line["level"].as_str().unwrap_or(""), line["message"].as_str().unwrap_or("")))
+                .map(|line| {
+                    format!(
+                        "{} {}",
+                        line["level"].as_str().unwrap_or(""),
+                        line["message"].as_str().unwrap_or("")
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join("\n")
         })
@@ -63,14 +69,18 @@ async fn finished_run(app: &TestApp, token: &str, run_id: &str) -> Value {
 }
 
 async fn run_now(app: &TestApp, token: &str, job_id: &str) -> Value {
-    let body = app.graphql(Some(token), RUN_NOW, json!({ "id": job_id })).await;
+    let body = app
+        .graphql(Some(token), RUN_NOW, json!({ "id": job_id }))
+        .await;
     let run_id = id_of(&body, "runJobNow");
     assert_eq!(body["data"]["runJobNow"]["trigger"], "MANUAL", "{body}");
     finished_run(app, token, &run_id).await
 }
 
 async fn create_job(app: &TestApp, token: &str, input: Value) -> String {
-    let body = app.graphql(Some(token), CREATE_JOB, json!({ "input": input })).await;
+    let body = app
+        .graphql(Some(token), CREATE_JOB, json!({ "input": input }))
+        .await;
     id_of(&body, "createJob")
 }
 
@@ -80,8 +90,14 @@ fn password_connection(server: &Sshd, name: &str, password: &str, pin: &str) -> 
 }
 
 async fn create_connection(app: &TestApp, token: &str, input: Value) -> String {
-    let body = app.graphql(Some(token), CREATE_CONNECTION, json!({ "input": input })).await;
-    assert_eq!(body["data"]["createSftpConnection"]["hasPassword"], input["password"].is_string(), "{body}");
+    let body = app
+        .graphql(Some(token), CREATE_CONNECTION, json!({ "input": input }))
+        .await;
+    assert_eq!(
+        body["data"]["createSftpConnection"]["hasPassword"],
+        input["password"].is_string(),
+        "{body}"
+    );
     id_of(&body, "createSftpConnection")
 }
 
@@ -136,8 +152,14 @@ async fn cron_helper_validation_and_job_crud(stores: Stores) {
         let local = firing["local"].as_str().unwrap();
         assert!(local.contains(" 08:30:00 E"), "{local} is 08:30 Eastern");
         let at: chrono::DateTime<Utc> = firing["at"].as_str().unwrap().parse().unwrap();
-        let weekday = at.with_timezone(&chrono_tz::America::New_York).format("%a").to_string();
-        assert!(!["Sat", "Sun"].contains(&weekday.as_str()), "{local} is a weekday");
+        let weekday = at
+            .with_timezone(&chrono_tz::America::New_York)
+            .format("%a")
+            .to_string();
+        assert!(
+            !["Sat", "Sun"].contains(&weekday.as_str()),
+            "{local} is a weekday"
+        );
     }
 
     // Bad expressions and zones name their field.
@@ -156,7 +178,10 @@ async fn cron_helper_validation_and_job_crud(stores: Stores) {
             .await;
         let preview = &body["data"]["cronPreview"];
         assert_eq!(preview["valid"], false, "{cron} in {zone}: {body}");
-        assert_eq!(preview["problems"][0]["field"], field, "{cron} in {zone}: {body}");
+        assert_eq!(
+            preview["problems"][0]["field"], field,
+            "{cron} in {zone}: {body}"
+        );
         assert!(preview["nextFirings"].as_array().unwrap().is_empty());
     }
 
@@ -188,7 +213,14 @@ async fn cron_helper_validation_and_job_crud(stores: Stores) {
         )
         .await;
     let job_id = id_of(&body, "createJob");
-    assert_eq!(body["data"]["createJob"]["nextFirings"].as_array().unwrap().len(), 5, "{body}");
+    assert_eq!(
+        body["data"]["createJob"]["nextFirings"]
+            .as_array()
+            .unwrap()
+            .len(),
+        5,
+        "{body}"
+    );
     let duplicate = app
         .graphql(
             Some(&token),
@@ -205,20 +237,46 @@ async fn cron_helper_validation_and_job_crud(stores: Stores) {
         )
         .await;
     assert_eq!(body["data"]["updateJob"]["enabled"], false, "{body}");
-    assert!(body["data"]["updateJob"]["nextFirings"].as_array().unwrap().is_empty(), "{body}");
+    assert!(
+        body["data"]["updateJob"]["nextFirings"]
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "{body}"
+    );
 
     // A viewer reads jobs but cannot change them.
-    app.create_user(&token, "viewer@example.com", "VIEWER").await;
+    app.create_user(&token, "viewer@example.com", "VIEWER")
+        .await;
     let viewer = app.login("viewer@example.com", tests::USER_PASSWORD).await;
-    let body = app.graphql(Some(&viewer), "{ jobs { name kind cron timeZone enabled } }", json!({})).await;
+    let body = app
+        .graphql(
+            Some(&viewer),
+            "{ jobs { name kind cron timeZone enabled } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(body["data"]["jobs"][0]["name"], "Nightly purge", "{body}");
-    let body = app.graphql(Some(&viewer), RUN_NOW, json!({ "id": job_id })).await;
+    let body = app
+        .graphql(Some(&viewer), RUN_NOW, json!({ "id": job_id }))
+        .await;
     assert_eq!(error_code(&body), Some("FORBIDDEN"), "{body}");
 
-    let body = app.graphql(Some(&token), "mutation($id: ID!) { deleteJob(id: $id) }", json!({ "id": job_id })).await;
+    let body = app
+        .graphql(
+            Some(&token),
+            "mutation($id: ID!) { deleteJob(id: $id) }",
+            json!({ "id": job_id }),
+        )
+        .await;
     assert_eq!(body["data"]["deleteJob"], job_id.as_str(), "{body}");
-    let body = app.graphql(Some(&token), "{ jobs { id } }", json!({})).await;
-    assert!(body["data"]["jobs"].as_array().unwrap().is_empty(), "{body}");
+    let body = app
+        .graphql(Some(&token), "{ jobs { id } }", json!({}))
+        .await;
+    assert!(
+        body["data"]["jobs"].as_array().unwrap().is_empty(),
+        "{body}"
+    );
 }
 
 async fn run_now_records_the_run_and_streams_it(stores: Stores) {
@@ -242,7 +300,10 @@ async fn run_now_records_the_run_and_streams_it(stores: Stores) {
     let run = run_now(&app, &token, &job_id).await;
     assert_eq!(run["status"], "SUCCEEDED", "{}", log_text(&run));
     assert_eq!(run["attempt"], 1);
-    assert!(run["startedAt"].is_string() && run["finishedAt"].is_string(), "{run}");
+    assert!(
+        run["startedAt"].is_string() && run["finishedAt"].is_string(),
+        "{run}"
+    );
     let log = log_text(&run);
     assert!(log.contains("deleted 0 finished runs"), "{log}");
     assert!(log.ends_with("INFO finished"), "{log}");
@@ -258,8 +319,16 @@ async fn run_now_records_the_run_and_streams_it(stores: Stores) {
             break;
         }
     }
-    assert_eq!(statuses.first().map(String::as_str), Some("QUEUED"), "{statuses:?}");
-    assert_eq!(statuses.last().map(String::as_str), Some("SUCCEEDED"), "{statuses:?}");
+    assert_eq!(
+        statuses.first().map(String::as_str),
+        Some("QUEUED"),
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.last().map(String::as_str),
+        Some("SUCCEEDED"),
+        "{statuses:?}"
+    );
 
     let body = app
         .graphql(
@@ -268,8 +337,15 @@ async fn run_now_records_the_run_and_streams_it(stores: Stores) {
             json!({ "id": job_id }),
         )
         .await;
-    assert_eq!(body["data"]["jobRuns"].as_array().unwrap().len(), 1, "{body}");
-    assert_eq!(body["data"]["job"]["lastRun"]["status"], "SUCCEEDED", "{body}");
+    assert_eq!(
+        body["data"]["jobRuns"].as_array().unwrap().len(),
+        1,
+        "{body}"
+    );
+    assert_eq!(
+        body["data"]["job"]["lastRun"]["status"], "SUCCEEDED",
+        "{body}"
+    );
 }
 
 async fn list_automation_from_sftp_starts_the_campaign_and_never_imports_twice(stores: Stores) {
@@ -279,8 +355,16 @@ async fn list_automation_from_sftp_starts_the_campaign_and_never_imports_twice(s
     app.open_calling_window_all_day(&token).await;
 
     // The connection: tested (the presented key is the pinned one), then saved.
-    let input = password_connection(&server, "Client drop", &server.password, &server.host_key_fingerprint);
-    server.write_file(&format!("incoming/leads_{}_a.csv", today()), LEADS.as_bytes());
+    let input = password_connection(
+        &server,
+        "Client drop",
+        &server.password,
+        &server.host_key_fingerprint,
+    );
+    server.write_file(
+        &format!("incoming/leads_{}_a.csv", today()),
+        LEADS.as_bytes(),
+    );
     server.write_file("incoming/readme.txt", b"drop lead files here\n");
     let body = app
         .graphql(
@@ -292,16 +376,36 @@ async fn list_automation_from_sftp_starts_the_campaign_and_never_imports_twice(s
     let test = &body["data"]["testSftpConnection"];
     assert_eq!(test["ok"], true, "{body}");
     assert_eq!(test["fingerprintMatches"], true, "{body}");
-    assert_eq!(test["presentedFingerprint"], server.host_key_fingerprint.as_str(), "{body}");
+    assert_eq!(
+        test["presentedFingerprint"],
+        server.host_key_fingerprint.as_str(),
+        "{body}"
+    );
     assert_eq!(test["files"].as_array().unwrap().len(), 2, "{body}");
     let connection = create_connection(&app, &token, input).await;
-    let body = app.graphql(Some(&token), "{ sftpConnections { name hasPassword } }", json!({})).await;
-    assert_eq!(body["data"]["sftpConnections"][0]["hasPassword"], true, "{body}");
-    assert!(!body.to_string().contains(&server.password), "secrets are write-only");
+    let body = app
+        .graphql(
+            Some(&token),
+            "{ sftpConnections { name hasPassword } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["sftpConnections"][0]["hasPassword"], true,
+        "{body}"
+    );
+    assert!(
+        !body.to_string().contains(&server.password),
+        "secrets are write-only"
+    );
 
     // A campaign with an empty seed list, and the automation job feeding it.
     let body = app
-        .graphql(Some(&token), "mutation { createContactList(input: { name: \"Seed\", channel: VOICE }) { id } }", json!({}))
+        .graphql(
+            Some(&token),
+            "mutation { createContactList(input: { name: \"Seed\", channel: VOICE }) { id } }",
+            json!({}),
+        )
         .await;
     let seed = id_of(&body, "createContactList");
     let body = app
@@ -339,12 +443,22 @@ async fn list_automation_from_sftp_starts_the_campaign_and_never_imports_twice(s
     assert_eq!(run["counts"]["files"], 1, "{run}");
     assert_eq!(run["counts"]["imported"], 3, "{run}");
     assert_eq!(run["counts"]["rejected"], 0, "{run}");
-    assert!(log.contains("WARN 1 file(s) in incoming match no pattern"), "{log}");
+    assert!(
+        log.contains("WARN 1 file(s) in incoming match no pattern"),
+        "{log}"
+    );
     assert!(log.contains("readme.txt"), "{log}");
-    assert!(log.contains("calling list of 'Daily leads' ready: 3 contacts"), "{log}");
+    assert!(
+        log.contains("calling list of 'Daily leads' ready: 3 contacts"),
+        "{log}"
+    );
     let file = format!("leads_{}_a.csv", today());
     assert!(!server.exists(&format!("incoming/{file}")), "moved away");
-    assert_eq!(server.read(&format!("done/{file}")), LEADS.as_bytes(), "moved intact");
+    assert_eq!(
+        server.read(&format!("done/{file}")),
+        LEADS.as_bytes(),
+        "moved intact"
+    );
 
     let body = app
         .graphql(
@@ -358,7 +472,9 @@ async fn list_automation_from_sftp_starts_the_campaign_and_never_imports_twice(s
     let lists = body["data"]["campaign"]["lists"].as_array().unwrap();
     assert_eq!(lists.len(), 2, "{body}");
     // `{file}` is the file's name without its extension.
-    let new_list = Utc::now().format("Leads %Y-%m-%d leads_%Y%m%d_a").to_string();
+    let new_list = Utc::now()
+        .format("Leads %Y-%m-%d leads_%Y%m%d_a")
+        .to_string();
     assert_eq!(lists[1]["list"]["name"], new_list.as_str(), "{body}");
     assert_eq!(lists[1]["list"]["contactCount"], 3, "{body}");
 
@@ -367,13 +483,26 @@ async fn list_automation_from_sftp_starts_the_campaign_and_never_imports_twice(s
     let run = run_now(&app, &token, &job_id).await;
     let log = log_text(&run);
     assert_eq!(run["status"], "SUCCEEDED", "{log}");
-    assert!(log.contains("was picked up by an earlier run: not imported again"), "{log}");
-    assert!(log.contains("no new contacts: the campaign is left as it is"), "{log}");
+    assert!(
+        log.contains("was picked up by an earlier run: not imported again"),
+        "{log}"
+    );
+    assert!(
+        log.contains("no new contacts: the campaign is left as it is"),
+        "{log}"
+    );
     assert_eq!(run["counts"]["imported"], 0, "{run}");
     let body = app
-        .graphql(Some(&token), "query($id: ID!) { contactList(id: $id) { id } contactLists { totalCount } }", json!({ "id": seed }))
+        .graphql(
+            Some(&token),
+            "query($id: ID!) { contactList(id: $id) { id } contactLists { totalCount } }",
+            json!({ "id": seed }),
+        )
         .await;
-    assert_eq!(body["data"]["contactLists"]["totalCount"], 2, "no third list: {body}");
+    assert_eq!(
+        body["data"]["contactLists"]["totalCount"], 2,
+        "no third list: {body}"
+    );
 }
 
 async fn connection_failures_give_clear_failed_runs(stores: Stores) {
@@ -384,22 +513,43 @@ async fn connection_failures_give_clear_failed_runs(stores: Stores) {
     server.write_file(&format!("incoming/leads_{}.csv", today()), LEADS.as_bytes());
 
     // A wrong password: refused at once, not retried.
-    let wrong = create_connection(&app, &token, password_connection(&server, "Wrong password", "not-the-password", &server.host_key_fingerprint)).await;
+    let wrong = create_connection(
+        &app,
+        &token,
+        password_connection(
+            &server,
+            "Wrong password",
+            "not-the-password",
+            &server.host_key_fingerprint,
+        ),
+    )
+    .await;
     let mut job = import_job("Wrong password import", &wrong, &mapping, "leads_*.csv");
     job["maxRetries"] = json!(2);
     let job_id = create_job(&app, &token, job).await;
     let run = run_now(&app, &token, &job_id).await;
     assert_eq!(run["status"], "FAILED", "{}", log_text(&run));
-    assert_eq!(run["attempt"], 1, "authentication failures are not retried: {run}");
+    assert_eq!(
+        run["attempt"], 1,
+        "authentication failures are not retried: {run}"
+    );
     let error = run["error"].as_str().unwrap();
-    assert!(error.contains("password") || error.contains("authentication"), "{error}");
+    assert!(
+        error.contains("password") || error.contains("authentication"),
+        "{error}"
+    );
 
     // An unreachable host (nothing listens): transient, retried with back-off, then failed.
     let closed_port = {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.local_addr().unwrap().port()
     };
-    let mut input = password_connection(&server, "Nobody home", &server.password, &server.host_key_fingerprint);
+    let mut input = password_connection(
+        &server,
+        "Nobody home",
+        &server.password,
+        &server.host_key_fingerprint,
+    );
     input["port"] = json!(closed_port);
     let unreachable = create_connection(&app, &token, input).await;
     let mut job = import_job("Unreachable import", &unreachable, &mapping, "leads_*.csv");
@@ -411,12 +561,36 @@ async fn connection_failures_give_clear_failed_runs(stores: Stores) {
     assert_eq!(run["status"], "FAILED", "{log}");
     assert_eq!(run["attempt"], 3, "two retries: {log}");
     assert_eq!(run["maxAttempts"], 3, "{run}");
-    assert!(log.contains("retrying in 1 s") && log.contains("retrying in 2 s"), "doubling back-off: {log}");
-    assert!(run["error"].as_str().unwrap().contains(&closed_port.to_string()), "{run}");
+    assert!(
+        log.contains("retrying in 1 s") && log.contains("retrying in 2 s"),
+        "doubling back-off: {log}"
+    );
+    assert!(
+        run["error"]
+            .as_str()
+            .unwrap()
+            .contains(&closed_port.to_string()),
+        "{run}"
+    );
 
     // A changed host key: refused before any password is sent, naming both keys.
-    let good = create_connection(&app, &token, password_connection(&server, "Pinned", &server.password, &server.host_key_fingerprint)).await;
-    let job_id = create_job(&app, &token, import_job("Pinned import", &good, &mapping, "nothing_*.csv")).await;
+    let good = create_connection(
+        &app,
+        &token,
+        password_connection(
+            &server,
+            "Pinned",
+            &server.password,
+            &server.host_key_fingerprint,
+        ),
+    )
+    .await;
+    let job_id = create_job(
+        &app,
+        &token,
+        import_job("Pinned import", &good, &mapping, "nothing_*.csv"),
+    )
+    .await;
     let pinned = server.host_key_fingerprint.clone();
     server.restart_with_new_host_key();
     let run = run_now(&app, &token, &job_id).await;
@@ -424,10 +598,15 @@ async fn connection_failures_give_clear_failed_runs(stores: Stores) {
     assert_eq!(run["attempt"], 1, "a changed key is not retried: {run}");
     let error = run["error"].as_str().unwrap();
     assert!(error.contains("host key"), "{error}");
-    assert!(error.contains(&pinned) && error.contains(&server.host_key_fingerprint), "{error}");
+    assert!(
+        error.contains(&pinned) && error.contains(&server.host_key_fingerprint),
+        "{error}"
+    );
 
     // Nothing was imported by any of them.
-    let body = app.graphql(Some(&token), "{ contactLists { totalCount } }", json!({})).await;
+    let body = app
+        .graphql(Some(&token), "{ contactLists { totalCount } }", json!({}))
+        .await;
     assert_eq!(body["data"]["contactLists"]["totalCount"], 0, "{body}");
 }
 
@@ -436,16 +615,42 @@ async fn bad_files_fail_with_the_reason_and_import_nothing(stores: Stores) {
     let app = spawn_app(stores).await;
     let token = app.admin_token().await;
     let mapping = leads_mapping(&app, &token).await;
-    let connection = create_connection(&app, &token, password_connection(&server, "Drop", &server.password, &server.host_key_fingerprint)).await;
+    let connection = create_connection(
+        &app,
+        &token,
+        password_connection(
+            &server,
+            "Drop",
+            &server.password,
+            &server.host_key_fingerprint,
+        ),
+    )
+    .await;
 
     // No file matches today's pattern: the other files are named in a warning, the run fails.
     server.write_file("incoming/leads_19990101.csv", LEADS.as_bytes());
-    let job_id = create_job(&app, &token, import_job("Today only", &connection, &mapping, "leads_{date:%Y%m%d}.csv")).await;
+    let job_id = create_job(
+        &app,
+        &token,
+        import_job(
+            "Today only",
+            &connection,
+            &mapping,
+            "leads_{date:%Y%m%d}.csv",
+        ),
+    )
+    .await;
     let run = run_now(&app, &token, &job_id).await;
     let log = log_text(&run);
     assert_eq!(run["status"], "FAILED", "{log}");
     assert!(log.contains("leads_19990101.csv"), "{log}");
-    assert!(run["error"].as_str().unwrap().contains(&format!("no new file matching leads_{}.csv in incoming", today())), "{run}");
+    assert!(
+        run["error"].as_str().unwrap().contains(&format!(
+            "no new file matching leads_{}.csv in incoming",
+            today()
+        )),
+        "{run}"
+    );
 
     // A truncated gzip: picked up, its import fails with the reason, no contact kept.
     let mut gz = Vec::new();
@@ -459,13 +664,28 @@ async fn bad_files_fail_with_the_reason_and_import_nothing(stores: Stores) {
     }
     gz.truncate(gz.len() / 2);
     server.write_file("incoming/broken.csv.gz", &gz);
-    let job_id = create_job(&app, &token, import_job("Gzip import", &connection, &mapping, "broken.csv.gz")).await;
+    let job_id = create_job(
+        &app,
+        &token,
+        import_job("Gzip import", &connection, &mapping, "broken.csv.gz"),
+    )
+    .await;
     let run = run_now(&app, &token, &job_id).await;
     let log = log_text(&run);
     assert_eq!(run["status"], "FAILED", "{log}");
     let error = run["error"].as_str().unwrap();
-    assert!(error.contains("the import of broken.csv.gz failed") && error.contains("nothing from it was kept"), "{error}");
-    let body = app.graphql(Some(&token), "{ contactLists { nodes { name contactCount } } }", json!({})).await;
+    assert!(
+        error.contains("the import of broken.csv.gz failed")
+            && error.contains("nothing from it was kept"),
+        "{error}"
+    );
+    let body = app
+        .graphql(
+            Some(&token),
+            "{ contactLists { nodes { name contactCount } } }",
+            json!({}),
+        )
+        .await;
     for list in body["data"]["contactLists"]["nodes"].as_array().unwrap() {
         assert_eq!(list["contactCount"], 0, "{body}");
     }
@@ -475,10 +695,14 @@ async fn bad_files_fail_with_the_reason_and_import_nothing(stores: Stores) {
     let mut job = import_job("Vanishing import", &connection, &mapping, "vanishing.csv");
     job["source"]["settleSeconds"] = json!(3);
     let job_id = create_job(&app, &token, job).await;
-    let body = app.graphql(Some(&token), RUN_NOW, json!({ "id": job_id })).await;
+    let body = app
+        .graphql(Some(&token), RUN_NOW, json!({ "id": job_id }))
+        .await;
     let run_id = id_of(&body, "runJobNow");
     for _ in 0..200 {
-        let body = app.graphql(Some(&token), RUN, json!({ "id": run_id })).await;
+        let body = app
+            .graphql(Some(&token), RUN, json!({ "id": run_id }))
+            .await;
         if log_text(&body["data"]["jobRun"]).contains("to settle") {
             break;
         }
@@ -487,6 +711,12 @@ async fn bad_files_fail_with_the_reason_and_import_nothing(stores: Stores) {
     server.remove("incoming/vanishing.csv");
     let run = finished_run(&app, &token, &run_id).await;
     assert_eq!(run["status"], "FAILED", "{}", log_text(&run));
-    assert!(run["error"].as_str().unwrap().contains("vanishing.csv vanished"), "{run}");
+    assert!(
+        run["error"]
+            .as_str()
+            .unwrap()
+            .contains("vanishing.csv vanished"),
+        "{run}"
+    );
     assert_eq!(run["counts"]["imported"], 0, "{run}");
 }

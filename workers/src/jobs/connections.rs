@@ -6,7 +6,9 @@ use std::time::Duration;
 use chrono::Utc;
 use domain::access::Permission;
 use entity::sftp_connection;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -62,7 +64,10 @@ pub(crate) async fn find(
 }
 
 /// The tenant's connections by name.
-pub async fn list(services: &Services, principal: &Principal) -> Result<Vec<sftp_connection::Model>, ServiceError> {
+pub async fn list(
+    services: &Services,
+    principal: &Principal,
+) -> Result<Vec<sftp_connection::Model>, ServiceError> {
     principal.require(Permission::ViewJobs)?;
     Ok(sftp_connection::Entity::find()
         .filter(sftp_connection::Column::TenantId.eq(principal.tenant_id))
@@ -84,50 +89,76 @@ fn merged(
         name: input.name.trim().to_owned(),
         host: input.host.trim().to_owned(),
         username: input.username.trim().to_owned(),
-        password: blank_to_none(input.password).or_else(|| existing.and_then(|e| e.password.clone())),
-        private_key: blank_to_none(input.private_key).or_else(|| existing.and_then(|e| e.private_key.clone())),
+        password: blank_to_none(input.password)
+            .or_else(|| existing.and_then(|e| e.password.clone())),
+        private_key: blank_to_none(input.private_key)
+            .or_else(|| existing.and_then(|e| e.private_key.clone())),
         private_key_passphrase: blank_to_none(input.private_key_passphrase)
             .or_else(|| existing.and_then(|e| e.private_key_passphrase.clone())),
-        host_key_fingerprint: blank_to_none(input.host_key_fingerprint).map(|f| f.trim().to_owned()),
+        host_key_fingerprint: blank_to_none(input.host_key_fingerprint)
+            .map(|f| f.trim().to_owned()),
         ..input
     };
     let mut problems = Vec::new();
     if merged.name.is_empty() || merged.name.chars().count() > 100 {
         problems.push(("name".to_owned(), "must be 1 to 100 characters".to_owned()));
     }
-    if merged.host.is_empty() || merged.host.len() > 255 || merged.host.contains(char::is_whitespace) {
-        problems.push(("host".to_owned(), "must be a host name or address".to_owned()));
+    if merged.host.is_empty()
+        || merged.host.len() > 255
+        || merged.host.contains(char::is_whitespace)
+    {
+        problems.push((
+            "host".to_owned(),
+            "must be a host name or address".to_owned(),
+        ));
     }
     if merged.port == 0 {
         problems.push(("port".to_owned(), "must be 1 to 65535".to_owned()));
     }
     if merged.username.is_empty() || merged.username.len() > 100 {
-        problems.push(("username".to_owned(), "must be 1 to 100 characters".to_owned()));
+        problems.push((
+            "username".to_owned(),
+            "must be 1 to 100 characters".to_owned(),
+        ));
     }
     match merged.auth_method.as_str() {
         auth_method::PASSWORD => {
             if merged.password.is_none() {
-                problems.push(("password".to_owned(), "is required for password login".to_owned()));
+                problems.push((
+                    "password".to_owned(),
+                    "is required for password login".to_owned(),
+                ));
             }
             merged.private_key = None;
             merged.private_key_passphrase = None;
         }
         auth_method::PRIVATE_KEY => {
             match merged.private_key.as_deref() {
-                None => problems.push(("privateKey".to_owned(), "is required for key login".to_owned())),
+                None => problems.push((
+                    "privateKey".to_owned(),
+                    "is required for key login".to_owned(),
+                )),
                 Some(key) if !key.contains("PRIVATE KEY") => problems.push((
                     "privateKey".to_owned(),
-                    "must be an OpenSSH private key (-----BEGIN OPENSSH PRIVATE KEY-----)".to_owned(),
+                    "must be an OpenSSH private key (-----BEGIN OPENSSH PRIVATE KEY-----)"
+                        .to_owned(),
                 )),
                 Some(_) => {}
             }
             merged.password = None;
         }
-        other => problems.push(("authMethod".to_owned(), format!("{other:?} is not PASSWORD or PRIVATE_KEY"))),
+        other => problems.push((
+            "authMethod".to_owned(),
+            format!("{other:?} is not PASSWORD or PRIVATE_KEY"),
+        )),
     }
     if let Some(fingerprint) = merged.host_key_fingerprint.as_deref() {
         let body = fingerprint.strip_prefix("SHA256:").unwrap_or("");
-        if body.len() < 40 || !body.chars().all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '/' || c == '=') {
+        if body.len() < 40
+            || !body
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '/' || c == '=')
+        {
             problems.push((
                 "hostKeyFingerprint".to_owned(),
                 "must be an OpenSSH SHA256 fingerprint like SHA256:…(43 characters), as `ssh-keygen -lf` prints it".to_owned(),
@@ -203,7 +234,12 @@ pub async fn create(
     .insert(&txn)
     .await
     .map_err(crate::db::map_unique_violation)?;
-    let event = audit::record(&txn, &principal.actor(), change("sftp_connection.create", &row)).await?;
+    let event = audit::record(
+        &txn,
+        &principal.actor(),
+        change("sftp_connection.create", &row),
+    )
+    .await?;
     txn.commit().await?;
     audit::publish(&services.cache, &event).await;
     Ok(row)
@@ -243,15 +279,27 @@ pub async fn update(
     active.private_key_passphrase = Set(input.private_key_passphrase);
     active.host_key_fingerprint = Set(input.host_key_fingerprint);
     active.updated_at = Set(Utc::now());
-    let row = active.update(&txn).await.map_err(crate::db::map_unique_violation)?;
-    let event = audit::record(&txn, &principal.actor(), change("sftp_connection.update", &row)).await?;
+    let row = active
+        .update(&txn)
+        .await
+        .map_err(crate::db::map_unique_violation)?;
+    let event = audit::record(
+        &txn,
+        &principal.actor(),
+        change("sftp_connection.update", &row),
+    )
+    .await?;
     txn.commit().await?;
     audit::publish(&services.cache, &event).await;
     Ok(row)
 }
 
 /// Deletes a connection no job uses (a used one is `CONFLICT`, naming the jobs); audited.
-pub async fn delete(services: &Services, principal: &Principal, id: Uuid) -> Result<Uuid, ServiceError> {
+pub async fn delete(
+    services: &Services,
+    principal: &Principal,
+    id: Uuid,
+) -> Result<Uuid, ServiceError> {
     principal.require(Permission::ManageJobs)?;
     let txn = services.begin().await?;
     let existing = find(&txn, principal.tenant_id, id).await?;
@@ -262,19 +310,34 @@ pub async fn delete(services: &Services, principal: &Principal, id: Uuid) -> Res
         .into_iter()
         .filter_map(|row| super::Job::parse(row).ok())
         .filter(|job| {
-            job.spec.source.as_ref().is_some_and(|s| s.connection_id == id)
-                || job.spec.export.as_ref().is_some_and(|e| e.connection_id == Some(id))
+            job.spec
+                .source
+                .as_ref()
+                .is_some_and(|s| s.connection_id == id)
+                || job
+                    .spec
+                    .export
+                    .as_ref()
+                    .is_some_and(|e| e.connection_id == Some(id))
         })
         .map(|job| job.row.name)
         .collect();
     if !users.is_empty() {
         return Err(ServiceError::conflict(
             "id",
-            format!("is used by the jobs {}: change them first", users.join(", ")),
+            format!(
+                "is used by the jobs {}: change them first",
+                users.join(", ")
+            ),
         ));
     }
     sftp_connection::Entity::delete_by_id(id).exec(&txn).await?;
-    let event = audit::record(&txn, &principal.actor(), change("sftp_connection.delete", &existing)).await?;
+    let event = audit::record(
+        &txn,
+        &principal.actor(),
+        change("sftp_connection.delete", &existing),
+    )
+    .await?;
     txn.commit().await?;
     audit::publish(&services.cache, &event).await;
     Ok(id)
@@ -298,7 +361,11 @@ pub async fn test(
         (Some(input), existing) => endpoint_of(&merged(input, existing)?),
         (None, Some(existing)) => endpoint(existing),
         (None, None) => {
-            return Err(domain::ValidationError::new("id", "give the id of a saved connection or an input to test").into());
+            return Err(domain::ValidationError::new(
+                "id",
+                "give the id of a saved connection or an input to test",
+            )
+            .into());
         }
     };
     Ok(sftp::probe(&endpoint, directory, CONNECT_TIMEOUT).await)

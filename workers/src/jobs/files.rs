@@ -34,8 +34,15 @@ pub async fn run_day(ctx: &RunCtx<'_>) -> NaiveDate {
         .await
         .ok()
         .flatten();
-    let at = run.and_then(|run| run.scheduled_for).unwrap_or_else(Utc::now);
-    let zone = ctx.job.spec.time_zone.parse::<chrono_tz::Tz>().unwrap_or(chrono_tz::UTC);
+    let at = run
+        .and_then(|run| run.scheduled_for)
+        .unwrap_or_else(Utc::now);
+    let zone = ctx
+        .job
+        .spec
+        .time_zone
+        .parse::<chrono_tz::Tz>()
+        .unwrap_or(chrono_tz::UTC);
     at.with_timezone(&zone).date_naive()
 }
 
@@ -84,30 +91,62 @@ pub async fn fetch(ctx: &mut RunCtx<'_>, source: &Source) -> Result<Vec<PickedFi
         })
         .collect();
     if !picked.is_empty() {
-        ctx.info(format!("{} file(s) picked up by an earlier attempt of this run: {}", picked.len(),
-            listed(&picked.iter().map(|f| f.name.clone()).collect::<Vec<_>>()))).await?;
+        ctx.info(format!(
+            "{} file(s) picked up by an earlier attempt of this run: {}",
+            picked.len(),
+            listed(&picked.iter().map(|f| f.name.clone()).collect::<Vec<_>>())
+        ))
+        .await?;
     }
-    let row = connections::find(&ctx.services.db, ctx.job.row.tenant_id, source.connection_id)
-        .await
-        .map_err(|_| RunError::Permanent("the job's SFTP connection no longer exists".into()))?;
-    let pattern = FilePattern::parse(&source.pattern).map_err(|why| RunError::Permanent(format!("pattern {why}")))?;
+    let row = connections::find(
+        &ctx.services.db,
+        ctx.job.row.tenant_id,
+        source.connection_id,
+    )
+    .await
+    .map_err(|_| RunError::Permanent("the job's SFTP connection no longer exists".into()))?;
+    let pattern = FilePattern::parse(&source.pattern)
+        .map_err(|why| RunError::Permanent(format!("pattern {why}")))?;
     let day = run_day(ctx).await;
     let glob = pattern.for_day(day);
-    ctx.info(format!("connecting to {}@{}:{} ({})", row.username, row.host, row.port, row.name)).await?;
-    let session = sftp::Session::connect(&connections::endpoint(&row), connections::CONNECT_TIMEOUT).await?;
-    ctx.info(format!("connected; the server's host key {} is the pinned one", session.host_key_fingerprint())).await?;
+    ctx.info(format!(
+        "connecting to {}@{}:{} ({})",
+        row.username, row.host, row.port, row.name
+    ))
+    .await?;
+    let session =
+        sftp::Session::connect(&connections::endpoint(&row), connections::CONNECT_TIMEOUT).await?;
+    ctx.info(format!(
+        "connected; the server's host key {} is the pinned one",
+        session.host_key_fingerprint()
+    ))
+    .await?;
     let listing = session.list(&source.directory).await?;
-    let (matching, others): (Vec<_>, Vec<_>) = listing.into_iter().partition(|file| pattern.matches(day, &file.name));
+    let (matching, others): (Vec<_>, Vec<_>) = listing
+        .into_iter()
+        .partition(|file| pattern.matches(day, &file.name));
     if !others.is_empty() {
         ctx.warn(format!(
             "{} file(s) in {} match no pattern ({glob}) and were left alone: {}",
-            others.len(), source.directory, listed(&others.iter().map(|f| f.name.clone()).collect::<Vec<_>>())
-        )).await?;
+            others.len(),
+            source.directory,
+            listed(&others.iter().map(|f| f.name.clone()).collect::<Vec<_>>())
+        ))
+        .await?;
     }
-    ctx.info(format!("{} file(s) in {} match {glob}", matching.len(), source.directory)).await?;
+    ctx.info(format!(
+        "{} file(s) in {} match {glob}",
+        matching.len(),
+        source.directory
+    ))
+    .await?;
     let mut ready = matching;
     if source.settle_seconds > 0 && !ready.is_empty() {
-        ctx.info(format!("waiting {} s for the files to settle (a file still being written changes size)", source.settle_seconds)).await?;
+        ctx.info(format!(
+            "waiting {} s for the files to settle (a file still being written changes size)",
+            source.settle_seconds
+        ))
+        .await?;
         tokio::time::sleep(Duration::from_secs(u64::from(source.settle_seconds))).await;
         let mut settled = Vec::new();
         for file in ready {
@@ -119,7 +158,11 @@ pub async fn fetch(ctx: &mut RunCtx<'_>, source: &Source) -> Result<Vec<PickedFi
                     )));
                 }
                 Some(now) if now.size != file.size => {
-                    ctx.warn(format!("{} is still being written ({} → {} bytes): left for the next run", file.name, file.size, now.size)).await?;
+                    ctx.warn(format!(
+                        "{} is still being written ({} → {} bytes): left for the next run",
+                        file.name, file.size, now.size
+                    ))
+                    .await?;
                 }
                 Some(now) => settled.push(now),
             }
@@ -134,21 +177,27 @@ pub async fn fetch(ctx: &mut RunCtx<'_>, source: &Source) -> Result<Vec<PickedFi
         }
         let path = local_path(ctx, &file.name);
         if let Some(parent) = path.parent() {
-            tokio::fs::create_dir_all(parent).await.map_err(|e| RunError::Transient(format!("preparing the local copy: {e}")))?;
+            tokio::fs::create_dir_all(parent)
+                .await
+                .map_err(|e| RunError::Transient(format!("preparing the local copy: {e}")))?;
         }
         let downloaded = match session.download(&file.path, &path, file.size).await {
             Ok(downloaded) => downloaded,
             Err(error) => {
                 let _ = tokio::fs::remove_file(&path).await;
                 return Err(match error {
-                    sftp::SftpError::Vanished { .. } | sftp::SftpError::NotFound { .. } => RunError::Permanent(format!(
-                        "{} vanished during the download (deleted or moved on the server); nothing was imported from it",
-                        file.name
-                    )),
-                    sftp::SftpError::Truncated { expected, got, .. } => RunError::Permanent(format!(
-                        "{} is truncated: the server listed {expected} bytes but sent {got}; nothing was imported from it",
-                        file.name
-                    )),
+                    sftp::SftpError::Vanished { .. } | sftp::SftpError::NotFound { .. } => {
+                        RunError::Permanent(format!(
+                            "{} vanished during the download (deleted or moved on the server); nothing was imported from it",
+                            file.name
+                        ))
+                    }
+                    sftp::SftpError::Truncated { expected, got, .. } => {
+                        RunError::Permanent(format!(
+                            "{} is truncated: the server listed {expected} bytes but sent {got}; nothing was imported from it",
+                            file.name
+                        ))
+                    }
                     other => RunError::from(other),
                 });
             }
@@ -156,7 +205,10 @@ pub async fn fetch(ctx: &mut RunCtx<'_>, source: &Source) -> Result<Vec<PickedFi
         let earlier = job_picked_file::Entity::find()
             .filter(job_picked_file::Column::JobId.eq(ctx.job.row.id))
             .filter(job_picked_file::Column::Name.eq(file.name.as_str()))
-            .filter(job_picked_file::Column::Size.eq(i64::try_from(downloaded.bytes).unwrap_or(i64::MAX)))
+            .filter(
+                job_picked_file::Column::Size
+                    .eq(i64::try_from(downloaded.bytes).unwrap_or(i64::MAX)),
+            )
             .filter(job_picked_file::Column::Sha256.eq(downloaded.sha256.as_str()))
             .one(&ctx.services.db)
             .await
@@ -169,15 +221,25 @@ pub async fn fetch(ctx: &mut RunCtx<'_>, source: &Source) -> Result<Vec<PickedFi
             let _ = tokio::fs::remove_file(&path).await;
             ctx.info(format!(
                 "{} ({} bytes, sha256 {}…) was picked up by an earlier run: not imported again",
-                file.name, downloaded.bytes, &downloaded.sha256[..12.min(downloaded.sha256.len())]
-            )).await?;
+                file.name,
+                downloaded.bytes,
+                &downloaded.sha256[..12.min(downloaded.sha256.len())]
+            ))
+            .await?;
         } else {
             new_files += 1;
             ctx.info(format!(
                 "picked up {} ({} bytes, sha256 {}…)",
-                file.name, downloaded.bytes, &downloaded.sha256[..12.min(downloaded.sha256.len())]
-            )).await?;
-            picked.push(PickedFile { name: file.name.clone(), path, size: downloaded.bytes });
+                file.name,
+                downloaded.bytes,
+                &downloaded.sha256[..12.min(downloaded.sha256.len())]
+            ))
+            .await?;
+            picked.push(PickedFile {
+                name: file.name.clone(),
+                path,
+                size: downloaded.bytes,
+            });
         }
         after_pickup(ctx, &session, source, &file.name).await?;
     }
@@ -197,7 +259,13 @@ pub async fn fetch(ctx: &mut RunCtx<'_>, source: &Source) -> Result<Vec<PickedFi
 }
 
 /// Records a taken file; false when another run recorded it first.
-async fn remember(ctx: &RunCtx<'_>, name: &str, size: u64, sha256: &str, path: &std::path::Path) -> Result<bool, RunError> {
+async fn remember(
+    ctx: &RunCtx<'_>,
+    name: &str,
+    size: u64,
+    sha256: &str,
+    path: &std::path::Path,
+) -> Result<bool, RunError> {
     let inserted = crate::db::execute(
         &ctx.services.db,
         "INSERT INTO job_picked_files (id, tenant_id, job_id, run_id, name, size, sha256, stored_path, picked_at) \
@@ -221,26 +289,47 @@ async fn remember(ctx: &RunCtx<'_>, name: &str, size: u64, sha256: &str, path: &
 
 /// Moves or deletes a taken file on the server; a failure is logged, not fatal
 /// (the file is remembered, so it is never taken twice).
-async fn after_pickup(ctx: &mut RunCtx<'_>, session: &sftp::Session, source: &Source, name: &str) -> Result<(), RunError> {
+async fn after_pickup(
+    ctx: &mut RunCtx<'_>,
+    session: &sftp::Session,
+    source: &Source,
+    name: &str,
+) -> Result<(), RunError> {
     let from = join(&source.directory, name);
     match source.after_pickup {
         AfterPickup::Keep => Ok(()),
         AfterPickup::Delete => match session.remove(&from).await {
             Ok(()) => ctx.info(format!("deleted {from} on the server")).await,
-            Err(error) => ctx.warn(format!("could not delete {from} on the server: {error}")).await,
+            Err(error) => {
+                ctx.warn(format!("could not delete {from} on the server: {error}"))
+                    .await
+            }
         },
         AfterPickup::Move => {
             let dir = source.move_to.clone().unwrap_or_default();
             if let Err(error) = session.create_dir_all(&dir).await {
-                return ctx.warn(format!("could not create {dir} on the server: {error}")).await;
+                return ctx
+                    .warn(format!("could not create {dir} on the server: {error}"))
+                    .await;
             }
             let mut to = join(&dir, name);
             if session.stat(&to).await.ok().flatten().is_some() {
-                to = join(&dir, &format!("{name}.{}", Utc::now().format("%Y%m%dT%H%M%S")));
+                to = join(
+                    &dir,
+                    &format!("{name}.{}", Utc::now().format("%Y%m%dT%H%M%S")),
+                );
             }
             match session.rename(&from, &to).await {
-                Ok(()) => ctx.info(format!("moved {from} to {to} on the server")).await,
-                Err(error) => ctx.warn(format!("could not move {from} to {to} on the server: {error}")).await,
+                Ok(()) => {
+                    ctx.info(format!("moved {from} to {to} on the server"))
+                        .await
+                }
+                Err(error) => {
+                    ctx.warn(format!(
+                        "could not move {from} to {to} on the server: {error}"
+                    ))
+                    .await
+                }
             }
         }
     }

@@ -185,7 +185,11 @@ pub async fn list(services: &Services, principal: &Principal) -> Result<Vec<Job>
 }
 
 /// One job of the tenant.
-pub async fn get(services: &Services, principal: &Principal, id: Uuid) -> Result<Job, ServiceError> {
+pub async fn get(
+    services: &Services,
+    principal: &Principal,
+    id: Uuid,
+) -> Result<Job, ServiceError> {
     principal.require(Permission::ViewJobs)?;
     find(&services.db, principal.tenant_id, id).await
 }
@@ -204,20 +208,24 @@ async fn checked(
     let mut missing = |field: &str, what: &str| {
         problems.push((field.to_owned(), format!("names no {what} of this tenant")));
     };
-    if let Some(source) = &spec.source {
-        if connections::find(conn, tenant_id, source.connection_id).await.is_err() {
-            missing("source.connectionId", "SFTP connection");
-        }
+    if let Some(source) = &spec.source
+        && connections::find(conn, tenant_id, source.connection_id)
+            .await
+            .is_err()
+    {
+        missing("source.connectionId", "SFTP connection");
     }
-    if let Some(connection_id) = spec.export.as_ref().and_then(|e| e.connection_id) {
-        if connections::find(conn, tenant_id, connection_id).await.is_err() {
-            missing("export.connectionId", "SFTP connection");
-        }
+    if let Some(connection_id) = spec.export.as_ref().and_then(|e| e.connection_id)
+        && connections::find(conn, tenant_id, connection_id)
+            .await
+            .is_err()
+    {
+        missing("export.connectionId", "SFTP connection");
     }
-    if let Some(list_id) = spec.contact_list_id {
-        if crate::lists::find(conn, tenant_id, list_id).await.is_err() {
-            missing("contactListId", "contact list");
-        }
+    if let Some(list_id) = spec.contact_list_id
+        && crate::lists::find(conn, tenant_id, list_id).await.is_err()
+    {
+        missing("contactListId", "contact list");
     }
     if let Some(mapping_id) = spec.import_mapping_id {
         let found = entity::import_mapping::Entity::find_by_id(mapping_id)
@@ -234,18 +242,26 @@ async fn checked(
             .one(conn)
             .await?;
         if found.is_none() {
-            missing("suppressionListId", "suppression list (global lists cannot be imported into by a job)");
+            missing(
+                "suppressionListId",
+                "suppression list (global lists cannot be imported into by a job)",
+            );
         }
     }
-    if let Some(campaign_id) = spec.campaign_id {
-        if crate::campaigns::find(conn, tenant_id, campaign_id, false).await.is_err() {
-            missing("campaignId", "campaign");
-        }
+    if let Some(campaign_id) = spec.campaign_id
+        && crate::campaigns::find(conn, tenant_id, campaign_id, false)
+            .await
+            .is_err()
+    {
+        missing("campaignId", "campaign");
     }
-    if let Some(mode) = spec.import_mode.as_deref() {
-        if crate::import::ImportMode::parse(mode).is_none() {
-            problems.push(("importMode".into(), format!("{mode:?} is not an import mode")));
-        }
+    if let Some(mode) = spec.import_mode.as_deref()
+        && crate::import::ImportMode::parse(mode).is_none()
+    {
+        problems.push((
+            "importMode".into(),
+            format!("{mode:?} is not an import mode"),
+        ));
     }
     if problems.is_empty() {
         Ok(())
@@ -262,7 +278,11 @@ async fn announce_change(services: &Services) {
 }
 
 /// Saves a new job (checked as a whole), acting as its creator; audited.
-pub async fn create(services: &Services, principal: &Principal, spec: JobSpec) -> Result<Job, ServiceError> {
+pub async fn create(
+    services: &Services,
+    principal: &Principal,
+    spec: JobSpec,
+) -> Result<Job, ServiceError> {
     principal.require(Permission::ManageJobs)?;
     let txn = services.begin().await?;
     checked(&txn, principal.tenant_id, &spec).await?;
@@ -325,7 +345,10 @@ pub async fn update(
     }
     active.owner_id = Set(Some(principal.user_id));
     active.updated_at = Set(now);
-    let row = active.update(&txn).await.map_err(crate::db::map_unique_violation)?;
+    let row = active
+        .update(&txn)
+        .await
+        .map_err(crate::db::map_unique_violation)?;
     let event = audit::record(
         &txn,
         &principal.actor(),
@@ -344,7 +367,11 @@ pub async fn update(
 }
 
 /// Deletes a job with its runs and picked-file records; a run in progress finishes its current step and stops. Audited.
-pub async fn delete(services: &Services, principal: &Principal, id: Uuid) -> Result<Uuid, ServiceError> {
+pub async fn delete(
+    services: &Services,
+    principal: &Principal,
+    id: Uuid,
+) -> Result<Uuid, ServiceError> {
     principal.require(Permission::ManageJobs)?;
     let txn = services.begin().await?;
     let existing = find(&txn, principal.tenant_id, id).await?;
@@ -395,7 +422,9 @@ pub(crate) async fn insert_run(
             scheduled_for.into(),
             0i32.into(),
             max_attempts.into(),
-            serde_json::to_value(Counts::default()).map_err(anyhow::Error::from)?.into(),
+            serde_json::to_value(Counts::default())
+                .map_err(anyhow::Error::from)?
+                .into(),
             serde_json::Value::Array(Vec::new()).into(),
             Some(fired_by.chars().take(100).collect::<String>()).into(),
             now.into(),
@@ -423,7 +452,11 @@ pub(crate) async fn insert_run(
 }
 
 /// Queues a run of a job now, whatever its schedule or enabled flag; audited.
-pub async fn run_now(services: &Services, principal: &Principal, id: Uuid) -> Result<job_run::Model, ServiceError> {
+pub async fn run_now(
+    services: &Services,
+    principal: &Principal,
+    id: Uuid,
+) -> Result<job_run::Model, ServiceError> {
     principal.require(Permission::ManageJobs)?;
     let txn = services.begin().await?;
     let job = find(&txn, principal.tenant_id, id).await?;
@@ -466,7 +499,11 @@ pub async fn runs(
 }
 
 /// One run of the tenant.
-pub async fn get_run(services: &Services, principal: &Principal, id: Uuid) -> Result<job_run::Model, ServiceError> {
+pub async fn get_run(
+    services: &Services,
+    principal: &Principal,
+    id: Uuid,
+) -> Result<job_run::Model, ServiceError> {
     principal.require(Permission::ViewJobs)?;
     job_run::Entity::find_by_id(id)
         .filter(job_run::Column::TenantId.eq(principal.tenant_id))
@@ -514,16 +551,23 @@ pub async fn run_updates(
     job_id: Option<Uuid>,
 ) -> Result<impl Stream<Item = job_run::Model> + Send + 'static, ServiceError> {
     principal.require(Permission::ViewJobs)?;
-    let payloads = services.cache.subscribe(&runs_channel(principal.tenant_id)).await?;
+    let payloads = services
+        .cache
+        .subscribe(&runs_channel(principal.tenant_id))
+        .await?;
     let db = services.db.clone();
     let tenant_id = principal.tenant_id;
     Ok(payloads.filter_map(move |payload| {
         let db = db.clone();
         async move {
             let value: serde_json::Value = serde_json::from_str(&payload).ok()?;
-            let run_id = value["runId"].as_str().and_then(|id| Uuid::parse_str(id).ok())?;
+            let run_id = value["runId"]
+                .as_str()
+                .and_then(|id| Uuid::parse_str(id).ok())?;
             if let Some(wanted) = job_id {
-                let of_job = value["jobId"].as_str().and_then(|id| Uuid::parse_str(id).ok());
+                let of_job = value["jobId"]
+                    .as_str()
+                    .and_then(|id| Uuid::parse_str(id).ok());
                 if of_job != Some(wanted) {
                     return None;
                 }

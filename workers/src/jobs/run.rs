@@ -47,7 +47,9 @@ impl From<ServiceError> for RunError {
             ServiceError::Database(_) | ServiceError::Cache(_) => {
                 RunError::Transient(format!("the store failed: {error}"))
             }
-            ServiceError::Internal(inner) => RunError::Permanent(format!("internal error: {inner:#}")),
+            ServiceError::Internal(inner) => {
+                RunError::Permanent(format!("internal error: {inner:#}"))
+            }
             other => RunError::Permanent(other.to_string()),
         }
     }
@@ -82,7 +84,11 @@ impl RunCtx<'_> {
     pub async fn log(&mut self, level: &str, message: impl Into<String>) -> Result<(), RunError> {
         let message = message.into();
         tracing::info!(job = %self.job.row.name, run = %self.run_id, level, %message, "job run");
-        self.log.push(LogLine { at: Utc::now(), level: level.to_owned(), message });
+        self.log.push(LogLine {
+            at: Utc::now(),
+            level: level.to_owned(),
+            message,
+        });
         self.save().await
     }
 
@@ -101,8 +107,11 @@ impl RunCtx<'_> {
         self.alive()?;
         let run = job_run::ActiveModel {
             id: Set(self.run_id),
-            log: Set(serde_json::to_value(&self.log).map_err(|e| RunError::Permanent(e.to_string()))?),
-            counts: Set(serde_json::to_value(self.counts).map_err(|e| RunError::Permanent(e.to_string()))?),
+            log: Set(
+                serde_json::to_value(&self.log).map_err(|e| RunError::Permanent(e.to_string()))?
+            ),
+            counts: Set(serde_json::to_value(self.counts)
+                .map_err(|e| RunError::Permanent(e.to_string()))?),
             updated_at: Set(Utc::now()),
             ..Default::default()
         }
@@ -125,7 +134,9 @@ impl RunCtx<'_> {
     /// The account the job acts as: whoever saved it last, with their current role.
     pub async fn principal(&self) -> Result<Principal, RunError> {
         let owner = self.job.row.owner_id.ok_or_else(|| {
-            RunError::Permanent("the job has no owner account: save it again to take it over".into())
+            RunError::Permanent(
+                "the job has no owner account: save it again to take it over".into(),
+            )
         })?;
         let user = entity::user::Entity::find_by_id(owner)
             .one(&self.services.db)
@@ -137,8 +148,9 @@ impl RunCtx<'_> {
                     "the account the job acts as is gone or disabled: save the job again to take it over".into(),
                 )
             })?;
-        let role = UserRole::parse(&user.role)
-            .ok_or_else(|| RunError::Permanent(format!("the owner's role {:?} is unknown", user.role)))?;
+        let role = UserRole::parse(&user.role).ok_or_else(|| {
+            RunError::Permanent(format!("the owner's role {:?} is unknown", user.role))
+        })?;
         let now = Utc::now().timestamp();
         Ok(Principal {
             user_id: user.id,
@@ -157,7 +169,10 @@ impl RunCtx<'_> {
     }
 }
 
-async fn set_status(services: &Services, run: job_run::ActiveModel) -> Result<job_run::Model, ServiceError> {
+async fn set_status(
+    services: &Services,
+    run: job_run::ActiveModel,
+) -> Result<job_run::Model, ServiceError> {
     let run = run.update(&services.db).await?;
     publish_run(services, &run).await;
     Ok(run)
@@ -168,16 +183,23 @@ pub async fn execute_next(services: &Services, worker: &str) -> Result<bool, Ser
     let Some(task) = queue::claim(&services.db, &[super::TASK_KIND], worker, LEASE).await? else {
         return Ok(false);
     };
-    let run_id = task.payload["runId"].as_str().and_then(|id| Uuid::parse_str(id).ok());
+    let run_id = task.payload["runId"]
+        .as_str()
+        .and_then(|id| Uuid::parse_str(id).ok());
     let run = match run_id {
         Some(id) => job_run::Entity::find_by_id(id).one(&services.db).await?,
         None => None,
     };
-    let Some(run) = run.filter(|run| run.status != status::SUCCEEDED && run.status != status::FAILED) else {
+    let Some(run) =
+        run.filter(|run| run.status != status::SUCCEEDED && run.status != status::FAILED)
+    else {
         queue::complete(&services.db, &task).await?;
         return Ok(true);
     };
-    let Some(job_row) = job::Entity::find_by_id(run.job_id).one(&services.db).await? else {
+    let Some(job_row) = job::Entity::find_by_id(run.job_id)
+        .one(&services.db)
+        .await?
+    else {
         queue::complete(&services.db, &task).await?;
         return Ok(true);
     };
@@ -209,7 +231,14 @@ async fn execute(
     )
     .await?;
     let lost = Arc::new(AtomicBool::new(false));
-    let mut ctx = RunCtx { services, job, run_id: run.id, counts, log, lost: lost.clone() };
+    let mut ctx = RunCtx {
+        services,
+        job,
+        run_id: run.id,
+        counts,
+        log,
+        lost: lost.clone(),
+    };
     let heartbeat = tokio::spawn({
         let db = services.db.clone();
         let task = task.clone();
@@ -231,7 +260,11 @@ async fn execute(
         "attempt {} of {} on {worker}{}",
         task.attempts,
         started.max_attempts,
-        if resumed { " (the previous attempt's worker stopped; resuming)" } else { "" }
+        if resumed {
+            " (the previous attempt's worker stopped; resuming)"
+        } else {
+            ""
+        }
     );
     let outcome = match ctx.info(opening).await {
         Ok(()) => super::kinds::execute(&mut ctx).await,
@@ -249,7 +282,11 @@ async fn finish(
     outcome: Result<(), RunError>,
 ) -> Result<(), ServiceError> {
     let now = Utc::now();
-    let mut row = job_run::ActiveModel { id: Set(ctx.run_id), updated_at: Set(now), ..Default::default() };
+    let mut row = job_run::ActiveModel {
+        id: Set(ctx.run_id),
+        updated_at: Set(now),
+        ..Default::default()
+    };
     match outcome {
         Err(RunError::Lost) => {
             tracing::warn!(run = %ctx.run_id, "run taken over by another worker; this attempt stops");
@@ -268,7 +305,10 @@ async fn finish(
                 u32::try_from(task.attempts).unwrap_or(1),
             );
             let _ = ctx
-                .warn(format!("{reason} — a transient failure: retrying in {} s", delay.as_secs()))
+                .warn(format!(
+                    "{reason} — a transient failure: retrying in {} s",
+                    delay.as_secs()
+                ))
                 .await;
             row.status = Set(status::RETRYING.to_owned());
             row.error = Set(Some(reason.clone()));

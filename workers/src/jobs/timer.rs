@@ -72,14 +72,21 @@ async fn advance(
 }
 
 /// Pays what downtime owes one job, by its misfire policy.
-async fn settle_misfire(services: &Services, job: &Job, fired_by: &str) -> Result<(), ServiceError> {
+async fn settle_misfire(
+    services: &Services,
+    job: &Job,
+    fired_by: &str,
+) -> Result<(), ServiceError> {
     let schedule = job.schedule()?;
     let Some(owed) = catch_up(&schedule, job.row.fired_through, Utc::now(), MISFIRE_GRACE) else {
         return Ok(());
     };
     match job.spec.misfire_policy {
         MisfirePolicy::RunOnce => {
-            if fire(services, job.row.id, owed, trigger::MISFIRE, fired_by).await?.is_some() {
+            if fire(services, job.row.id, owed, trigger::MISFIRE, fired_by)
+                .await?
+                .is_some()
+            {
                 tracing::info!(job = %job.row.name, %owed, "missed firing run once (misfire policy RUN_ONCE)");
             }
         }
@@ -142,12 +149,18 @@ async fn reconcile(
             Ok(job) => {
                 wanted.insert(job.row.id, job);
             }
-            Err(error) => tracing::warn!(error = ?anyhow::Error::from(error), "skipping an unreadable job"),
+            Err(error) => {
+                tracing::warn!(error = ?anyhow::Error::from(error), "skipping an unreadable job")
+            }
         }
     }
     let stale: Vec<Uuid> = armed
         .iter()
-        .filter(|(id, armed)| wanted.get(*id).is_none_or(|job| job.row.updated_at != armed.updated_at))
+        .filter(|(id, armed)| {
+            wanted
+                .get(*id)
+                .is_none_or(|job| job.row.updated_at != armed.updated_at)
+        })
         .map(|(id, _)| *id)
         .collect();
     for id in stale {
@@ -163,7 +176,13 @@ async fn reconcile(
             continue;
         }
         if let Some(timer) = arm(scheduler, job, Utc::now(), fired).await? {
-            armed.insert(job.row.id, Armed { updated_at: job.row.updated_at, timer });
+            armed.insert(
+                job.row.id,
+                Armed {
+                    updated_at: job.row.updated_at,
+                    timer,
+                },
+            );
         }
     }
     Ok(())

@@ -105,9 +105,7 @@ fn optional_id(field: &str, id: Option<&ID>) -> async_graphql::Result<Option<uui
 }
 
 fn trimmed(value: Option<String>) -> Option<String> {
-    value
-        .map(|v| v.trim().to_owned())
-        .filter(|v| !v.is_empty())
+    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
 }
 
 impl JobInput {
@@ -216,7 +214,9 @@ impl JobsQuery {
     /// One job.
     async fn job(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Job> {
         let id = parse_id("id", &id)?;
-        Ok(Job(jobs::get(services(ctx), principal(ctx)?, id).await.gql()?))
+        Ok(Job(jobs::get(services(ctx), principal(ctx)?, id)
+            .await
+            .gql()?))
     }
 
     /// A job's runs, newest first.
@@ -259,7 +259,10 @@ impl JobsQuery {
     }
 
     /// The tenant's SFTP connections by name.
-    async fn sftp_connections(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SftpConnection>> {
+    async fn sftp_connections(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<SftpConnection>> {
         let rows = connections::list(services(ctx), principal(ctx)?)
             .await
             .gql()?;
@@ -298,7 +301,9 @@ impl JobsMutation {
     /// Deletes a job with its runs; returns its id.
     async fn delete_job(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ID> {
         let id = parse_id("id", &id)?;
-        let id = jobs::delete(services(ctx), principal(ctx)?, id).await.gql()?;
+        let id = jobs::delete(services(ctx), principal(ctx)?, id)
+            .await
+            .gql()?;
         Ok(ID(id.to_string()))
     }
 
