@@ -503,6 +503,31 @@ async fn list_automation_from_sftp_starts_the_campaign_and_never_imports_twice(s
         body["data"]["contactLists"]["totalCount"], 2,
         "no third list: {body}"
     );
+
+    // The campaign's results exported back to the server.
+    let export = create_job(
+        &app,
+        &token,
+        json!({ "name": "Results back", "kind": "EXPORT", "cron": "0 0 20 * * *", "timeZone": "UTC", "enabled": false,
+                "campaignId": campaign,
+                "export": { "source": "CAMPAIGN_RESULTS", "connectionId": connection, "directory": "out",
+                            "fileName": "results_{date:%Y%m%d}.csv" } }),
+    )
+    .await;
+    let run = run_now(&app, &token, &export).await;
+    assert_eq!(run["status"], "SUCCEEDED", "{}", log_text(&run));
+    assert_eq!(run["counts"]["exported"], 3, "{run}");
+    let written = String::from_utf8(server.read(&format!("out/results_{}.csv", today()))).unwrap();
+    let lines: Vec<&str> = written.trim_start_matches('\u{feff}').lines().collect();
+    assert!(
+        lines[0].starts_with("record_id,chain_id,chain_n,client_id"),
+        "{written}"
+    );
+    assert_eq!(lines.len(), 4, "a header and three records: {written}");
+    assert!(
+        written.contains("A-1002") && written.contains("+14158675309"),
+        "{written}"
+    );
 }
 
 async fn connection_failures_give_clear_failed_runs(stores: Stores) {
