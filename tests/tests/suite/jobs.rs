@@ -8,6 +8,7 @@
 use std::time::Duration;
 
 use chrono::Utc;
+use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use serde_json::{Value, json};
 use tests::graphql_ws::subscribe;
 use tests::sshd::Sshd;
@@ -129,6 +130,7 @@ on_both_stores!(
     list_automation_from_sftp_starts_the_campaign_and_never_imports_twice,
     connection_failures_give_clear_failed_runs,
     bad_files_fail_with_the_reason_and_import_nothing,
+    downtime_follows_each_jobs_misfire_policy,
 );
 
 async fn cron_helper_validation_and_job_crud(stores: Stores) {
@@ -744,4 +746,87 @@ async fn bad_files_fail_with_the_reason_and_import_nothing(stores: Stores) {
         "{run}"
     );
     assert_eq!(run["counts"]["imported"], 0, "{run}");
+}
+
+async fn downtime_follows_each_jobs_misfire_policy(stores: Stores) {
+    // No scheduler runs while the jobs are made and their last firing is set two days back.
+    let app = tests::spawn_app_with(stores, &["--roles", "api"]).await;
+    let token = app.admin_token().await;
+    let mut ids = Vec::new();
+    for (name, policy) in [("Catch up", "RUN_ONCE"), ("Let it go", "SKIP")] {
+        let id = create_job(
+            &app,
+            &token,
+            json!({ "name": name, "kind": "PURGE", "cron": "0 0 3 * * *", "timeZone": "UTC", "misfirePolicy": policy }),
+        )
+        .await;
+        let two_days_ago = Utc::now() - chrono::Duration::days(2);
+        let job = entity::job::Entity::find_by_id(uuid::Uuid::parse_str(&id).unwrap())
+            .one(&app.services.db)
+            .await
+            .unwrap()
+            .unwrap();
+        let mut job: entity::job::ActiveModel = job.into();
+        job.fired_through = Set(two_days_ago);
+        job.update(&app.services.db).await.unwrap();
+        ids.push(id);
+    }
+    // A scheduler starts: the RUN_ONCE job runs its latest missed firing once; the SKIP job runs nothing.
+    let scheduler = app.spawn_replica(true, &["--roles", "scheduler"]).await;
+    let latest_03 = {
+        let today_03 = Utc::now()
+            .date_naive()
+            .and_hms_opt(3, 0, 0)
+            .unwrap()
+            .and_utc();
+        if today_03 <= Utc::now() {
+            today_03
+        } else {
+            today_03 - chrono::Duration::days(1)
+        }
+    };
+    let mut caught_up = Value::Null;
+    for _ in 0..100 {
+        let body = app
+            .graphql(
+                Some(&token),
+                "query($id: ID!) { jobRuns(jobId: $id) { trigger status scheduledFor } }",
+                json!({ "id": ids[0] }),
+            )
+            .await;
+        if body["data"]["jobRuns"][0]["status"] == "SUCCEEDED" {
+            caught_up = body;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let runs = caught_up["data"]["jobRuns"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no misfire run"));
+    assert_eq!(runs.len(), 1, "two missed firings run once: {caught_up}");
+    assert_eq!(runs[0]["trigger"], "MISFIRE", "{caught_up}");
+    let at: chrono::DateTime<Utc> = runs[0]["scheduledFor"].as_str().unwrap().parse().unwrap();
+    assert_eq!(at, latest_03, "the latest missed firing: {caught_up}");
+
+    let body = app
+        .graphql(
+            Some(&token),
+            "query($id: ID!) { jobRuns(jobId: $id) { trigger } }",
+            json!({ "id": ids[1] }),
+        )
+        .await;
+    assert!(
+        body["data"]["jobRuns"].as_array().unwrap().is_empty(),
+        "skipped: {body}"
+    );
+    let skipped = entity::job::Entity::find_by_id(uuid::Uuid::parse_str(&ids[1]).unwrap())
+        .one(&app.services.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        skipped.fired_through, latest_03,
+        "the skipped firings are paid"
+    );
+    drop(scheduler);
 }
