@@ -229,9 +229,17 @@ pub async fn run_scheduler(services: Services, fired_by: String, mut stop: watch
                 }
             }
             Some((job_id, at)) = fired_rx.recv() => {
-                if let Err(error) = fire(&services, job_id, at, trigger::SCHEDULE, &fired_by).await {
-                    tracing::warn!(%job_id, error = ?anyhow::Error::from(error), "recording a firing failed");
-                }
+                // tokio-cron-scheduler may wake a one-shot up to a second
+                // early: the firing itself waits for its instant, off the loop.
+                let (firing_services, firing_by) = (services.clone(), fired_by.clone());
+                tokio::spawn(async move {
+                    if let Ok(early) = (at - Utc::now()).to_std() {
+                        tokio::time::sleep(early).await;
+                    }
+                    if let Err(error) = fire(&firing_services, job_id, at, trigger::SCHEDULE, &firing_by).await {
+                        tracing::warn!(%job_id, error = ?anyhow::Error::from(error), "recording a firing failed");
+                    }
+                });
                 // Re-arm from the instant just fired, so a late tick never skips a firing.
                 if let Some(old) = armed.remove(&job_id) {
                     let _ = scheduler.remove(&old.timer).await;
