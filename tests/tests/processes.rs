@@ -864,7 +864,7 @@ async fn two_scheduler_replicas_fire_a_per_second_job_exactly_once_each_second()
     let body = graphql(
         &api.address(),
         Some(&token),
-        "query($id: ID!) { jobRuns(jobId: $id, first: 500) { trigger status scheduledFor attempt firedBy } }",
+        "query($id: ID!) { jobRuns(jobId: $id, first: 500) { trigger status scheduledFor createdAt attempt firedBy } }",
         json!({ "id": job_id }),
     )
     .await;
@@ -899,6 +899,9 @@ async fn two_scheduler_replicas_fire_a_per_second_job_exactly_once_each_second()
         // A run the killed replica was executing waits for its lease to pass (2 min), then resumes.
         let at: chrono::DateTime<chrono::Utc> =
             run["scheduledFor"].as_str().unwrap().parse().unwrap();
+        let created: chrono::DateTime<chrono::Utc> =
+            run["createdAt"].as_str().unwrap().parse().unwrap();
+        assert!(created >= at, "fired before its instant: {run}");
         let near_the_kill = (at - killed_at).num_seconds().abs() <= 2;
         if !(near_the_kill && run["status"] == "RUNNING") {
             assert_eq!(run["status"], "SUCCEEDED", "{run}");
