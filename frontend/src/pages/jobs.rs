@@ -17,9 +17,7 @@ use leptos_router::hooks::use_navigate;
 
 use crate::api::error::ApiError;
 use crate::api::job_types::{Job, JobRun};
-use crate::api::jobs::{
-    DeleteJob, IdVariables, Jobs, NoVariables, RunJobNow,
-};
+use crate::api::jobs::{DeleteJob, IdVariables, Jobs, NoVariables, RunJobNow};
 use crate::components::feedback::{ActionErrorBanner, EmptyState, ErrorBanner, Loading, confirm};
 use crate::components::page::PageHeader;
 use crate::components::table::DataTable;
@@ -62,8 +60,10 @@ pub fn JobsPage() -> impl IntoView {
     let table = move || {
         jobs.get().map(|loaded| match loaded {
             Err(error) => view! { <ErrorBanner error title="Could not load jobs" /> }.into_any(),
-            Ok(rows) => view! { <JobsTable rows can_manage=can_manage.get_untracked() delete run_now /> }
-                .into_any(),
+            Ok(rows) => {
+                view! { <JobsTable rows can_manage=can_manage.get_untracked() delete run_now /> }
+                    .into_any()
+            }
         })
     };
     view! {
@@ -113,7 +113,14 @@ fn JobsTable(
         };
         return view! { <EmptyState message /> }.into_any();
     }
-    let mut headers = vec!["Name", "Kind", "Schedule", "Enabled", "Next firing", "Last run"];
+    let mut headers = vec![
+        "Name",
+        "Kind",
+        "Schedule",
+        "Enabled",
+        "Next firing",
+        "Last run",
+    ];
     if can_manage {
         headers.push("");
     }

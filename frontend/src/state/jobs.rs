@@ -198,7 +198,10 @@ pub fn job_field_message<'error>(error: &'error ApiError, path: &str) -> Option<
 pub fn job_error_needs_banner(error: &ApiError) -> bool {
     error.field_errors.is_empty()
         || error.field_errors.iter().any(|problem| {
-            let field = problem.field.strip_prefix("input.").unwrap_or(&problem.field);
+            let field = problem
+                .field
+                .strip_prefix("input.")
+                .unwrap_or(&problem.field);
             !JOB_FIELDS.contains(&field)
         })
 }
@@ -355,14 +358,24 @@ impl JobDraft {
             problems.push(field_error("cron", "Enter a cron expression."));
         }
         if self.time_zone.trim().is_empty() {
-            problems.push(field_error("timeZone", "Enter a time zone, e.g. America/New_York."));
+            problems.push(field_error(
+                "timeZone",
+                "Enter a time zone, e.g. America/New_York.",
+            ));
         }
         let max_retries = count(&self.max_retries, "maxRetries", &mut problems);
-        let retry_delay = count(&self.retry_delay_seconds, "retryDelaySeconds", &mut problems);
-        let source = needs.source.then(|| self.source_input(&mut problems)).flatten();
+        let retry_delay = count(
+            &self.retry_delay_seconds,
+            "retryDelaySeconds",
+            &mut problems,
+        );
+        let source = needs
+            .source
+            .then(|| self.source_input(&mut problems))
+            .flatten();
         let contact_list_id = non_empty(&self.contact_list_id).filter(|_| needs.contact_list);
-        let new_list_name = non_empty(&self.new_list_name)
-            .filter(|_| needs.new_list && contact_list_id.is_none());
+        let new_list_name =
+            non_empty(&self.new_list_name).filter(|_| needs.new_list && contact_list_id.is_none());
         if needs.contact_list && contact_list_id.is_none() && new_list_name.is_none() {
             let message = if needs.new_list {
                 "Choose a list, or name a new list per file."
@@ -374,13 +387,19 @@ impl JobDraft {
         let suppression_list_id =
             non_empty(&self.suppression_list_id).filter(|_| needs.suppression_list);
         if needs.suppression_list && suppression_list_id.is_none() {
-            problems.push(field_error("suppressionListId", "Choose a suppression list."));
+            problems.push(field_error(
+                "suppressionListId",
+                "Choose a suppression list.",
+            ));
         }
         let campaign_id = non_empty(&self.campaign_id).filter(|_| needs.campaign);
         if needs.campaign && campaign_id.is_none() {
             problems.push(field_error("campaignId", "Choose a campaign."));
         }
-        let export = needs.export.then(|| self.export_input(&mut problems)).flatten();
+        let export = needs
+            .export
+            .then(|| self.export_input(&mut problems))
+            .flatten();
         let purge_after_days = if needs.purge {
             count(&self.purge_after_days, "purgeAfterDays", &mut problems)
         } else {
@@ -401,8 +420,7 @@ impl JobDraft {
             source,
             contact_list_id,
             new_list_name,
-            import_mapping_id: non_empty(&self.import_mapping_id)
-                .filter(|_| needs.import_settings),
+            import_mapping_id: non_empty(&self.import_mapping_id).filter(|_| needs.import_settings),
             import_mode: needs.import_settings.then_some(self.import_mode),
             suppression_list_id,
             campaign_id,
@@ -417,17 +435,29 @@ impl JobDraft {
         let before = problems.len();
         let connection_id = non_empty(&self.source_connection_id);
         if connection_id.is_none() {
-            problems.push(field_error("source.connectionId", "Choose an SFTP connection."));
+            problems.push(field_error(
+                "source.connectionId",
+                "Choose an SFTP connection.",
+            ));
         }
         if self.source_directory.trim().is_empty() {
-            problems.push(field_error("source.directory", "Enter a directory (. for the home directory)."));
+            problems.push(field_error(
+                "source.directory",
+                "Enter a directory (. for the home directory).",
+            ));
         }
         if self.source_pattern.trim().is_empty() {
-            problems.push(field_error("source.pattern", "Enter a file name pattern, e.g. *.csv."));
+            problems.push(field_error(
+                "source.pattern",
+                "Enter a file name pattern, e.g. *.csv.",
+            ));
         }
         let move_to = non_empty(&self.move_to).filter(|_| self.after_pickup == AfterPickup::Move);
         if self.after_pickup == AfterPickup::Move && move_to.is_none() {
-            problems.push(field_error("source.moveTo", "Enter the directory to move files into."));
+            problems.push(field_error(
+                "source.moveTo",
+                "Enter the directory to move files into.",
+            ));
         }
         let settle_seconds = count(&self.settle_seconds, "source.settleSeconds", problems);
         if problems.len() > before {
@@ -448,10 +478,16 @@ impl JobDraft {
     fn export_input(&self, problems: &mut Vec<FieldError>) -> Option<JobExportInput> {
         let before = problems.len();
         if self.export_directory.trim().is_empty() {
-            problems.push(field_error("export.directory", "Enter a directory (. for the default)."));
+            problems.push(field_error(
+                "export.directory",
+                "Enter a directory (. for the default).",
+            ));
         }
         if self.export_file_name.trim().is_empty() {
-            problems.push(field_error("export.fileName", "Enter a file name, e.g. results_{date:%Y%m%d}.csv."));
+            problems.push(field_error(
+                "export.fileName",
+                "Enter a file name, e.g. results_{date:%Y%m%d}.csv.",
+            ));
         }
         if problems.len() > before {
             return None;

@@ -161,7 +161,11 @@ fn JobHeader(
                 session
                     .execute::<UpdateJob>(UpdateJobVariables { id, input })
                     .await?;
-                toasts.success(if enabled { "Job enabled" } else { "Job disabled" });
+                toasts.success(if enabled {
+                    "Job enabled"
+                } else {
+                    "Job disabled"
+                });
                 on_changed();
                 Ok::<(), ApiError>(())
             }
@@ -181,7 +185,10 @@ fn JobHeader(
             }
         }
     });
-    let question = format!("Delete the job \u{201c}{}\u{201d} and its run history?", job.name);
+    let question = format!(
+        "Delete the job \u{201c}{}\u{201d} and its run history?",
+        job.name
+    );
     let actions = can_manage.then(|| {
         let toggle_label = if job.enabled { "Disable" } else { "Enable" };
         view! {
@@ -205,7 +212,11 @@ fn JobHeader(
         }
     });
     let firings = if job.next_firings.is_empty() {
-        let why = if job.enabled { "No upcoming firings." } else { "Disabled: the job does not fire." };
+        let why = if job.enabled {
+            "No upcoming firings."
+        } else {
+            "Disabled: the job does not fire."
+        };
         view! { <p class="muted">{why}</p> }.into_any()
     } else {
         let items = job
@@ -261,23 +272,36 @@ fn JobSettings(job: Job) -> impl IntoView {
         };
         facts.push(("After pickup", after));
         facts.push(("Settle", format!("{} s", source.settle_seconds)));
-        facts.push(("Require a file", if source.require_file { "Yes" } else { "No" }.to_owned()));
+        facts.push((
+            "Require a file",
+            if source.require_file { "Yes" } else { "No" }.to_owned(),
+        ));
     }
     let optional = [
         ("Contact list", job.contact_list_id.clone()),
         ("New list name", job.new_list_name.clone()),
         ("Import mapping", job.import_mapping_id.clone()),
-        ("Import mode", job.import_mode.map(|mode| mode.label().to_owned())),
+        (
+            "Import mode",
+            job.import_mode.map(|mode| mode.label().to_owned()),
+        ),
         ("Suppression list", job.suppression_list_id.clone()),
         ("Campaign", job.campaign_id.clone()),
     ];
-    facts.extend(optional.into_iter().filter_map(|(label, value)| value.map(|value| (label, value))));
+    facts.extend(
+        optional
+            .into_iter()
+            .filter_map(|(label, value)| value.map(|value| (label, value))),
+    );
     if job.start_campaign {
         facts.push(("Start the campaign", "Yes".to_owned()));
     }
     if let Some(export) = &job.export {
         facts.push(("Export", export.source.label().to_owned()));
-        facts.push(("Export to", format!("{}/{}", export.directory, export.file_name)));
+        facts.push((
+            "Export to",
+            format!("{}/{}", export.directory, export.file_name),
+        ));
     }
     if job.kind == crate::api::job_types::JobKind::Purge {
         facts.push(("Purge after", format!("{} days", job.purge_after_days)));

@@ -24,7 +24,8 @@ use crate::components::page::{Breadcrumbs, Crumb, PageHeader};
 use crate::components::toast::Toasts;
 use crate::pages::jobs::cron_helper::ScheduleFields;
 use crate::state::jobs::{
-    JobDraft, PATTERN_HINT, initial_time_zone, job_error_needs_banner, job_field_message, kind_needs,
+    JobDraft, PATTERN_HINT, initial_time_zone, job_error_needs_banner, job_field_message,
+    kind_needs,
 };
 use crate::state::session::Session;
 
@@ -207,7 +208,8 @@ fn JobForm(existing: Option<Job>, choices: EditorChoices) -> impl IntoView {
     let export_file_name = text(&initial.export_file_name);
     let purge_days = text(&initial.purge_after_days);
     let error = RwSignal::new(None::<ApiError>);
-    let chosen_kind = move || JobKind::from_wire_name(&kind.get()).unwrap_or(JobKind::ContactImport);
+    let chosen_kind =
+        move || JobKind::from_wire_name(&kind.get()).unwrap_or(JobKind::ContactImport);
     let chosen_export = move || {
         ExportSource::from_wire_name(&export_source.get()).unwrap_or(ExportSource::ContactList)
     };

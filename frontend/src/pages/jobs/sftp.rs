@@ -18,9 +18,7 @@ use crate::components::feedback::{ActionErrorBanner, EmptyState, ErrorBanner, Lo
 use crate::components::form::{SelectField, TextAreaField, TextField, field_message};
 use crate::components::table::DataTable;
 use crate::components::toast::Toasts;
-use crate::state::jobs::sftp::{
-    SFTP_FIELDS, SftpDraft, auth_label, fingerprint_note, secret_hint,
-};
+use crate::state::jobs::sftp::{SFTP_FIELDS, SftpDraft, auth_label, fingerprint_note, secret_hint};
 use crate::state::session::Session;
 
 /// Which connection the editor shows.
@@ -314,7 +312,10 @@ fn SftpEditor(
                 };
                 let saved = match existing_id {
                     Some(id) => session
-                        .execute::<UpdateSftpConnection>(UpdateSftpConnectionVariables { id, input })
+                        .execute::<UpdateSftpConnection>(UpdateSftpConnectionVariables {
+                            id,
+                            input,
+                        })
                         .await
                         .map(|data| data.update_sftp_connection.name),
                     None => session
@@ -342,7 +343,11 @@ fn SftpEditor(
             let variables = TestSftpConnectionVariables {
                 id,
                 input: Some(input),
-                directory: if directory.trim().is_empty() { ".".to_owned() } else { directory },
+                directory: if directory.trim().is_empty() {
+                    ".".to_owned()
+                } else {
+                    directory
+                },
             };
             session
                 .execute::<TestSftpConnection>(variables)
@@ -458,6 +463,8 @@ fn private_key_field(
             <TextAreaField id="sftp-private-key" label value rows=4 hint error />
         }
         .into_any(),
-        None => view! { <TextAreaField id="sftp-private-key" label value rows=4 error /> }.into_any(),
+        None => {
+            view! { <TextAreaField id="sftp-private-key" label value rows=4 error /> }.into_any()
+        }
     }
 }

@@ -3,7 +3,9 @@
 //! a test's presented fingerprint can be pinned.
 
 use crate::api::error::FieldError;
-use crate::api::job_types::{SftpAuthMethod, SftpConnection, SftpConnectionInput, SftpConnectionTest};
+use crate::api::job_types::{
+    SftpAuthMethod, SftpConnection, SftpConnectionInput, SftpConnectionTest,
+};
 use crate::state::forms::field_error;
 
 /// What a secret field says on edit when a secret is stored.
@@ -43,10 +45,15 @@ pub fn auth_label(connection: &SftpConnection) -> String {
 
 /// What a test says about the host key, if anything.
 pub fn fingerprint_note(test: &SftpConnectionTest) -> Option<&'static str> {
-    match (test.fingerprint_matches, test.presented_fingerprint.is_some()) {
+    match (
+        test.fingerprint_matches,
+        test.presented_fingerprint.is_some(),
+    ) {
         (Some(true), _) => Some("The host key matches the pinned fingerprint."),
         (Some(false), _) => Some("The host key does NOT match the pinned fingerprint."),
-        (None, true) => Some("No fingerprint is pinned: pin this one to detect a changed host key."),
+        (None, true) => {
+            Some("No fingerprint is pinned: pin this one to detect a changed host key.")
+        }
         (None, false) => None,
     }
 }
@@ -128,14 +135,20 @@ impl SftpDraft {
         if self.host.trim().is_empty() {
             problems.push(field_error("host", "Enter the server's host name."));
         }
-        let port = self.port.trim().parse::<u16>().ok().filter(|port| *port > 0);
+        let port = self
+            .port
+            .trim()
+            .parse::<u16>()
+            .ok()
+            .filter(|port| *port > 0);
         if port.is_none() {
             problems.push(field_error("port", "Enter a port between 1 and 65535."));
         }
         if self.username.trim().is_empty() {
             problems.push(field_error("username", "Enter the user name."));
         }
-        let password = secret(&self.password).filter(|_| self.auth_method == SftpAuthMethod::Password);
+        let password =
+            secret(&self.password).filter(|_| self.auth_method == SftpAuthMethod::Password);
         let private_key =
             secret(&self.private_key).filter(|_| self.auth_method == SftpAuthMethod::PrivateKey);
         match self.auth_method {

@@ -5,8 +5,7 @@ use super::sftp::{SftpDraft, auth_label, secret_hint};
 use super::*;
 use crate::api::error::ErrorKind;
 use crate::api::job_types::{
-    JobLogLevel, JobRun, JobRunCounts, JobRunStatus, JobRunTrigger, SftpAuthMethod,
-    SftpConnection,
+    JobLogLevel, JobRun, JobRunCounts, JobRunStatus, JobRunTrigger, SftpAuthMethod, SftpConnection,
 };
 
 fn run(id: &str, created_at: &str, updated_at: &str, status: JobRunStatus) -> JobRun {
@@ -43,12 +42,60 @@ fn purge_draft() -> JobDraft {
 fn each_kind_shows_the_blocks_it_needs() {
     let table = [
         // kind, source, contact list, suppression list, campaign, export, purge
-        (JobKind::ContactImport, true, true, false, false, false, false),
-        (JobKind::SuppressionImport, true, false, true, false, false, false),
-        (JobKind::ListAutomation, true, true, false, true, false, false),
-        (JobKind::CampaignStart, false, false, false, true, false, false),
-        (JobKind::CampaignStop, false, false, false, true, false, false),
-        (JobKind::ComplianceRefresh, false, false, false, false, false, false),
+        (
+            JobKind::ContactImport,
+            true,
+            true,
+            false,
+            false,
+            false,
+            false,
+        ),
+        (
+            JobKind::SuppressionImport,
+            true,
+            false,
+            true,
+            false,
+            false,
+            false,
+        ),
+        (
+            JobKind::ListAutomation,
+            true,
+            true,
+            false,
+            true,
+            false,
+            false,
+        ),
+        (
+            JobKind::CampaignStart,
+            false,
+            false,
+            false,
+            true,
+            false,
+            false,
+        ),
+        (
+            JobKind::CampaignStop,
+            false,
+            false,
+            false,
+            true,
+            false,
+            false,
+        ),
+        (
+            JobKind::ComplianceRefresh,
+            false,
+            false,
+            false,
+            false,
+            false,
+            false,
+        ),
         (JobKind::Purge, false, false, false, false, false, true),
     ];
     for (kind, source, list, suppression, campaign, export, purge) in table {
@@ -104,13 +151,20 @@ fn missing_settings_are_reported_at_the_servers_paths() {
         "source.moveTo",
         "contactListId",
     ] {
-        assert!(fields.iter().any(|field| field == expected), "{expected}: {fields:?}");
+        assert!(
+            fields.iter().any(|field| field == expected),
+            "{expected}: {fields:?}"
+        );
     }
     let campaign_stop = JobDraft {
         kind: JobKind::CampaignStop,
         ..purge_draft()
     };
-    let fields: Vec<String> = campaign_stop.problems().into_iter().map(|p| p.field).collect();
+    let fields: Vec<String> = campaign_stop
+        .problems()
+        .into_iter()
+        .map(|p| p.field)
+        .collect();
     assert_eq!(fields, ["campaignId"]);
 }
 
@@ -180,12 +234,18 @@ fn server_problems_find_their_fields() {
         job_field_message(&error, "cron"),
         Some("minute: 61 is out of range 0-59")
     );
-    assert_eq!(job_field_message(&error, "campaignId"), Some("no such campaign"));
+    assert_eq!(
+        job_field_message(&error, "campaignId"),
+        Some("no such campaign")
+    );
     assert_eq!(job_field_message(&error, "timeZone"), None);
     assert!(!job_error_needs_banner(&error));
     let other = ApiError::from_field_errors(vec![field_error("somethingElse", "no")]);
     assert!(job_error_needs_banner(&other));
-    assert!(job_error_needs_banner(&ApiError::new(ErrorKind::Internal, "boom")));
+    assert!(job_error_needs_banner(&ApiError::new(
+        ErrorKind::Internal,
+        "boom"
+    )));
     // A single `extensions.field` arrives as its last segment.
     let single = ApiError::from_field_errors(vec![field_error("pattern", "bad")]);
     assert_eq!(job_field_message(&single, "source.pattern"), Some("bad"));
@@ -193,7 +253,10 @@ fn server_problems_find_their_fields() {
 
 #[test]
 fn the_zone_defaults_to_the_browsers() {
-    assert_eq!(initial_time_zone(Some("Europe/Berlin".to_owned())), "Europe/Berlin");
+    assert_eq!(
+        initial_time_zone(Some("Europe/Berlin".to_owned())),
+        "Europe/Berlin"
+    );
     assert_eq!(initial_time_zone(Some("  ".to_owned())), DEFAULT_TIME_ZONE);
     assert_eq!(initial_time_zone(None), "America/New_York");
     assert_eq!(schedule_label("0 6 * * *", "UTC"), "0 6 * * * (UTC)");
@@ -204,10 +267,25 @@ fn the_zone_defaults_to_the_browsers() {
 #[test]
 fn live_updates_replace_or_insert_runs() {
     let mut runs = vec![
-        run("r2", "2026-11-21T10:05:00Z", "2026-11-21T10:05:00Z", JobRunStatus::Queued),
-        run("r1", "2026-11-21T10:00:00Z", "2026-11-21T10:01:00Z", JobRunStatus::Succeeded),
+        run(
+            "r2",
+            "2026-11-21T10:05:00Z",
+            "2026-11-21T10:05:00Z",
+            JobRunStatus::Queued,
+        ),
+        run(
+            "r1",
+            "2026-11-21T10:00:00Z",
+            "2026-11-21T10:01:00Z",
+            JobRunStatus::Succeeded,
+        ),
     ];
-    let mut running = run("r2", "2026-11-21T10:05:00Z", "2026-11-21T10:05:02Z", JobRunStatus::Running);
+    let mut running = run(
+        "r2",
+        "2026-11-21T10:05:00Z",
+        "2026-11-21T10:05:02Z",
+        JobRunStatus::Running,
+    );
     running.log.push(crate::api::job_types::JobLogLine {
         at: "2026-11-21T10:05:02Z".to_owned(),
         level: JobLogLevel::Info,
@@ -217,10 +295,20 @@ fn live_updates_replace_or_insert_runs() {
     assert_eq!(runs[0].status, JobRunStatus::Running);
     assert_eq!(runs[0].log.len(), 1);
     // A late, older event does not undo a newer one.
-    let stale = run("r2", "2026-11-21T10:05:00Z", "2026-11-21T10:05:00Z", JobRunStatus::Queued);
+    let stale = run(
+        "r2",
+        "2026-11-21T10:05:00Z",
+        "2026-11-21T10:05:00Z",
+        JobRunStatus::Queued,
+    );
     assert!(!upsert_run(&mut runs, stale, 50));
     assert_eq!(runs[0].status, JobRunStatus::Running);
-    let newest = run("r3", "2026-11-21T10:10:00Z", "2026-11-21T10:10:00Z", JobRunStatus::Queued);
+    let newest = run(
+        "r3",
+        "2026-11-21T10:10:00Z",
+        "2026-11-21T10:10:00Z",
+        JobRunStatus::Queued,
+    );
     assert!(upsert_run(&mut runs, newest, 2));
     let ids: Vec<&str> = runs.iter().map(|run| run.id.as_str()).collect();
     assert_eq!(ids, ["r3", "r2"], "the oldest falls off the limit");
@@ -229,7 +317,10 @@ fn live_updates_replace_or_insert_runs() {
 #[test]
 fn run_cells_read_well() {
     assert_eq!(run_status_badge(JobRunStatus::Succeeded).label, "SUCCEEDED");
-    assert_eq!(run_status_badge(JobRunStatus::Failed).class, "badge badge--danger");
+    assert_eq!(
+        run_status_badge(JobRunStatus::Failed).class,
+        "badge badge--danger"
+    );
     assert!(is_finished(JobRunStatus::Failed) && !is_finished(JobRunStatus::Retrying));
     assert_eq!(attempt_label(2, 4), "2 / 4");
     assert_eq!(counts_label(&JobRunCounts::default()), "—");
@@ -240,7 +331,10 @@ fn run_cells_read_well() {
         rejected: 20,
         exported: 0,
     };
-    assert_eq!(counts_label(&counts), "files 1 · rows 1,200 · imported 1,180 · rejected 20");
+    assert_eq!(
+        counts_label(&counts),
+        "files 1 · rows 1,200 · imported 1,180 · rejected 20"
+    );
 }
 
 fn connection(auth_method: SftpAuthMethod, has_password: bool) -> SftpConnection {
@@ -264,8 +358,13 @@ fn stored_secrets_stay_unless_replaced() {
     let saved = connection(SftpAuthMethod::Password, true);
     let draft = SftpDraft::from_connection(&saved);
     assert_eq!(draft.port, "2222");
-    assert_eq!(secret_hint(draft.has_password), Some("stored — leave blank to keep"));
-    let input = draft.to_input().expect("valid without retyping the password");
+    assert_eq!(
+        secret_hint(draft.has_password),
+        Some("stored — leave blank to keep")
+    );
+    let input = draft
+        .to_input()
+        .expect("valid without retyping the password");
     assert_eq!(input.password, None);
     assert_eq!(input.host_key_fingerprint.as_deref(), Some("SHA256:abc"));
     let changed = SftpDraft {
