@@ -72,8 +72,13 @@ pub fn ScheduleFields(
             <input class="input input--code" id="job-cron" name="job-cron" autocomplete="off"
                 spellcheck="false" bind:value=cron
                 aria-invalid=move || cron_problem.get().map(|_| "true")
-                aria-describedby="job-cron-hint job-cron-error" />
-            <p class="field__error" id="job-cron-error" role="alert">{move || cron_problem.get()}</p>
+                aria-describedby=move || match cron_problem.get() {
+                    Some(_) => "job-cron-hint job-cron-error",
+                    None => "job-cron-hint",
+                } />
+            {move || cron_problem.get().map(|message| view! {
+                <p class="field__error" id="job-cron-error" role="alert">{message}</p>
+            })}
         </div>
         <div class="field" class:field--invalid=move || zone_problem.get().is_some()>
             <label class="field__label" for="job-time-zone">"Time zone"</label>
@@ -81,9 +86,14 @@ pub fn ScheduleFields(
             <input class="input" id="job-time-zone" name="job-time-zone" autocomplete="off"
                 list="job-time-zones" bind:value=time_zone
                 aria-invalid=move || zone_problem.get().map(|_| "true")
-                aria-describedby="job-time-zone-hint job-time-zone-error" />
+                aria-describedby=move || match zone_problem.get() {
+                    Some(_) => "job-time-zone-hint job-time-zone-error",
+                    None => "job-time-zone-hint",
+                } />
             <datalist id="job-time-zones">{zones}</datalist>
-            <p class="field__error" id="job-time-zone-error" role="alert">{move || zone_problem.get()}</p>
+            {move || zone_problem.get().map(|message| view! {
+                <p class="field__error" id="job-time-zone-error" role="alert">{message}</p>
+            })}
         </div>
         <div class="form__wide cron-helper">
             <div class="toolbar" role="group" aria-label="Cron presets">{presets}</div>
