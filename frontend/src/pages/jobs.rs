@@ -10,6 +10,8 @@ pub mod detail;
 pub mod editor;
 pub mod runs;
 pub mod sftp;
+pub mod sftp_editor;
+pub mod targets;
 
 use leptos::prelude::*;
 use leptos_router::components::A;

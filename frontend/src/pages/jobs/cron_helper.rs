@@ -31,9 +31,12 @@ pub fn ScheduleFields(
     let preview = debounced_preview(cron, time_zone);
     let problem = move |field: &'static str| {
         Signal::derive(move || {
+            // The server may also refuse the arguments outright (a GraphQL
+            // error naming the field) instead of answering `valid: false`.
             let from_preview = preview.with(|preview| match preview {
                 Some(Ok(preview)) => preview_problem(preview, field),
-                _ => None,
+                Some(Err(error)) => job_field_message(error, field).map(str::to_owned),
+                None => None,
             });
             from_preview.or_else(|| {
                 save_error.with(|error| {
@@ -110,8 +113,11 @@ pub fn ScheduleFields(
 fn PreviewList(preview: RwSignal<Option<Result<CronPreview, ApiError>>>) -> impl IntoView {
     move || match preview.get() {
         None => view! { <p class="muted">"Enter a cron expression and a zone."</p> }.into_any(),
-        Some(Err(error)) => {
+        Some(Err(error)) if error.field_errors.is_empty() => {
             view! { <ErrorBanner error title="Could not check the schedule" /> }.into_any()
+        }
+        Some(Err(_)) => {
+            view! { <p class="muted">"Fix the schedule to see its next firings."</p> }.into_any()
         }
         Some(Ok(preview)) if !preview.valid => {
             view! { <p class="muted">"Fix the schedule to see its next firings."</p> }.into_any()

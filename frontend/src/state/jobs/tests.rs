@@ -4,9 +4,11 @@ use super::runs::{attempt_label, counts_label, is_finished, run_status_badge, up
 use super::sftp::{SftpDraft, auth_label, secret_hint};
 use super::*;
 use crate::api::error::ErrorKind;
+use crate::api::job_types::{AfterPickup, CronPreview, Job, MisfirePolicy};
 use crate::api::job_types::{
     JobLogLevel, JobRun, JobRunCounts, JobRunStatus, JobRunTrigger, SftpAuthMethod, SftpConnection,
 };
+use crate::state::forms::field_error;
 
 fn run(id: &str, created_at: &str, updated_at: &str, status: JobRunStatus) -> JobRun {
     JobRun {
