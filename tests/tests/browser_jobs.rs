@@ -118,10 +118,13 @@ async fn create_a_job_with_the_cron_helper_and_run_it_now() {
     // Back on the list, the job shows its schedule and last run.
     click(browser, Locator::Css("nav a[href='/jobs']")).await;
     wait_until("the job is listed with its schedule", move || async move {
-        texts_of(browser, "section[aria-labelledby=jobs-title] table tbody tr")
-            .await
-            .iter()
-            .any(|row| row.contains("Nightly purge") && row.contains("0 6 * * * (America/New_York)"))
+        texts_of(
+            browser,
+            "section[aria-labelledby=jobs-title] table tbody tr",
+        )
+        .await
+        .iter()
+        .any(|row| row.contains("Nightly purge") && row.contains("0 6 * * * (America/New_York)"))
     })
     .await;
     screenshot(browser, "jobs-list").await;
