@@ -31,20 +31,23 @@ pub fn ScheduleFields(
     let preview = debounced_preview(cron, time_zone);
     let problem = move |field: &'static str| {
         Signal::derive(move || {
-            // The server may also refuse the arguments outright (a GraphQL
-            // error naming the field) instead of answering `valid: false`.
-            let from_preview = preview.with(|preview| match preview {
-                Some(Ok(preview)) => preview_problem(preview, field),
-                Some(Err(error)) => job_field_message(error, field).map(str::to_owned),
-                None => None,
-            });
-            from_preview.or_else(|| {
+            let from_save = || {
                 save_error.with(|error| {
                     error
                         .as_ref()
                         .and_then(|error| job_field_message(error, field))
                         .map(str::to_owned)
                 })
+            };
+            // A verdict on the current text wins over an older save's; the
+            // server may also refuse the arguments outright (a GraphQL error
+            // naming the field) instead of answering `valid: false`.
+            preview.with(|preview| match preview {
+                Some(Ok(preview)) => preview_problem(preview, field),
+                Some(Err(error)) => job_field_message(error, field)
+                    .map(str::to_owned)
+                    .or_else(from_save),
+                None => from_save(),
             })
         })
     };
