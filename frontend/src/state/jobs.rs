@@ -4,13 +4,11 @@
 //! SFTP connections have their own submodules. Pure, so the host tests
 //! cover them.
 
-mod draft;
+pub mod draft;
 pub mod runs;
 pub mod sftp;
 #[cfg(test)]
 mod tests;
-
-pub use draft::JobDraft;
 
 use crate::api::error::ApiError;
 use crate::api::job_types::{CronPreview, ExportSource, JobKind};

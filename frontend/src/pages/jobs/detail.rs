@@ -21,8 +21,9 @@ use crate::components::page::{Breadcrumbs, Crumb, PageHeader};
 use crate::components::toast::Toasts;
 use crate::pages::campaigns::LiveIndicator;
 use crate::pages::jobs::runs::RunsTable;
+use crate::state::jobs::draft::JobDraft;
 use crate::state::jobs::runs::{is_finished, upsert_run};
-use crate::state::jobs::{JobDraft, schedule_label};
+use crate::state::jobs::schedule_label;
 use crate::state::nav::can_manage_jobs;
 use crate::state::session::Session;
 

@@ -24,9 +24,9 @@ use crate::components::page::{Breadcrumbs, Crumb, PageHeader};
 use crate::components::toast::Toasts;
 use crate::pages::jobs::cron_helper::ScheduleFields;
 use crate::pages::jobs::targets::{Choices, TargetFields, enum_choices};
+use crate::state::jobs::draft::JobDraft;
 use crate::state::jobs::{
-    JobDraft, PATTERN_HINT, initial_time_zone, job_error_needs_banner, job_field_message,
-    kind_needs,
+    PATTERN_HINT, initial_time_zone, job_error_needs_banner, job_field_message, kind_needs,
 };
 use crate::state::session::Session;
 

@@ -1,5 +1,6 @@
 //! Table-driven tests of the Job Scheduler's plain rules.
 
+use super::draft::JobDraft;
 use super::runs::{attempt_label, counts_label, is_finished, run_status_badge, upsert_run};
 use super::sftp::{SftpDraft, auth_label, secret_hint};
 use super::*;
