@@ -20,6 +20,9 @@ use crate::pages::compliance::CompliancePage;
 use crate::pages::contact::ContactPage;
 use crate::pages::dialers::DialersPage;
 use crate::pages::home::HomePage;
+use crate::pages::jobs::JobsPage;
+use crate::pages::jobs::detail::JobDetailPage;
+use crate::pages::jobs::editor::{EditJobPage, NewJobPage};
 use crate::pages::list_detail::ListDetailPage;
 use crate::pages::lists::ListsPage;
 use crate::pages::login::LoginPage;
@@ -53,6 +56,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/suppression/:id") view=SuppressionListPage />
                     <Route path=path!("/compliance") view=CompliancePage />
                     <Route path=path!("/dialers") view=DialersPage />
+                    <Route path=path!("/jobs") view=JobsPage />
+                    <Route path=path!("/jobs/new") view=NewJobPage />
+                    <Route path=path!("/jobs/:id/edit") view=EditJobPage />
+                    <Route path=path!("/jobs/:id") view=JobDetailPage />
                     <Route path=path!("/users") view=UsersPage />
                     <Route path=path!("/api-clients") view=ApiClientsPage />
                     <Route path=path!("/audit") view=AuditPage />

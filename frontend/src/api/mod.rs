@@ -8,6 +8,8 @@ pub mod compliance;
 pub mod compliance_types;
 pub mod dialers;
 pub mod error;
+pub mod job_types;
+pub mod jobs;
 pub mod list_imports;
 pub mod multipart;
 pub mod operations;

@@ -1,6 +1,6 @@
 //! The form set: labelled inputs and text areas with a hint and their error
 //! underneath, wired for screen readers (`aria-invalid`, `aria-describedby`),
-//! checkboxes, and the role and channel pickers.
+//! checkboxes, a select of choices, and the role and channel pickers.
 
 use leptos::prelude::*;
 
@@ -324,5 +324,69 @@ where
             <div class="check-group__boxes">{boxes}</div>
             {move || error.get().map(|message| view! { <p class="field__error">{message}</p> })}
         </fieldset>
+    }
+}
+
+/// A labelled `<select>` of `(value, label)` choices bound to `value` (the
+/// chosen choice's value), showing `error` under it.
+#[component]
+pub fn SelectField(
+    /// The select's id, unique on the page; the label points at it.
+    id: &'static str,
+    /// The visible label.
+    #[prop(into)]
+    label: String,
+    /// The chosen value, two-way bound.
+    value: RwSignal<String>,
+    /// The choices: value and label, in menu order.
+    choices: Vec<(String, String)>,
+    /// A first choice with an empty value ("None", "Choose…"), if any.
+    #[prop(optional)]
+    placeholder: Option<&'static str>,
+    /// A short help text under the label.
+    #[prop(optional)]
+    hint: Option<&'static str>,
+    /// A problem with the choice, shown under the select.
+    #[prop(into, optional)]
+    error: MaybeProp<String>,
+) -> impl IntoView {
+    let described_by = described_by(id, hint, error);
+    let placeholder = placeholder.map(|text| {
+        view! {
+            <option value="" selected=move || value.with(String::is_empty)>
+                {text}
+            </option>
+        }
+    });
+    let options = choices
+        .into_iter()
+        .map(|(choice, text)| {
+            let chosen = choice.clone();
+            view! {
+                <option value=choice selected=move || value.with(|value| *value == chosen)>
+                    {text}
+                </option>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="field" class:field--invalid=move || error.get().is_some()>
+            <label class="field__label" for=id>
+                {label}
+            </label>
+            <FieldHint id hint />
+            <select
+                class="select"
+                id=id
+                name=id
+                on:change=move |event| value.set(event_target_value(&event))
+                aria-invalid=move || error.get().map(|_| "true")
+                aria-describedby=described_by
+            >
+                {placeholder}
+                {options}
+            </select>
+            <FieldError id error />
+        </div>
     }
 }

@@ -9,6 +9,7 @@ pub mod contact;
 pub mod dialers;
 pub mod home;
 pub mod import_wizard;
+pub mod jobs;
 pub mod list_detail;
 pub mod list_imports;
 pub mod lists;

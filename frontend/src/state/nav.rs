@@ -35,6 +35,7 @@ pub const NAVIGATION: &[NavEntry] = &[
     NavEntry::new("/suppression", "Suppression", EVERY_ROLE),
     NavEntry::new("/compliance",  "Compliance",  EVERY_ROLE),
     NavEntry::new("/dialers",     "Dialer traffic", EVERY_ROLE),
+    NavEntry::new("/jobs",        "Jobs",        EVERY_ROLE),
     NavEntry::new("/users",       "Users",       &[Admin, Supervisor]),
     NavEntry::new("/api-clients", "API clients", &[Admin]),
     NavEntry::new("/audit",       "Audit log",   &[Admin, Supervisor, ComplianceOfficer]),
@@ -151,6 +152,16 @@ pub fn can_manage_campaigns(role: UserRole) -> bool {
     matches!(role, UserRole::Admin | UserRole::Supervisor)
 }
 
+/// Whether `role` may create, change, delete and run scheduled jobs and
+/// their SFTP connections; every role reads them. The server enforces the
+/// same rule.
+pub fn can_manage_jobs(role: UserRole) -> bool {
+    matches!(
+        role,
+        UserRole::Admin | UserRole::Supervisor | UserRole::ListManager
+    )
+}
+
 /// Whether `path` is `prefix` itself or a page below it (`/lists/7` is below
 /// `/lists`, `/listsx` is not).
 fn is_at_or_below(path: &str, prefix: &str) -> bool {
@@ -181,6 +192,7 @@ mod tests {
                     "Suppression",
                     "Compliance",
                     "Dialer traffic",
+                    "Jobs",
                     "Users",
                     "API clients",
                     "Audit log",
@@ -196,6 +208,7 @@ mod tests {
                     "Suppression",
                     "Compliance",
                     "Dialer traffic",
+                    "Jobs",
                     "Users",
                     "Audit log",
                 ],
@@ -210,6 +223,7 @@ mod tests {
                     "Suppression",
                     "Compliance",
                     "Dialer traffic",
+                    "Jobs",
                     "Audit log",
                 ],
             ),
@@ -223,6 +237,7 @@ mod tests {
                     "Suppression",
                     "Compliance",
                     "Dialer traffic",
+                    "Jobs",
                 ],
             ),
             (
@@ -235,6 +250,7 @@ mod tests {
                     "Suppression",
                     "Compliance",
                     "Dialer traffic",
+                    "Jobs",
                 ],
             ),
             (UserRole::Unknown, vec![]),
@@ -316,6 +332,22 @@ mod tests {
             section_for_path("/campaigns/7").map(|e| e.label),
             Some("Campaigns")
         );
+    }
+
+    #[test]
+    fn every_role_reads_jobs_and_three_manage_them() {
+        for role in UserRole::ASSIGNABLE {
+            assert!(may_open(role, "/jobs/7/edit"), "{role:?}");
+            assert_eq!(
+                can_manage_jobs(role),
+                matches!(
+                    role,
+                    UserRole::Admin | UserRole::Supervisor | UserRole::ListManager
+                ),
+                "{role:?}"
+            );
+        }
+        assert!(!can_manage_jobs(UserRole::Unknown));
     }
 
     #[test]
