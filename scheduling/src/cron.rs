@@ -135,14 +135,42 @@ fn parse_expression(expression: &str) -> Result<(Cron, String), String> {
     } else {
         trimmed.join(" ")
     };
-    let cron = CronParser::builder()
-        .seconds(Seconds::Required)
-        .year(Year::Disallowed)
-        .build()
-        .parse(&normalized)
-        .map_err(|error| format!("is not a valid cron expression: {error}"))?;
+    let parse = |text: &str| {
+        CronParser::builder()
+            .seconds(Seconds::Required)
+            .year(Year::Disallowed)
+            .build()
+            .parse(text)
+    };
+    let cron = parse(&normalized).map_err(|error| {
+        // Name the field at fault: parse each one alone, the others left as `*`.
+        let fields: Vec<&str> = normalized.split(' ').collect();
+        let culprit = FIELDS.iter().enumerate().find(|(index, _)| {
+            let mut alone = ["*"; 6];
+            alone[0] = "0";
+            alone[*index] = fields[*index];
+            parse(&alone.join(" ")).is_err()
+        });
+        match culprit {
+            Some((index, (name, range))) => format!(
+                "has a bad {name} field {:?} ({range}): {error}",
+                fields[index]
+            ),
+            None => format!("is not a valid cron expression: {error}"),
+        }
+    })?;
     Ok((cron, normalized))
 }
+
+/// The six fields (seconds first) with what each accepts, for error messages.
+const FIELDS: [(&str, &str); 6] = [
+    ("second", "0–59"),
+    ("minute", "0–59"),
+    ("hour", "0–23"),
+    ("day-of-month", "1–31"),
+    ("month", "1–12 or JAN–DEC"),
+    ("day-of-week", "0–7 or SUN–SAT"),
+];
 
 #[cfg(test)]
 mod tests {
@@ -152,6 +180,30 @@ mod tests {
         DateTime::parse_from_rfc3339(text)
             .map(|at| at.with_timezone(&Utc))
             .expect("test instant")
+    }
+
+    #[test]
+    fn a_bad_field_is_named_with_its_range() {
+        let problems = CronSchedule::parse("61 * * * *", "UTC").unwrap_err();
+        assert!(
+            problems[0]
+                .message
+                .contains("bad minute field \"61\" (0–59)"),
+            "{:?}",
+            problems
+        );
+        let problems = CronSchedule::parse("0 0 25 * * *", "UTC").unwrap_err();
+        assert!(
+            problems[0].message.contains("bad hour field \"25\""),
+            "{:?}",
+            problems
+        );
+        let problems = CronSchedule::parse("0 0 * 13 *", "UTC").unwrap_err();
+        assert!(
+            problems[0].message.contains("bad month field"),
+            "{:?}",
+            problems
+        );
     }
 
     #[test]

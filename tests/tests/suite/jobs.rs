@@ -830,3 +830,51 @@ async fn downtime_follows_each_jobs_misfire_policy(stores: Stores) {
     );
     drop(scheduler);
 }
+
+/// The web app's hand-written job documents (`frontend/graphql/jobs/`), each
+/// with the fragments it spreads, pass the server's validation: every field,
+/// argument and fragment exists (only the variables, not sent here, are missing).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_web_apps_job_documents_validate_against_the_server() {
+    let app = spawn_app(Stores::SqliteInProcess).await;
+    let token = app.admin_token().await;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../frontend/graphql/jobs");
+    let mut documents = std::collections::BTreeMap::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        documents.insert(name, std::fs::read_to_string(&path).unwrap());
+    }
+    let fragments: Vec<(&String, &String)> = documents
+        .iter()
+        .filter(|(_, text)| text.contains("fragment "))
+        .collect();
+    let mut checked = 0;
+    for (name, text) in &documents {
+        if !["query ", "mutation ", "subscription "]
+            .iter()
+            .any(|kind| text.contains(kind))
+        {
+            continue;
+        }
+        let mut document = text.clone();
+        for (fragment, body) in &fragments {
+            if text.contains(&format!("...{fragment}")) {
+                document.push_str(body);
+            }
+        }
+        let body = app.graphql(Some(&token), &document, json!({})).await;
+        for error in body["errors"].as_array().into_iter().flatten() {
+            let message = error["message"].as_str().unwrap_or("");
+            // Validation errors have no path; errors with one come from running the operation.
+            assert!(
+                error["path"].is_array()
+                    || message.contains("Variable")
+                    || message.contains("ubscription"),
+                "{name}: {error}"
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 12, "{checked} documents checked");
+}

@@ -323,6 +323,8 @@ async fn finish(
             queue::complete(&services.db, task).await?;
         }
     }
+    // After the last log line's save, so the run's last change is its newest.
+    row.updated_at = Set(Utc::now());
     set_status(services, row).await?;
     Ok(())
 }

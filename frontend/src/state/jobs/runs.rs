@@ -109,13 +109,23 @@ pub fn last_run_time(run: &JobRun) -> String {
     format_timestamp(when)
 }
 
+/// An RFC 3339 UTC timestamp as a key that orders like the instant: the
+/// server writes 0, 3, 6 or 9 fraction digits, so plain text comparison
+/// would put `…:01Z` after `…:01.5Z`.
+fn instant_key(timestamp: &str) -> (&str, String) {
+    let body = timestamp.trim_end_matches('Z');
+    let (seconds, fraction) = body.split_once('.').unwrap_or((body, ""));
+    (seconds, format!("{fraction:0<9}"))
+}
+
 /// Puts `run` into `runs` (newest first): replaces the run with its id
 /// unless the one held is newer, else adds it in `created_at` order; keeps
 /// at most `limit` runs. Returns whether anything changed.
 pub fn upsert_run(runs: &mut Vec<JobRun>, run: JobRun, limit: usize) -> bool {
     if let Some(held) = runs.iter_mut().find(|held| held.id == run.id) {
-        // RFC 3339 timestamps of one server compare as text.
-        if held.updated_at > run.updated_at || *held == run {
+        let stale = instant_key(&held.updated_at) > instant_key(&run.updated_at)
+            || (is_finished(held.status) && !is_finished(run.status));
+        if stale || *held == run {
             return false;
         }
         *held = run;
@@ -123,7 +133,7 @@ pub fn upsert_run(runs: &mut Vec<JobRun>, run: JobRun, limit: usize) -> bool {
     }
     let position = runs
         .iter()
-        .position(|held| held.created_at < run.created_at)
+        .position(|held| instant_key(&held.created_at) < instant_key(&run.created_at))
         .unwrap_or(runs.len());
     runs.insert(position, run);
     runs.truncate(limit);

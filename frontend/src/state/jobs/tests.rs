@@ -318,6 +318,34 @@ fn live_updates_replace_or_insert_runs() {
 }
 
 #[test]
+fn timestamps_with_and_without_fractions_order_as_instants() {
+    let mut runs = vec![run(
+        "r1",
+        "2026-11-21T10:00:00Z",
+        "2026-11-21T10:00:01Z",
+        JobRunStatus::Running,
+    )];
+    // `…:01.25Z` is later than `…:01Z`, though it sorts before it as text.
+    let done = run(
+        "r1",
+        "2026-11-21T10:00:00Z",
+        "2026-11-21T10:00:01.25Z",
+        JobRunStatus::Succeeded,
+    );
+    assert!(upsert_run(&mut runs, done, 50));
+    assert_eq!(runs[0].status, JobRunStatus::Succeeded);
+    // A finished run never goes back to running, whatever the clocks say.
+    let late = run(
+        "r1",
+        "2026-11-21T10:00:00Z",
+        "2026-11-21T10:00:02Z",
+        JobRunStatus::Running,
+    );
+    assert!(!upsert_run(&mut runs, late, 50));
+    assert_eq!(runs[0].status, JobRunStatus::Succeeded);
+}
+
+#[test]
 fn run_cells_read_well() {
     assert_eq!(run_status_badge(JobRunStatus::Succeeded).label, "SUCCEEDED");
     assert_eq!(
