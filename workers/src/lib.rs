@@ -21,6 +21,7 @@ pub mod page;
 pub mod queue;
 pub mod rule_sets;
 pub mod rules;
+pub mod secrets;
 pub mod services;
 pub mod suppression;
 pub mod uploads;

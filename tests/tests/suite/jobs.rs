@@ -400,6 +400,16 @@ async fn list_automation_from_sftp_starts_the_campaign_and_never_imports_twice(s
         !body.to_string().contains(&server.password),
         "secrets are write-only"
     );
+    let stored = entity::sftp_connection::Entity::find()
+        .one(&app.services.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let sealed = stored.password.unwrap();
+    assert!(
+        sealed.starts_with("sealed:v1:") && !sealed.contains(&server.password),
+        "sealed at rest: {sealed}"
+    );
 
     // A campaign with an empty seed list, and the automation job feeding it.
     let body = app
@@ -629,6 +639,45 @@ async fn connection_failures_give_clear_failed_runs(stores: Stores) {
         error.contains(&pinned) && error.contains(&server.host_key_fingerprint),
         "{error}"
     );
+
+    // A credential sealed under another server secret (or damaged) is named, not sent.
+    let unreadable = create_connection(
+        &app,
+        &token,
+        password_connection(
+            &server,
+            "Old secret",
+            &server.password,
+            &server.host_key_fingerprint,
+        ),
+    )
+    .await;
+    let row =
+        entity::sftp_connection::Entity::find_by_id(uuid::Uuid::parse_str(&unreadable).unwrap())
+            .one(&app.services.db)
+            .await
+            .unwrap()
+            .unwrap();
+    let mut row: entity::sftp_connection::ActiveModel = row.into();
+    row.password = Set(Some(
+        workers::secrets::SecretBox::from_secret(b"a former server secret")
+            .seal(&server.password)
+            .unwrap(),
+    ));
+    row.update(&app.services.db).await.unwrap();
+    let job_id = create_job(
+        &app,
+        &token,
+        import_job("Old secret import", &unreadable, &mapping, "leads_*.csv"),
+    )
+    .await;
+    let run = run_now(&app, &token, &job_id).await;
+    assert_eq!(run["status"], "FAILED", "{}", log_text(&run));
+    assert!(
+        run["error"].as_str().unwrap().contains("cannot be read"),
+        "{run}"
+    );
+    assert_eq!(run["attempt"], 1, "not retried: {run}");
 
     // Nothing was imported by any of them.
     let body = app

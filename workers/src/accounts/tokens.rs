@@ -13,19 +13,23 @@ use uuid::Uuid;
 
 use crate::{ServiceError, Services};
 
-/// The signing and verifying keys, derived once from the configured secret.
+/// The keys derived once from the configured server secret: tokens' signing
+/// and verifying keys, and the sealing key of stored credentials.
 #[derive(Clone)]
 pub struct TokenKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
+    /// Seals the SFTP credentials the Job Scheduler stores.
+    pub secrets: crate::secrets::SecretBox,
 }
 
 impl TokenKeys {
-    /// Derives both keys from a shared secret (every replica must use the same one).
+    /// Derives every key from a shared secret (every replica must use the same one).
     pub fn from_secret(secret: &[u8]) -> Self {
         Self {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
+            secrets: crate::secrets::SecretBox::from_secret(secret),
         }
     }
 }

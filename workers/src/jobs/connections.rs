@@ -1,9 +1,11 @@
 //! SFTP connections: a customer's server, its login and its pinned host key.
-//! Secrets are write-only: the API says whether one is stored, never what it is.
+//! Secrets are write-only: the API says whether one is stored, never what it
+//! is, and they are stored sealed (`crate::secrets`).
 
 use std::time::Duration;
 
 use chrono::Utc;
+use domain::ValidationError;
 use domain::access::Permission;
 use entity::sftp_connection;
 use sea_orm::{
@@ -14,6 +16,7 @@ use uuid::Uuid;
 
 use crate::accounts::Principal;
 use crate::audit::{self, Change};
+use crate::secrets::SecretBox;
 use crate::{ServiceError, Services};
 
 /// How long connecting and logging in may take.
@@ -82,19 +85,39 @@ fn blank_to_none(value: Option<String>) -> Option<String> {
 
 /// Merges an input over the stored connection (secrets kept when not given) and checks the whole.
 fn merged(
+    secrets: &SecretBox,
     input: ConnectionInput,
     existing: Option<&sftp_connection::Model>,
 ) -> Result<ConnectionInput, ServiceError> {
+    let stored =
+        |field: &'static str, value: Option<&String>| -> Result<Option<String>, ServiceError> {
+            value
+                .map(|sealed| secrets.open(sealed))
+                .transpose()
+                .map_err(|unreadable| ValidationError::new(field, unreadable.to_string()).into())
+        };
+    let password = match blank_to_none(input.password) {
+        Some(given) => Some(given),
+        None => stored("password", existing.and_then(|e| e.password.as_ref()))?,
+    };
+    let private_key = match blank_to_none(input.private_key) {
+        Some(given) => Some(given),
+        None => stored("privateKey", existing.and_then(|e| e.private_key.as_ref()))?,
+    };
+    let private_key_passphrase = match blank_to_none(input.private_key_passphrase) {
+        Some(given) => Some(given),
+        None => stored(
+            "privateKeyPassphrase",
+            existing.and_then(|e| e.private_key_passphrase.as_ref()),
+        )?,
+    };
     let mut merged = ConnectionInput {
         name: input.name.trim().to_owned(),
         host: input.host.trim().to_owned(),
         username: input.username.trim().to_owned(),
-        password: blank_to_none(input.password)
-            .or_else(|| existing.and_then(|e| e.password.clone())),
-        private_key: blank_to_none(input.private_key)
-            .or_else(|| existing.and_then(|e| e.private_key.clone())),
-        private_key_passphrase: blank_to_none(input.private_key_passphrase)
-            .or_else(|| existing.and_then(|e| e.private_key_passphrase.clone())),
+        password,
+        private_key,
+        private_key_passphrase,
         host_key_fingerprint: blank_to_none(input.host_key_fingerprint)
             .map(|f| f.trim().to_owned()),
         ..input
@@ -172,19 +195,42 @@ fn merged(
     }
 }
 
-/// How to reach a stored connection.
-pub fn endpoint(row: &sftp_connection::Model) -> sftp::Endpoint {
-    endpoint_of(&ConnectionInput {
+/// How to reach a stored connection, its credentials opened.
+pub fn endpoint(
+    services: &Services,
+    row: &sftp_connection::Model,
+) -> Result<sftp::Endpoint, ServiceError> {
+    let secrets = &services.keys.secrets;
+    let open = |field: &'static str,
+                value: &Option<String>|
+     -> Result<Option<String>, ServiceError> {
+        value
+            .as_deref()
+            .map(|sealed| secrets.open(sealed))
+            .transpose()
+            .map_err(|unreadable| {
+                ValidationError::new(field, format!("of connection '{}': {unreadable}", row.name))
+                    .into()
+            })
+    };
+    Ok(endpoint_of(&ConnectionInput {
         name: row.name.clone(),
         host: row.host.clone(),
         port: u16::try_from(row.port).unwrap_or(22),
         username: row.username.clone(),
         auth_method: row.auth_method.clone(),
-        password: row.password.clone(),
-        private_key: row.private_key.clone(),
-        private_key_passphrase: row.private_key_passphrase.clone(),
+        password: open("password", &row.password)?,
+        private_key: open("privateKey", &row.private_key)?,
+        private_key_passphrase: open("privateKeyPassphrase", &row.private_key_passphrase)?,
         host_key_fingerprint: row.host_key_fingerprint.clone(),
-    })
+    }))
+}
+
+/// Seals a credential for storage.
+fn sealed(services: &Services, value: Option<String>) -> Result<Option<String>, ServiceError> {
+    value
+        .map(|plain| services.keys.secrets.seal(&plain))
+        .transpose()
 }
 
 fn endpoint_of(input: &ConnectionInput) -> sftp::Endpoint {
@@ -212,7 +258,7 @@ pub async fn create(
     input: ConnectionInput,
 ) -> Result<sftp_connection::Model, ServiceError> {
     principal.require(Permission::ManageJobs)?;
-    let input = merged(input, None)?;
+    let input = merged(&services.keys.secrets, input, None)?;
     let now = Utc::now();
     let txn = services.begin().await?;
     let row = sftp_connection::ActiveModel {
@@ -223,9 +269,9 @@ pub async fn create(
         port: Set(i32::from(input.port)),
         username: Set(input.username),
         auth_method: Set(input.auth_method),
-        password: Set(input.password),
-        private_key: Set(input.private_key),
-        private_key_passphrase: Set(input.private_key_passphrase),
+        password: Set(sealed(services, input.password)?),
+        private_key: Set(sealed(services, input.private_key)?),
+        private_key_passphrase: Set(sealed(services, input.private_key_passphrase)?),
         host_key_fingerprint: Set(input.host_key_fingerprint),
         created_by: Set(Some(principal.user_id)),
         created_at: Set(now),
@@ -267,16 +313,16 @@ pub async fn update(
     principal.require(Permission::ManageJobs)?;
     let txn = services.begin().await?;
     let existing = find(&txn, principal.tenant_id, id).await?;
-    let input = merged(input, Some(&existing))?;
+    let input = merged(&services.keys.secrets, input, Some(&existing))?;
     let mut active: sftp_connection::ActiveModel = existing.into();
     active.name = Set(input.name);
     active.host = Set(input.host);
     active.port = Set(i32::from(input.port));
     active.username = Set(input.username);
     active.auth_method = Set(input.auth_method);
-    active.password = Set(input.password);
-    active.private_key = Set(input.private_key);
-    active.private_key_passphrase = Set(input.private_key_passphrase);
+    active.password = Set(sealed(services, input.password)?);
+    active.private_key = Set(sealed(services, input.private_key)?);
+    active.private_key_passphrase = Set(sealed(services, input.private_key_passphrase)?);
     active.host_key_fingerprint = Set(input.host_key_fingerprint);
     active.updated_at = Set(Utc::now());
     let row = active
@@ -358,8 +404,8 @@ pub async fn test(
         None => None,
     };
     let endpoint = match (input, existing.as_ref()) {
-        (Some(input), existing) => endpoint_of(&merged(input, existing)?),
-        (None, Some(existing)) => endpoint(existing),
+        (Some(input), existing) => endpoint_of(&merged(&services.keys.secrets, input, existing)?),
+        (None, Some(existing)) => endpoint(services, existing)?,
         (None, None) => {
             return Err(domain::ValidationError::new(
                 "id",

@@ -114,8 +114,11 @@ pub async fn fetch(ctx: &mut RunCtx<'_>, source: &Source) -> Result<Vec<PickedFi
         row.username, row.host, row.port, row.name
     ))
     .await?;
-    let session =
-        sftp::Session::connect(&connections::endpoint(&row), connections::CONNECT_TIMEOUT).await?;
+    let session = sftp::Session::connect(
+        &connections::endpoint(ctx.services, &row)?,
+        connections::CONNECT_TIMEOUT,
+    )
+    .await?;
     ctx.info(format!(
         "connected; the server's host key {} is the pinned one",
         session.host_key_fingerprint()

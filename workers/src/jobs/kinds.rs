@@ -632,7 +632,7 @@ async fn export(ctx: &mut RunCtx<'_>, spec: &JobSpec) -> Result<(), RunError> {
             ))
             .await?;
             let session = sftp::Session::connect(
-                &super::connections::endpoint(&row),
+                &super::connections::endpoint(ctx.services, &row)?,
                 super::connections::CONNECT_TIMEOUT,
             )
             .await?;
