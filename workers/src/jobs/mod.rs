@@ -68,6 +68,9 @@ pub mod trigger {
 /// Cache channel announcing job changes to every scheduler replica.
 pub(crate) const CHANGED_CHANNEL: &str = "jobs:changed";
 
+/// Cache channel that wakes idle run workers when a run is queued.
+pub(crate) const QUEUED_CHANNEL: &str = "jobs:queued";
+
 fn runs_channel(tenant_id: Uuid) -> String {
     format!("jobs:runs:{tenant_id}")
 }
@@ -532,8 +535,14 @@ pub async fn last_runs(
     Ok(latest)
 }
 
-/// Announces a run's new state to `jobRunUpdates` subscribers.
+/// Announces a run's new state to `jobRunUpdates` subscribers and, when it
+/// waits for a worker, wakes the idle run workers.
 pub(crate) async fn publish_run(services: &Services, run: &job_run::Model) {
+    if run.status == status::QUEUED
+        && let Err(error) = services.cache.publish(QUEUED_CHANNEL, "queued").await
+    {
+        tracing::debug!(%error, "waking run workers failed; they poll anyway");
+    }
     let payload = json!({ "runId": run.id, "jobId": run.job_id });
     if let Err(error) = services
         .cache

@@ -331,6 +331,8 @@ async fn finish(
 
 /// The `scheduler` role's run loop: executes queued runs until stopped.
 pub async fn run_worker(services: Services, worker: String, mut stop: watch::Receiver<bool>) {
+    // Woken at once when a run is queued; the poll catches retries that come due.
+    let mut queued = services.cache.subscribe(super::QUEUED_CHANNEL).await.ok();
     loop {
         let ran = match execute_next(&services, &worker).await {
             Ok(ran) => ran,
@@ -345,6 +347,12 @@ pub async fn run_worker(services: Services, worker: String, mut stop: watch::Rec
         if !ran {
             tokio::select! {
                 _ = tokio::time::sleep(Duration::from_millis(250)) => {}
+                Some(_) = async {
+                    match queued.as_mut() {
+                        Some(queued) => futures::StreamExt::next(queued).await,
+                        None => std::future::pending().await,
+                    }
+                } => {}
                 () = async { let _ = stop.wait_for(|stopped| *stopped).await; } => return,
             }
         }
