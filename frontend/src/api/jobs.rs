@@ -40,7 +40,8 @@ pub use job_detail::JobDetailJobNextFirings as JobFiring;
 pub use job_run_updates::JobRunFields as JobRun;
 /// What a run handled.
 pub use job_run_updates::JobRunFieldsCounts as JobRunCounts;
-/// One line of a run's log.
+/// One line of a run's log (read by the run history's page only).
+#[cfg_attr(not(target_arch = "wasm32"), allow(unused_imports))]
 pub use job_run_updates::JobRunFieldsLog as JobLogLine;
 /// A saved SFTP connection (the `SftpConnectionFields` fragment); its secrets never come back.
 pub use sftp_connections::SftpConnectionFields as SftpConnection;
@@ -99,8 +100,7 @@ pub fn reread_all<T: Serialize, U: DeserializeOwned>(values: &[T]) -> Vec<U> {
         "ImportMode",
         "JobRunStatus",
         "JobRunTrigger",
-        "JobLogLevel",
-        "SftpAuthMethod"
+        "JobLogLevel"
     ),
     response_derives = "Debug, Clone, PartialEq, Serialize"
 )]
@@ -119,8 +119,7 @@ pub struct Jobs;
         "ImportMode",
         "JobRunStatus",
         "JobRunTrigger",
-        "JobLogLevel",
-        "SftpAuthMethod"
+        "JobLogLevel"
     ),
     response_derives = "Debug, Clone, PartialEq, Serialize"
 )]
@@ -136,11 +135,7 @@ pub struct JobDetail;
         "MisfirePolicy",
         "AfterPickup",
         "ExportSource",
-        "ImportMode",
-        "JobRunStatus",
-        "JobRunTrigger",
-        "JobLogLevel",
-        "SftpAuthMethod"
+        "ImportMode"
     ),
     response_derives = "Debug, Clone, PartialEq, Serialize"
 )]
