@@ -18,8 +18,9 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::error::ApiError;
-use crate::api::job_types::{Job, JobRun};
-use crate::api::jobs::{DeleteJob, IdVariables, Jobs, NoVariables, RunJobNow};
+use crate::api::jobs::{
+    DeleteJob, Job, JobRun, Jobs, RunJobNow, delete_job, jobs, reread_all, run_job_now,
+};
 use crate::components::feedback::{ActionErrorBanner, EmptyState, ErrorBanner, Loading, confirm};
 use crate::components::page::PageHeader;
 use crate::components::table::DataTable;
@@ -38,11 +39,11 @@ pub fn JobsPage() -> impl IntoView {
     let navigate = use_navigate();
     let can_manage = Memo::new(move |_| can_manage_jobs(session.role()));
     let jobs = LocalResource::new(move || async move {
-        let data = session.execute::<Jobs>(NoVariables {}).await?;
-        Ok::<_, ApiError>(data.jobs)
+        let data = session.execute::<Jobs>(jobs::Variables).await?;
+        Ok::<_, ApiError>(reread_all::<_, Job>(&data.jobs))
     });
     let delete = Action::new_local(move |(id, name): &(String, String)| {
-        let variables = IdVariables { id: id.clone() };
+        let variables = delete_job::Variables { id: id.clone() };
         let name = name.clone();
         async move {
             let result = session.execute::<DeleteJob>(variables).await;
@@ -51,7 +52,7 @@ pub fn JobsPage() -> impl IntoView {
         }
     });
     let run_now = Action::new_local(move |(id, name): &(String, String)| {
-        let variables = IdVariables { id: id.clone() };
+        let variables = run_job_now::Variables { id: id.clone() };
         let name = name.clone();
         async move {
             let result = session.execute::<RunJobNow>(variables).await;

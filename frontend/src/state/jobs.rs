@@ -11,7 +11,8 @@ pub mod sftp;
 mod tests;
 
 use crate::api::error::ApiError;
-use crate::api::job_types::{CronPreview, ExportSource, JobKind};
+use crate::api::job_types::{ExportSource, JobKind};
+use crate::api::jobs::CronPreviewResult as CronPreview;
 
 /// The zone a new job starts in when the browser does not say its own.
 pub const DEFAULT_TIME_ZONE: &str = "America/New_York";

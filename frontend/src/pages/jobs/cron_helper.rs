@@ -9,8 +9,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 
 use crate::api::error::ApiError;
-use crate::api::job_types::CronPreview;
-use crate::api::jobs::{CronPreviewQuery, CronPreviewVariables, PREVIEW_FIRINGS};
+use crate::api::jobs::{CronPreview, CronPreviewResult, PREVIEW_FIRINGS, cron_preview};
 use crate::components::feedback::ErrorBanner;
 use crate::state::jobs::{COMMON_TIME_ZONES, CRON_PRESETS, job_field_message, preview_problem};
 use crate::state::session::Session;
@@ -113,7 +112,7 @@ pub fn ScheduleFields(
 
 /// The preview's firings, a waiting line, or why there are none.
 #[component]
-fn PreviewList(preview: RwSignal<Option<Result<CronPreview, ApiError>>>) -> impl IntoView {
+fn PreviewList(preview: RwSignal<Option<Result<CronPreviewResult, ApiError>>>) -> impl IntoView {
     move || match preview.get() {
         None => view! { <p class="muted">"Enter a cron expression and a zone."</p> }.into_any(),
         Some(Err(error)) if error.field_errors.is_empty() => {
@@ -148,9 +147,9 @@ fn PreviewList(preview: RwSignal<Option<Result<CronPreview, ApiError>>>) -> impl
 fn debounced_preview(
     cron: RwSignal<String>,
     time_zone: RwSignal<String>,
-) -> RwSignal<Option<Result<CronPreview, ApiError>>> {
+) -> RwSignal<Option<Result<CronPreviewResult, ApiError>>> {
     let session = Session::use_context();
-    let preview = RwSignal::new(None::<Result<CronPreview, ApiError>>);
+    let preview = RwSignal::new(None::<Result<CronPreviewResult, ApiError>>);
     let latest = StoredValue::new(0_u64);
     Effect::new(move |_| {
         let cron_text = cron.get().trim().to_owned();
@@ -167,14 +166,14 @@ fn debounced_preview(
                 if !is_current() {
                     return;
                 }
-                let variables = CronPreviewVariables {
+                let variables = cron_preview::Variables {
                     cron: cron_text,
                     time_zone: zone,
                     count: PREVIEW_FIRINGS,
                 };
                 leptos::task::spawn_local(async move {
                     let result = session
-                        .execute::<CronPreviewQuery>(variables)
+                        .execute::<CronPreview>(variables)
                         .await
                         .map(|data| data.cron_preview);
                     if is_current() {

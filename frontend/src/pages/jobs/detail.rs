@@ -10,10 +10,10 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::api::error::ApiError;
-use crate::api::job_types::{Job, JobRun};
+use crate::api::job_types::JobKind;
 use crate::api::jobs::{
-    DeleteJob, IdVariables, JobDetail, JobDetailVariables, JobRunUpdates, JobRunUpdatesVariables,
-    RUN_HISTORY_SIZE, RunJobNow, UpdateJob, UpdateJobVariables,
+    DeleteJob, Job, JobDetail, JobRun, JobRunUpdates, RUN_HISTORY_SIZE, RunJobNow, UpdateJob,
+    delete_job, job_detail, job_run_updates, reread, reread_all, run_job_now, update_job,
 };
 use crate::api::subscription::subscribe;
 use crate::components::feedback::{ActionErrorBanner, ErrorBanner, Loading, confirm};
@@ -50,7 +50,7 @@ fn JobPage(job_id: String) -> impl IntoView {
     let detail = LocalResource::new({
         let job_id = job_id.clone();
         move || {
-            let variables = JobDetailVariables {
+            let variables = job_detail::Variables {
                 id: job_id.clone(),
                 first: RUN_HISTORY_SIZE,
             };
@@ -59,7 +59,7 @@ fn JobPage(job_id: String) -> impl IntoView {
     });
     Effect::new(move |_| {
         if let Some(Ok(data)) = detail.get() {
-            runs.set(data.job_runs);
+            runs.set(reread_all(&data.job_runs));
         }
     });
     let merge = move |run: JobRun| {
@@ -67,7 +67,7 @@ fn JobPage(job_id: String) -> impl IntoView {
     };
     let live = subscribe::<JobRunUpdates>(
         session,
-        JobRunUpdatesVariables {
+        job_run_updates::Variables {
             job_id: Some(job_id.clone()),
         },
         move |data| merge(data.job_run_updates),
@@ -76,10 +76,10 @@ fn JobPage(job_id: String) -> impl IntoView {
     let run_now = Action::new_local({
         let job_id = job_id.clone();
         move |_: &()| {
-            let variables = IdVariables { id: job_id.clone() };
+            let variables = run_job_now::Variables { id: job_id.clone() };
             async move {
                 let data = session.execute::<RunJobNow>(variables).await?;
-                merge(data.run_job_now);
+                merge(reread(&data.run_job_now));
                 toasts.success("Run queued");
                 Ok::<(), ApiError>(())
             }
@@ -93,7 +93,7 @@ fn JobPage(job_id: String) -> impl IntoView {
             }
             .into_any(),
             Ok(data) => view! {
-                <JobHeader job=data.job can_manage run_now on_changed=move || detail.refetch() />
+                <JobHeader job=reread(&data.job) can_manage run_now on_changed=move || detail.refetch() />
             }
             .into_any(),
         })
@@ -121,13 +121,13 @@ fn poll_while_unfinished(job_id: String, runs: RwSignal<Vec<JobRun>>) {
         if !unfinished {
             return;
         }
-        let variables = JobDetailVariables {
+        let variables = job_detail::Variables {
             id: job_id.clone(),
             first: RUN_HISTORY_SIZE,
         };
         leptos::task::spawn_local(async move {
             if let Ok(data) = session.execute::<JobDetail>(variables).await {
-                for run in data.job_runs {
+                for run in reread_all(&data.job_runs) {
                     runs.try_update(|held| upsert_run(held, run, RUN_HISTORY_SIZE as usize));
                 }
             }
@@ -160,7 +160,10 @@ fn JobHeader(
                 let input = draft.to_input().map_err(ApiError::from_field_errors)?;
                 let enabled = input.enabled;
                 session
-                    .execute::<UpdateJob>(UpdateJobVariables { id, input })
+                    .execute::<UpdateJob>(update_job::Variables {
+                        id,
+                        input: reread(&input),
+                    })
                     .await?;
                 toasts.success(if enabled {
                     "Job enabled"
@@ -175,7 +178,7 @@ fn JobHeader(
     let delete = Action::new_local({
         let (id, name) = (job.id.clone(), job.name.clone());
         move |_: &()| {
-            let variables = IdVariables { id: id.clone() };
+            let variables = delete_job::Variables { id: id.clone() };
             let name = name.clone();
             let navigate = navigate.clone();
             async move {
@@ -304,7 +307,7 @@ fn JobSettings(job: Job) -> impl IntoView {
             format!("{}/{}", export.directory, export.file_name),
         ));
     }
-    if job.kind == crate::api::job_types::JobKind::Purge {
+    if job.kind == JobKind::Purge {
         facts.push(("Purge after", format!("{} days", job.purge_after_days)));
     }
     let items = facts

@@ -12,10 +12,10 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use wasm_bindgen::prelude::*;
 
 use crate::api::error::ApiError;
-use crate::api::job_types::{AfterPickup, ExportSource, Job, JobKind, MisfirePolicy};
+use crate::api::job_types::{AfterPickup, ExportSource, JobKind, MisfirePolicy};
 use crate::api::jobs::{
-    CreateJob, CreateJobVariables, GetJob, IdVariables, JobEditorChoices, NoVariables,
-    SftpConnections, UpdateJob, UpdateJobVariables, job_editor_choices,
+    CreateJob, GetJob, Job, JobEditorChoices, JobInput, SftpConnections, UpdateJob, create_job,
+    get_job, job_editor_choices, reread, sftp_connections, update_job,
 };
 use crate::api::schema_types::ImportMode;
 use crate::components::feedback::{ErrorBanner, Loading};
@@ -90,7 +90,10 @@ fn JobEditorLoader(job_id: Option<String>) -> impl IntoView {
         async move {
             let choices = load_choices(session).await?;
             let job = match job_id {
-                Some(id) => Some(session.execute::<GetJob>(IdVariables { id }).await?.job),
+                Some(id) => {
+                    let data = session.execute::<GetJob>(get_job::Variables { id }).await?;
+                    Some(reread::<_, Job>(&data.job))
+                }
                 None => None,
             };
             Ok::<_, ApiError>((choices, job))
@@ -114,7 +117,9 @@ async fn load_choices(session: Session) -> Result<EditorChoices, ApiError> {
     let data = session
         .execute::<JobEditorChoices>(job_editor_choices::Variables)
         .await?;
-    let connections = session.execute::<SftpConnections>(NoVariables {}).await?;
+    let connections = session
+        .execute::<SftpConnections>(sftp_connections::Variables)
+        .await?;
     Ok(EditorChoices {
         connections: connections
             .sftp_connections
@@ -234,26 +239,29 @@ fn JobForm(existing: Option<Job>, choices: EditorChoices) -> impl IntoView {
         export_file_name: export_file_name.get_untracked(),
         purge_after_days: purge_days.get_untracked(),
     };
-    let save = Action::new_local(move |input: &crate::api::job_types::JobInput| {
+    let save = Action::new_local(move |input: &JobInput| {
         let input = input.clone();
         let existing_id = existing_id.clone();
         let navigate = navigate.clone();
         async move {
             let saved = match existing_id {
                 Some(id) => session
-                    .execute::<UpdateJob>(UpdateJobVariables { id, input })
+                    .execute::<UpdateJob>(update_job::Variables {
+                        id,
+                        input: reread(&input),
+                    })
                     .await
-                    .map(|data| data.update_job),
+                    .map(|data| (data.update_job.id, data.update_job.name)),
                 None => session
-                    .execute::<CreateJob>(CreateJobVariables { input })
+                    .execute::<CreateJob>(create_job::Variables { input })
                     .await
-                    .map(|data| data.create_job),
+                    .map(|data| (data.create_job.id, data.create_job.name)),
             };
             match saved {
-                Ok(job) => {
+                Ok((id, name)) => {
                     error.set(None);
-                    toasts.success(format!("{} saved", job.name));
-                    navigate(&format!("/jobs/{}", job.id), Default::default());
+                    toasts.success(format!("{name} saved"));
+                    navigate(&format!("/jobs/{id}"), Default::default());
                 }
                 Err(failure) => error.set(Some(failure)),
             }

@@ -6,7 +6,7 @@
 
 use leptos::prelude::*;
 
-use crate::api::job_types::{JobLogLine, JobRun};
+use crate::api::jobs::{JobLogLine, JobRun};
 use crate::components::feedback::EmptyState;
 use crate::components::table::DataTable;
 use crate::format::format_timestamp;

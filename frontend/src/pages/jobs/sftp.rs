@@ -6,10 +6,9 @@ use leptos::prelude::*;
 
 use super::sftp_editor::SftpEditor;
 use crate::api::error::ApiError;
-use crate::api::job_types::{SftpConnection, SftpConnectionTest};
 use crate::api::jobs::{
-    DeleteSftpConnection, IdVariables, NoVariables, SftpConnections, TestSftpConnection,
-    TestSftpConnectionVariables,
+    DeleteSftpConnection, SftpConnection, SftpConnectionTest, SftpConnections, TestSftpConnection,
+    delete_sftp_connection, sftp_connections, test_sftp_connection,
 };
 use crate::components::feedback::{ActionErrorBanner, EmptyState, ErrorBanner, Loading, confirm};
 use crate::components::table::DataTable;
@@ -35,11 +34,13 @@ pub fn SftpConnectionsSection(can_manage: Memo<bool>) -> impl IntoView {
     let toasts = Toasts::use_context();
     let editing = RwSignal::new(Editing::Nothing);
     let connections = LocalResource::new(move || async move {
-        let data = session.execute::<SftpConnections>(NoVariables {}).await?;
+        let data = session
+            .execute::<SftpConnections>(sftp_connections::Variables)
+            .await?;
         Ok::<_, ApiError>(data.sftp_connections)
     });
     let delete = Action::new_local(move |(id, name): &(String, String)| {
-        let variables = IdVariables { id: id.clone() };
+        let variables = delete_sftp_connection::Variables { id: id.clone() };
         let name = name.clone();
         async move {
             let result = session.execute::<DeleteSftpConnection>(variables).await;
@@ -48,7 +49,7 @@ pub fn SftpConnectionsSection(can_manage: Memo<bool>) -> impl IntoView {
         }
     });
     let test = Action::new_local(move |(id, name): &(String, String)| {
-        let variables = TestSftpConnectionVariables {
+        let variables = test_sftp_connection::Variables {
             id: Some(id.clone()),
             input: None,
             directory: ".".to_owned(),

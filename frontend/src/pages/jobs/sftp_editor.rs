@@ -8,10 +8,10 @@ use leptos::prelude::*;
 
 use super::sftp::TestOutcomeView;
 use crate::api::error::ApiError;
-use crate::api::job_types::{SftpAuthMethod, SftpConnection};
+use crate::api::job_types::SftpAuthMethod;
 use crate::api::jobs::{
-    CreateSftpConnection, CreateSftpConnectionVariables, TestSftpConnection,
-    TestSftpConnectionVariables, UpdateSftpConnection, UpdateSftpConnectionVariables,
+    CreateSftpConnection, SftpConnection, TestSftpConnection, UpdateSftpConnection,
+    create_sftp_connection, reread, test_sftp_connection, update_sftp_connection,
 };
 use crate::components::feedback::ErrorBanner;
 use crate::components::form::{SelectField, TextAreaField, TextField, field_message};
@@ -75,14 +75,16 @@ pub(super) fn SftpEditor(
                 };
                 let saved = match existing_id {
                     Some(id) => session
-                        .execute::<UpdateSftpConnection>(UpdateSftpConnectionVariables {
+                        .execute::<UpdateSftpConnection>(update_sftp_connection::Variables {
                             id,
-                            input,
+                            input: reread(&input),
                         })
                         .await
                         .map(|data| data.update_sftp_connection.name),
                     None => session
-                        .execute::<CreateSftpConnection>(CreateSftpConnectionVariables { input })
+                        .execute::<CreateSftpConnection>(create_sftp_connection::Variables {
+                            input,
+                        })
                         .await
                         .map(|data| data.create_sftp_connection.name),
                 };
@@ -103,9 +105,9 @@ pub(super) fn SftpEditor(
         let directory = test_directory.get_untracked();
         async move {
             let input = input.map_err(ApiError::from_field_errors)?;
-            let variables = TestSftpConnectionVariables {
+            let variables = test_sftp_connection::Variables {
                 id,
-                input: Some(input),
+                input: Some(reread(&input)),
                 directory: if directory.trim().is_empty() {
                     ".".to_owned()
                 } else {

@@ -4,10 +4,8 @@
 
 use super::{DEFAULT_CRON, KindNeeds, kind_needs};
 use crate::api::error::FieldError;
-use crate::api::job_types::{
-    AfterPickup, ExportSource, Job, JobExportInput, JobInput, JobKind, JobSourceInput,
-    MisfirePolicy,
-};
+use crate::api::job_types::{AfterPickup, ExportSource, JobKind, MisfirePolicy};
+use crate::api::jobs::{Job, JobExportInput, JobInput, JobSourceInput};
 use crate::api::schema_types::ImportMode;
 use crate::state::forms::field_error;
 

@@ -2,7 +2,8 @@
 //! levels, the attempt and counts cells, and how a live update lands in the
 //! run history (replacing the run it describes, or adding a new one on top).
 
-use crate::api::job_types::{Job, JobLogLevel, JobRun, JobRunCounts, JobRunStatus, JobRunTrigger};
+use crate::api::job_types::{JobLogLevel, JobRunStatus, JobRunTrigger};
+use crate::api::jobs::{Job, JobRun, JobRunCounts};
 use crate::format::{Badge, format_count, format_timestamp};
 
 /// A run's status badge.

@@ -3,9 +3,8 @@
 //! a test's presented fingerprint can be pinned.
 
 use crate::api::error::FieldError;
-use crate::api::job_types::{
-    SftpAuthMethod, SftpConnection, SftpConnectionInput, SftpConnectionTest,
-};
+use crate::api::job_types::SftpAuthMethod;
+use crate::api::jobs::{SftpConnection, SftpConnectionInput, SftpConnectionTest};
 use crate::state::forms::field_error;
 
 /// What a secret field says on edit when a secret is stored.

@@ -5,11 +5,23 @@ use super::runs::{attempt_label, counts_label, is_finished, run_status_badge, up
 use super::sftp::{SftpDraft, auth_label, secret_hint};
 use super::*;
 use crate::api::error::ErrorKind;
-use crate::api::job_types::{AfterPickup, CronPreview, Job, MisfirePolicy};
 use crate::api::job_types::{
-    JobLogLevel, JobRun, JobRunCounts, JobRunStatus, JobRunTrigger, SftpAuthMethod, SftpConnection,
+    AfterPickup, JobLogLevel, JobRunStatus, JobRunTrigger, MisfirePolicy, SftpAuthMethod,
+};
+use crate::api::jobs::{
+    CronPreviewResult as CronPreview, Job, JobLogLine, JobRun, JobRunCounts, SftpConnection,
 };
 use crate::state::forms::field_error;
+
+fn no_counts() -> JobRunCounts {
+    JobRunCounts {
+        files: 0,
+        rows: 0,
+        imported: 0,
+        rejected: 0,
+        exported: 0,
+    }
+}
 
 fn run(id: &str, created_at: &str, updated_at: &str, status: JobRunStatus) -> JobRun {
     JobRun {
@@ -24,7 +36,7 @@ fn run(id: &str, created_at: &str, updated_at: &str, status: JobRunStatus) -> Jo
         started_at: None,
         finished_at: None,
         next_attempt_at: None,
-        counts: JobRunCounts::default(),
+        counts: no_counts(),
         log: Vec::new(),
         error: None,
         fired_by: None,
@@ -289,7 +301,7 @@ fn live_updates_replace_or_insert_runs() {
         "2026-11-21T10:05:02Z",
         JobRunStatus::Running,
     );
-    running.log.push(crate::api::job_types::JobLogLine {
+    running.log.push(JobLogLine {
         at: "2026-11-21T10:05:02Z".to_owned(),
         level: JobLogLevel::Info,
         message: "started".to_owned(),
@@ -354,7 +366,7 @@ fn run_cells_read_well() {
     );
     assert!(is_finished(JobRunStatus::Failed) && !is_finished(JobRunStatus::Retrying));
     assert_eq!(attempt_label(2, 4), "2 / 4");
-    assert_eq!(counts_label(&JobRunCounts::default()), "—");
+    assert_eq!(counts_label(&no_counts()), "—");
     let counts = JobRunCounts {
         files: 1,
         rows: 1200,
