@@ -130,8 +130,11 @@ fn ensure_codes(errors: &mut [ServerError]) {
             continue;
         }
         // An argument async-graphql could not read (a null for a non-null
-        // argument, a wrong enum value) is the client's mistake too.
-        let bad_argument = error.message.starts_with("Invalid value for argument");
+        // argument, a wrong enum value, a required variable left out) is the
+        // client's mistake too.
+        let bad_argument = error.message.starts_with("Invalid value for argument")
+            || (error.message.starts_with("Variable ")
+                && error.message.ends_with(" is not defined."));
         let code = if error.path.is_empty() || bad_argument {
             "BAD_USER_INPUT"
         } else {

@@ -879,3 +879,19 @@ async fn downtime_follows_each_jobs_misfire_policy(stores: Stores) {
     );
     drop(scheduler);
 }
+
+/// A required variable left out is the client's mistake, named as such.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_required_variable_is_bad_user_input() {
+    let app = spawn_app(Stores::SqliteInProcess).await;
+    let token = app.admin_token().await;
+    let body = app
+        .graphql(
+            Some(&token),
+            "mutation CreateJob($input: JobInput!) { createJob(input: $input) { id } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{body}");
+    assert_ne!(body["errors"][0]["message"], "internal error", "{body}");
+}
