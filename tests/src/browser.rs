@@ -145,6 +145,26 @@ pub async fn texts_of(browser: &Client, css: &str) -> Vec<String> {
     texts
 }
 
+/// Clicks the button whose visible text is exactly `text`.
+pub async fn press(browser: &Client, text: &str) {
+    let xpath = format!("//button[normalize-space(.)='{text}']");
+    click(browser, Locator::XPath(&xpath)).await;
+}
+
+/// Picks the option whose value is `value` in the `<select>` at `css`.
+pub async fn select_value(browser: &Client, css: &str, value: &str) {
+    let select = browser
+        .wait()
+        .at_most(PATIENCE)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|error| panic!("{css} is missing: {error}"));
+    select
+        .select_by_value(value)
+        .await
+        .unwrap_or_else(|error| panic!("{css} has no option {value:?}: {error}"));
+}
+
 /// Saves a PNG of the page under `$TMPDIR/reachline-screenshots/` for a person to look at.
 pub async fn screenshot(browser: &Client, name: &str) {
     let dir = std::env::temp_dir().join("reachline-screenshots");

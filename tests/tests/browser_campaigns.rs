@@ -10,8 +10,8 @@
 use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 use tests::browser::{
-    ChromeDriver, PATIENCE, click, screenshot, scroll_to, texts_of, type_into, wait_for_text,
-    wait_until,
+    ChromeDriver, PATIENCE, click, press, screenshot, scroll_to, texts_of, type_into,
+    wait_for_text, wait_until,
 };
 use tests::{ADMIN_EMAIL, ADMIN_PASSWORD, Stores, TestApp, USER_PASSWORD, spa_dir, spawn_app};
 
@@ -21,12 +21,6 @@ const LIST_NAME: &str = "Spring leads";
 const TEMPLATE_NAME: &str = "Floor template";
 const CAMPAIGN_NAME: &str = "Spring calls";
 const VIEWER_EMAIL: &str = "viewer@example.com";
-
-/// Clicks the button whose visible text is exactly `text`.
-async fn press(browser: &Client, text: &str) {
-    let xpath = format!("//button[normalize-space(.)='{text}']");
-    click(browser, Locator::XPath(&xpath)).await;
-}
 
 /// The text of the element with `id`, or "" while it is not on the page.
 async fn text_of(browser: &Client, id: &str) -> String {

@@ -7,16 +7,10 @@
 use fantoccini::{Client, Locator};
 use serde_json::json;
 use tests::browser::{
-    ChromeDriver, PATIENCE, click, screenshot, scroll_to, texts_of, type_into, wait_for_text,
-    wait_until,
+    ChromeDriver, PATIENCE, click, press, screenshot, scroll_to, texts_of, type_into,
+    wait_for_text, wait_until,
 };
 use tests::{ADMIN_EMAIL, ADMIN_PASSWORD, Stores, spa_dir, spawn_app};
-
-/// Clicks the button whose visible text is exactly `text`.
-async fn press(browser: &Client, text: &str) {
-    let xpath = format!("//button[normalize-space(.)='{text}']");
-    click(browser, Locator::XPath(&xpath)).await;
-}
 
 /// Sets an `<input>` the way a date or date-time picker does (typing into
 /// them depends on the browser's locale) and tells the page.

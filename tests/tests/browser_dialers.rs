@@ -10,8 +10,8 @@ use fantoccini::{Client, Locator};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tests::browser::{
-    ChromeDriver, PATIENCE, click, screenshot, scroll_to, texts_of, type_into, wait_for_text,
-    wait_until,
+    ChromeDriver, PATIENCE, click, press, screenshot, scroll_to, texts_of, type_into,
+    wait_for_text, wait_until,
 };
 use tests::{ADMIN_EMAIL, ADMIN_PASSWORD, Stores, TestApp, spa_dir, spawn_app};
 
@@ -25,12 +25,6 @@ const SUPPRESSION_LIST: &str = "Floor DNC";
 const ALLOWED_RECORDS: usize = 20;
 const REFUSED_RECORDS: usize = 10;
 const INVALID_RECORDS: usize = 2;
-
-/// Clicks the button whose visible text is exactly `text`.
-async fn press(browser: &Client, text: &str) {
-    let xpath = format!("//button[normalize-space(.)='{text}']");
-    click(browser, Locator::XPath(&xpath)).await;
-}
 
 /// The text of the element with `id`, or "" while it is not on the page.
 async fn text_of(browser: &Client, id: &str) -> String {

@@ -4,29 +4,12 @@
 //! firings, open the job, press "Run now" and see the run succeed in the
 //! live run history.
 
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
 use tests::browser::{
-    ChromeDriver, PATIENCE, click, screenshot, scroll_to, texts_of, type_into, wait_for_text,
-    wait_until,
+    ChromeDriver, click, press, screenshot, scroll_to, select_value, texts_of, type_into,
+    wait_for_text, wait_until,
 };
 use tests::{ADMIN_EMAIL, ADMIN_PASSWORD, Stores, spa_dir, spawn_app};
-
-/// Clicks the button whose visible text is exactly `text`.
-async fn press(browser: &Client, text: &str) {
-    let xpath = format!("//button[normalize-space(.)='{text}']");
-    click(browser, Locator::XPath(&xpath)).await;
-}
-
-/// Picks the option whose value is `value` in the `<select>` at `css`.
-async fn choose(browser: &Client, css: &str, value: &str) {
-    let select = browser
-        .wait()
-        .at_most(PATIENCE)
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|error| panic!("{css} is missing: {error}"));
-    select.select_by_value(value).await.unwrap();
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn create_a_job_with_the_cron_helper_and_run_it_now() {
@@ -55,7 +38,7 @@ async fn create_a_job_with_the_cron_helper_and_run_it_now() {
     type_into(browser, "#sftp-host", "127.0.0.1").await;
     type_into(browser, "#sftp-port", "2222").await;
     type_into(browser, "#sftp-username", "reach").await;
-    choose(browser, "#sftp-auth-method", "PASSWORD").await;
+    select_value(browser, "#sftp-auth-method", "PASSWORD").await;
     type_into(browser, "#sftp-password", "s3cret").await;
     press(browser, "Save connection").await;
     wait_until("the connection is listed", move || async move {
@@ -72,7 +55,7 @@ async fn create_a_job_with_the_cron_helper_and_run_it_now() {
     // A PURGE job: the cron helper refuses minute 61, then lists five firings.
     press(browser, "New job").await;
     type_into(browser, "#job-name", "Nightly purge").await;
-    choose(browser, "#job-kind", "PURGE").await;
+    select_value(browser, "#job-kind", "PURGE").await;
     type_into(browser, "#job-time-zone", "America/New_York").await;
     type_into(browser, "#job-cron", "61 * * * *").await;
     wait_until("the minute field is named", move || async move {
@@ -212,7 +195,7 @@ async fn a_list_automation_made_in_the_page_loads_and_starts_the_campaign() {
     type_into(browser, "#sftp-host", "127.0.0.1").await;
     type_into(browser, "#sftp-port", &server.port.to_string()).await;
     type_into(browser, "#sftp-username", &server.username).await;
-    choose(browser, "#sftp-auth-method", "PASSWORD").await;
+    select_value(browser, "#sftp-auth-method", "PASSWORD").await;
     type_into(browser, "#sftp-password", &server.password).await;
     type_into(browser, "#sftp-test-directory", "incoming").await;
     press(browser, "Test connection").await;
@@ -258,13 +241,13 @@ async fn a_list_automation_made_in_the_page_loads_and_starts_the_campaign() {
     // The automation job.
     press(browser, "New job").await;
     type_into(browser, "#job-name", "Leads automation").await;
-    choose(browser, "#job-kind", "LIST_AUTOMATION").await;
+    select_value(browser, "#job-kind", "LIST_AUTOMATION").await;
     type_into(browser, "#job-cron", "0 0 7 * * 1-5").await;
     type_into(browser, "#job-time-zone", "UTC").await;
-    choose(browser, "#job-source-connection", &connection_id).await;
+    select_value(browser, "#job-source-connection", &connection_id).await;
     type_into(browser, "#job-source-directory", "incoming").await;
     type_into(browser, "#job-source-pattern", "leads_{date:%Y%m%d}_*.csv").await;
-    choose(browser, "#job-after-pickup", "MOVE").await;
+    select_value(browser, "#job-after-pickup", "MOVE").await;
     type_into(browser, "#job-move-to", "done").await;
     type_into(
         browser,
@@ -272,8 +255,8 @@ async fn a_list_automation_made_in_the_page_loads_and_starts_the_campaign() {
         "Leads {date:%Y-%m-%d} {file}",
     )
     .await;
-    choose(browser, "#job-import-mapping", &mapping_id).await;
-    choose(browser, "#job-campaign", &campaign_id).await;
+    select_value(browser, "#job-import-mapping", &mapping_id).await;
+    select_value(browser, "#job-campaign", &campaign_id).await;
     click(browser, Locator::Css("#job-start-campaign")).await;
     wait_until("five firings are previewed", move || async move {
         texts_of(browser, "#job-cron-preview li").await.len() == 5

@@ -6,7 +6,9 @@
 
 use fantoccini::{Client, Locator};
 use serde_json::json;
-use tests::browser::{ChromeDriver, PATIENCE, click, screenshot, type_into, wait_for_text};
+use tests::browser::{
+    ChromeDriver, PATIENCE, click, press, screenshot, select_value, type_into, wait_for_text,
+};
 use tests::{ADMIN_EMAIL, ADMIN_PASSWORD, Stores, TestApp, spa_dir, spawn_app};
 
 /// Signs in through the login page and opens the Rules page from the navigation.
@@ -18,17 +20,6 @@ async fn sign_in_and_open_rules(browser: &Client, address: &str) {
     click(browser, Locator::Css("nav a[href='/rules']")).await;
 }
 
-/// Picks the option whose value is `value` in the `<select>` at `css`.
-async fn choose(browser: &Client, css: &str, value: &str) {
-    let select = browser
-        .wait()
-        .at_most(PATIENCE)
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|error| panic!("{css} is missing: {error}"));
-    select.select_by_value(value).await.unwrap();
-}
-
 /// Picks the option labelled `label` in the `<select>` at `css`.
 async fn choose_label(browser: &Client, css: &str, label: &str) {
     let select = browser
@@ -38,12 +29,6 @@ async fn choose_label(browser: &Client, css: &str, label: &str) {
         .await
         .unwrap();
     select.select_by_label(label).await.unwrap();
-}
-
-/// Clicks the button whose visible text is exactly `text`.
-async fn press(browser: &Client, text: &str) {
-    let xpath = format!("//button[normalize-space(.)='{text}']");
-    click(browser, Locator::XPath(&xpath)).await;
 }
 
 /// The text of the table row whose first cell starts with `name`.
@@ -79,12 +64,12 @@ async fn build_edit_and_split_with_rules_through_the_page() {
     // A selection rule with two conditions (AND) built in the condition builder.
     press(browser, "New selection rule").await;
     type_into(browser, "#selection-rule-name", "West coast").await;
-    choose(browser, "#condition-1-1-field", "device.state").await;
-    choose(browser, "#condition-1-1-operator", "IN").await;
+    select_value(browser, "#condition-1-1-field", "device.state").await;
+    select_value(browser, "#condition-1-1-operator", "IN").await;
     type_into(browser, "#condition-1-1-value", "CA, WA").await;
     press(browser, "Add condition").await;
-    choose(browser, "#condition-1-2-field", "company").await;
-    choose(browser, "#condition-1-2-operator", "CONTAINS").await;
+    select_value(browser, "#condition-1-2-field", "company").await;
+    select_value(browser, "#condition-1-2-operator", "CONTAINS").await;
     type_into(browser, "#condition-1-2-value", "Acme").await;
     screenshot(browser, "rules-selection-form").await;
     press(browser, "Save rule").await;
@@ -102,7 +87,7 @@ async fn build_edit_and_split_with_rules_through_the_page() {
     .await;
     type_into(browser, "#selection-rule-name", "West coast or mobiles").await;
     press(browser, "Add an \u{201c}or\u{201d} set").await;
-    choose(browser, "#condition-2-1-field", "device.deviceType").await;
+    select_value(browser, "#condition-2-1-field", "device.deviceType").await;
     type_into(browser, "#condition-2-1-value", "MOBILE").await;
     screenshot(browser, "rules-selection-edit").await;
     press(browser, "Save rule").await;
@@ -112,7 +97,7 @@ async fn build_edit_and_split_with_rules_through_the_page() {
     // A percentage split.
     press(browser, "New split rule").await;
     type_into(browser, "#split-rule-name", "Halves").await;
-    choose(browser, "#split-rule-kind", "PERCENT").await;
+    select_value(browser, "#split-rule-kind", "PERCENT").await;
     type_into(browser, "#split-rule-percents", "50, 50").await;
     press(browser, "Save rule").await;
     assert!(row_text(browser, "Halves").await.contains("50% / 50%"));
@@ -120,7 +105,7 @@ async fn build_edit_and_split_with_rules_through_the_page() {
     // A split by selection rules: the part copies the chosen rule's conditions.
     press(browser, "New split rule").await;
     type_into(browser, "#split-rule-name", "Regions").await;
-    choose(browser, "#split-rule-kind", "RULES").await;
+    select_value(browser, "#split-rule-kind", "RULES").await;
     type_into(browser, "#split-part-1-name", "West").await;
     choose_label(browser, "#split-part-1-rule", "West coast or mobiles").await;
     screenshot(browser, "rules-split-form").await;
@@ -249,7 +234,7 @@ async fn the_upload_wizard_sends_the_chosen_rules() {
         Locator::Css(&format!("#import-selection-{rule_id}")),
     )
     .await;
-    choose(browser, "#import-split-rule", &split_id).await;
+    select_value(browser, "#import-split-rule", &split_id).await;
     screenshot(browser, "rules-import-wizard").await;
     press(browser, "Start import").await;
 

@@ -5,8 +5,8 @@
 
 use fantoccini::{Client, Locator};
 use tests::browser::{
-    ChromeDriver, PATIENCE, click, screenshot, scroll_to, texts_of, type_into, wait_for_text,
-    wait_until,
+    ChromeDriver, PATIENCE, click, press, screenshot, scroll_to, texts_of, type_into,
+    wait_for_text, wait_until,
 };
 use tests::{ADMIN_EMAIL, ADMIN_PASSWORD, Stores, spa_dir, spawn_app};
 
@@ -14,12 +14,6 @@ use tests::{ADMIN_EMAIL, ADMIN_PASSWORD, Stores, spa_dir, spawn_app};
 /// code, read with the panel's default country — and one that is not a
 /// number (line 3).
 const CSV: &str = "phone\n+1 212 736 5000\nnot a number\n(415) 867-5309\n";
-
-/// Clicks the button whose visible text is exactly `text`.
-async fn press(browser: &Client, text: &str) {
-    let xpath = format!("//button[normalize-space(.)='{text}']");
-    click(browser, Locator::XPath(&xpath)).await;
-}
 
 /// The text of each row of the entries table.
 async fn entry_rows(browser: &Client) -> Vec<String> {

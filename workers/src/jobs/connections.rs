@@ -66,6 +66,16 @@ pub(crate) async fn find(
         .ok_or(ServiceError::NotFound("SFTP connection"))
 }
 
+/// One connection of the tenant (a job's source shows it).
+pub async fn get(
+    services: &Services,
+    principal: &Principal,
+    id: Uuid,
+) -> Result<sftp_connection::Model, ServiceError> {
+    principal.require(Permission::ViewJobs)?;
+    find(&services.db, principal.tenant_id, id).await
+}
+
 /// The tenant's connections by name.
 pub async fn list(
     services: &Services,

@@ -28,15 +28,8 @@ pub struct PickedFile {
 }
 
 /// The day the run works for, in the job's zone: the firing's day, or today for a manual run.
-pub async fn run_day(ctx: &RunCtx<'_>) -> NaiveDate {
-    let run = entity::job_run::Entity::find_by_id(ctx.run_id)
-        .one(&ctx.services.db)
-        .await
-        .ok()
-        .flatten();
-    let at = run
-        .and_then(|run| run.scheduled_for)
-        .unwrap_or_else(Utc::now);
+pub fn run_day(ctx: &RunCtx<'_>) -> NaiveDate {
+    let at = ctx.scheduled_for.unwrap_or_else(Utc::now);
     let zone = ctx
         .job
         .spec
@@ -107,7 +100,7 @@ pub async fn fetch(ctx: &mut RunCtx<'_>, source: &Source) -> Result<Vec<PickedFi
     .map_err(|_| RunError::Permanent("the job's SFTP connection no longer exists".into()))?;
     let pattern = FilePattern::parse(&source.pattern)
         .map_err(|why| RunError::Permanent(format!("pattern {why}")))?;
-    let day = run_day(ctx).await;
+    let day = run_day(ctx);
     let glob = pattern.for_day(day);
     ctx.info(format!(
         "connecting to {}@{}:{} ({})",

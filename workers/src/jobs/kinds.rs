@@ -219,7 +219,7 @@ async fn target_list(
     let template = spec.new_list_name.as_deref().unwrap_or("{file}");
     let name = NameTemplate::parse(template, true)
         .map_err(|why| RunError::Permanent(format!("newListName {why}")))?
-        .render(files::run_day(ctx).await, &file.name);
+        .render(files::run_day(ctx), &file.name);
     let existing = entity::contact_list::Entity::find()
         .filter(entity::contact_list::Column::TenantId.eq(principal.tenant_id))
         .filter(entity::contact_list::Column::Name.eq(name.as_str()))
@@ -605,7 +605,7 @@ async fn export(ctx: &mut RunCtx<'_>, spec: &JobSpec) -> Result<(), RunError> {
         .ok_or_else(|| RunError::Permanent("the job has no export target".into()))?;
     let name = NameTemplate::parse(&target.file_name, false)
         .map_err(|why| RunError::Permanent(format!("fileName {why}")))?
-        .render(files::run_day(ctx).await, "");
+        .render(files::run_day(ctx), "");
     let local = ctx
         .services
         .config

@@ -17,7 +17,6 @@ pub mod run;
 pub mod timer;
 
 use chrono::{DateTime, SubsecRound, Utc};
-use domain::ValidationError;
 use domain::access::Permission;
 use entity::{job, job_run};
 use futures::{Stream, StreamExt};
@@ -92,17 +91,6 @@ impl Job {
         Ok(Self { row, spec })
     }
 
-    /// The next `count` firings after now (none when disabled).
-    pub fn next_firings(&self, count: usize) -> Vec<DateTime<Utc>> {
-        if !self.row.enabled {
-            return Vec::new();
-        }
-        self.spec
-            .schedule()
-            .map(|schedule| schedule.upcoming(Utc::now(), count))
-            .unwrap_or_default()
-    }
-
     /// The job's schedule (it was checked when saved).
     pub fn schedule(&self) -> Result<CronSchedule, ServiceError> {
         self.spec.schedule().map_err(|problems| {
@@ -145,20 +133,6 @@ pub struct LogLine {
     pub level: String,
     /// What happened, for an operator.
     pub message: String,
-}
-
-/// A cron expression and zone read for the editor: the normalised form and the next firings.
-#[derive(Debug, Clone)]
-pub struct Preview {
-    /// The parsed schedule, or every problem.
-    pub schedule: Result<CronSchedule, Vec<ValidationError>>,
-}
-
-/// Parses a cron expression in a zone (the SPA's cron helper).
-pub fn preview(cron: &str, time_zone: &str) -> Preview {
-    Preview {
-        schedule: CronSchedule::parse(cron, time_zone),
-    }
 }
 
 pub(crate) async fn find(
@@ -513,26 +487,6 @@ pub async fn get_run(
         .one(&services.db)
         .await?
         .ok_or(ServiceError::NotFound("job run"))
-}
-
-/// The latest run of each of `job_ids` (the jobs table's last-run column).
-pub async fn last_runs(
-    services: &Services,
-    job_ids: &[Uuid],
-) -> Result<std::collections::HashMap<Uuid, job_run::Model>, ServiceError> {
-    let mut latest = std::collections::HashMap::new();
-    for job_id in job_ids {
-        if let Some(run) = job_run::Entity::find()
-            .filter(job_run::Column::JobId.eq(*job_id))
-            .order_by_desc(job_run::Column::CreatedAt)
-            .order_by_desc(job_run::Column::Id)
-            .one(&services.db)
-            .await?
-        {
-            latest.insert(*job_id, run);
-        }
-    }
-    Ok(latest)
 }
 
 /// Announces a run's new state to `jobRunUpdates` subscribers and, when it

@@ -73,6 +73,8 @@ pub struct RunCtx<'a> {
     pub job: Job,
     /// The run's id.
     pub run_id: Uuid,
+    /// The firing it belongs to (none for "run now").
+    pub scheduled_for: Option<chrono::DateTime<Utc>>,
     /// What it has counted so far.
     pub counts: Counts,
     log: Vec<LogLine>,
@@ -235,6 +237,7 @@ async fn execute(
         services,
         job,
         run_id: run.id,
+        scheduled_for: run.scheduled_for,
         counts,
         log,
         lost: lost.clone(),

@@ -166,7 +166,7 @@ pub struct CronPreview {
 impl CronPreview {
     /// The preview of `cron` in `time_zone` with `count` firings.
     pub fn of(cron: &str, time_zone: &str, count: usize) -> Self {
-        match jobs::preview(cron, time_zone).schedule {
+        match scheduling::CronSchedule::parse(cron, time_zone) {
             Ok(schedule) => CronPreview {
                 valid: true,
                 normalized: Some(schedule.normalized().to_owned()),
@@ -214,13 +214,11 @@ impl JobSource {
 
     /// The connection itself (absent if it was deleted).
     async fn connection(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<SftpConnection>> {
-        let all = jobs::connections::list(services(ctx), principal(ctx)?)
-            .await
-            .gql()?;
-        Ok(all
-            .into_iter()
-            .find(|row| row.id == self.0.connection_id)
-            .map(SftpConnection))
+        match jobs::connections::get(services(ctx), principal(ctx)?, self.0.connection_id).await {
+            Ok(row) => Ok(Some(SftpConnection(row))),
+            Err(workers::ServiceError::NotFound(_)) => Ok(None),
+            Err(error) => Err(error).gql(),
+        }
     }
 
     /// The remote directory.
@@ -391,8 +389,10 @@ impl Job {
         #[graphql(default = 5, validator(minimum = 1, maximum = 50))] count: usize,
     ) -> Vec<JobFiring> {
         match self.0.spec.schedule() {
-            Ok(schedule) => firings(&schedule, self.0.next_firings(count)),
-            Err(_) => Vec::new(),
+            Ok(schedule) if self.0.row.enabled => {
+                firings(&schedule, schedule.upcoming(Utc::now(), count))
+            }
+            _ => Vec::new(),
         }
     }
 
