@@ -27,7 +27,9 @@ pub struct Application {
     state: AppState,
     roles: Vec<Role>,
     shutdown_drain: Duration,
+    shutdown_timeout: Duration,
     first_admin: Option<FirstAdmin>,
+    message_lease_secs: u32,
 }
 
 impl Application {
@@ -96,6 +98,8 @@ impl Application {
             state,
             roles: config.roles.clone(),
             shutdown_drain: config.shutdown_drain,
+            shutdown_timeout: config.shutdown_timeout,
+            message_lease_secs: config.message_lease_secs,
             first_admin,
         })
     }
@@ -190,17 +194,33 @@ impl Application {
                         stop_rx.clone(),
                     ));
                 }
-                _ => {}
+                Role::DialManager => {
+                    let settings = workers::messaging::dispatch::DispatchSettings {
+                        lease_seconds: self.message_lease_secs,
+                        ..Default::default()
+                    };
+                    background.spawn(workers::messaging::dispatch::run(
+                        services,
+                        settings,
+                        stop_rx.clone(),
+                    ));
+                }
+                Role::Api => {}
             }
             tracing::info!(role = role.name(), "role started");
         }
         let draining = self.state.draining.clone();
         let drain = self.shutdown_drain;
+        let deadline = self.shutdown_timeout;
         let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
+        let mut signalled = stop_rx.clone();
         let signal = async move {
             shutdown.await;
-            tracing::info!("shutting down: readiness off");
+            // Readiness fails first and background work stops taking new work at
+            // once (handing back what it holds); HTTP keeps serving for the drain.
+            tracing::info!("shutting down: readiness off, background work stopping");
             draining.store(true, Ordering::Relaxed);
+            let _ = stop_tx.send(true);
             tokio::time::sleep(drain).await;
             let _ = stopping_tx.send(());
         };
@@ -210,14 +230,30 @@ impl Application {
             let _ = stopping_rx.await;
             tokio::time::sleep(SHUTDOWN_GRACE).await;
         };
+        let serving = async move {
+            tokio::select! {
+                result = server => result.context("serving HTTP")?,
+                () = grace => tracing::warn!("connections still open after the grace period; closing them"),
+            }
+            while background.join_next().await.is_some() {}
+            anyhow::Ok(())
+        };
+        tokio::pin!(serving);
+        // Serve until the signal; from then on, everything must end within the deadline.
         tokio::select! {
-            result = server => result.context("serving HTTP")?,
-            () = grace => tracing::warn!("connections still open after the grace period; closing them"),
+            result = &mut serving => return result.map(|()| tracing::info!("stopped")),
+            _ = signalled.wait_for(|stopped| *stopped) => {}
         }
-        let _ = stop_tx.send(true);
-        while background.join_next().await.is_some() {}
-        tracing::info!("stopped");
-        Ok(())
+        match tokio::time::timeout(deadline, serving).await {
+            Ok(result) => result.map(|()| tracing::info!("stopped")),
+            Err(_) => {
+                tracing::warn!(
+                    seconds = deadline.as_secs(),
+                    "work still running at the shutdown deadline; exiting (its leases hand it to another replica)"
+                );
+                Ok(())
+            }
+        }
     }
 }
 

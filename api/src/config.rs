@@ -253,8 +253,14 @@ pub struct ServeConfig {
     pub log_format: LogFormat,
     /// Seconds to keep serving after SIGTERM with `/readyz` already failing, so load
     /// balancers stop sending traffic before the listener closes.
-    #[arg(long, env = "REACHLINE_SHUTDOWN_DRAIN_SECS", default_value = "0", value_parser = parse_seconds)]
+    #[arg(long = "shutdown-drain-secs", env = "REACHLINE_SHUTDOWN_DRAIN_SECS", default_value = "0", value_parser = parse_seconds)]
     pub shutdown_drain: Duration,
+    /// Seconds from SIGTERM to exit: background work stops at once (claims and
+    /// leases handed back), HTTP connections drain, and whatever still runs then
+    /// is abandoned to its lease. Keep it below the orchestrator's grace period
+    /// minus the drain.
+    #[arg(long = "shutdown-timeout-secs", env = "REACHLINE_SHUTDOWN_TIMEOUT_SECS", default_value = "25", value_parser = parse_seconds)]
+    pub shutdown_timeout: Duration,
     /// URL of the compliance data provider's numbering document (`https://…`; plain
     /// `http://` only to a loopback host); without it, the built-in data is used.
     #[arg(long, env = "REACHLINE_COMPLIANCE_DATA_URL", value_parser = parse_provider_url)]
@@ -267,6 +273,15 @@ pub struct ServeConfig {
         value_parser = parse_refresh_seconds
     )]
     pub compliance_data_refresh: Duration,
+    /// Seconds a `dial-manager` replica holds the records of a batch it is
+    /// sending; a killed replica's records are sent by another after this (10 to 3600).
+    #[arg(
+        long = "message-lease-secs",
+        env = "REACHLINE_MESSAGE_LEASE_SECS",
+        default_value_t = 60,
+        value_parser = clap::value_parser!(u32).range(10..=3600)
+    )]
+    pub message_lease_secs: u32,
 }
 
 impl ServeConfig {

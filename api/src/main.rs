@@ -45,7 +45,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     );
                 }
             }
-            app.run_until_stopped(api::app::shutdown_signal()).await
+            app.run_until_stopped(api::app::shutdown_signal()).await?;
+            // Exit now: a blocking thread still reading an abandoned import's file
+            // must not hold the process past its shutdown deadline.
+            std::process::exit(0)
         }
         Command::Migrate(store) => {
             telemetry::init(LogFormat::Text);

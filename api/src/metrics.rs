@@ -1,11 +1,13 @@
-//! Prometheus metrics of one process: HTTP requests per route and GraphQL operations.
+//! Prometheus metrics of one process: HTTP requests per route, GraphQL operations,
+//! SQL statements, the durable queue's backlog and the build.
 
 use std::collections::HashSet;
 use std::sync::Mutex;
 use std::time::Duration;
 
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder,
+    Encoder, GaugeVec, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry,
+    TextEncoder,
 };
 
 /// Distinct GraphQL operation names tracked before new ones are counted as `other`
@@ -21,6 +23,8 @@ pub struct Metrics {
     graphql_seconds: HistogramVec,
     db_statements: IntCounterVec,
     db_seconds: HistogramVec,
+    queue_tasks: IntGaugeVec,
+    queue_oldest_seconds: GaugeVec,
     operation_names: Mutex<HashSet<String>>,
 }
 
@@ -39,7 +43,12 @@ impl Metrics {
             HistogramOpts::new(
                 "http_request_duration_seconds",
                 "HTTP request latency by method and route",
-            ),
+            )
+            // From half a millisecond: the dialer routes' p99 target is 5 ms.
+            .buckets(vec![
+                0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+                10.0,
+            ]),
             &["method", "route"],
         )?;
         let graphql_operations = IntCounterVec::new(
@@ -71,6 +80,30 @@ impl Metrics {
             ),
             &[],
         )?;
+        let queue_tasks = IntGaugeVec::new(
+            Opts::new(
+                "queue_tasks",
+                "Durable queue tasks due and waiting (READY) or being worked (RUNNING), by kind",
+            ),
+            &["kind", "status"],
+        )?;
+        let queue_oldest_seconds = GaugeVec::new(
+            Opts::new(
+                "queue_oldest_task_seconds",
+                "Age of the oldest due task since it was due, by kind and status",
+            ),
+            &["kind", "status"],
+        )?;
+        let build_info = IntGaugeVec::new(
+            Opts::new("build_info", "Always 1; the running version as a label"),
+            &["version"],
+        )?;
+        build_info
+            .with_label_values(&[env!("CARGO_PKG_VERSION")])
+            .set(1);
+        registry.register(Box::new(queue_tasks.clone()))?;
+        registry.register(Box::new(queue_oldest_seconds.clone()))?;
+        registry.register(Box::new(build_info))?;
         registry.register(Box::new(db_statements.clone()))?;
         registry.register(Box::new(db_seconds.clone()))?;
         registry.register(Box::new(http_requests.clone()))?;
@@ -85,6 +118,8 @@ impl Metrics {
             graphql_seconds,
             db_statements,
             db_seconds,
+            queue_tasks,
+            queue_oldest_seconds,
             operation_names: Mutex::new(HashSet::new()),
         })
     }
@@ -137,6 +172,21 @@ impl Metrics {
             name.to_owned()
         } else {
             "other".into()
+        }
+    }
+
+    /// Replaces the queue backlog gauges with a fresh reading.
+    pub fn set_backlog(&self, backlog: &[workers::queue::Backlog]) {
+        self.queue_tasks.reset();
+        self.queue_oldest_seconds.reset();
+        let now = chrono::Utc::now();
+        for row in backlog {
+            let labels = [row.kind.as_str(), row.status.as_str()];
+            self.queue_tasks.with_label_values(&labels).set(row.tasks);
+            let age = (now - row.oldest).num_milliseconds().max(0) as f64 / 1000.0;
+            self.queue_oldest_seconds
+                .with_label_values(&labels)
+                .set(age);
         }
     }
 

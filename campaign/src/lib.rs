@@ -9,7 +9,8 @@ pub mod state;
 pub mod treatments;
 
 pub use settings::{
-    AbandonCounting, ListMix, Pacing, Schedule, SortField, TemplateSettings, TimeWindow,
+    AbandonCounting, ListMix, MAX_MESSAGES_PER_SECOND, Pacing, Schedule, SortField,
+    TemplateSettings, TimeWindow,
 };
 pub use state::{CampaignState, IllegalTransition, Transition};
 pub use treatments::{Next, RecordFacts, Treatment, TreatmentAction, Treatments};

@@ -178,7 +178,16 @@ pub struct TemplateSettings {
     /// The order a contact's devices are tried in (a chain).
     #[serde(default = "default_device_order")]
     pub device_order: Vec<DeviceKind>,
+    /// The message template an SMS or EMAIL campaign sends (required for those modes).
+    #[serde(default)]
+    pub message_template_id: Option<uuid::Uuid>,
+    /// The most messages per second the campaign sends (none: no campaign cap).
+    #[serde(default)]
+    pub messages_per_second: Option<u32>,
 }
+
+/// The highest messages-per-second cap a campaign or a tenant may set.
+pub const MAX_MESSAGES_PER_SECOND: u32 = 10_000;
 
 fn default_device_order() -> Vec<DeviceKind> {
     DEFAULT_DEVICE_ORDER.to_vec()
@@ -197,6 +206,8 @@ impl TemplateSettings {
             optional_rules: Vec::new(),
             treatments: Treatments::default(),
             device_order: default_device_order(),
+            message_template_id: None,
+            messages_per_second: None,
         }
     }
 
@@ -299,6 +310,27 @@ impl TemplateSettings {
                 ),
             ));
         }
+        let messages = matches!(self.dialing_mode, DialMode::Sms | DialMode::Email);
+        if messages && self.message_template_id.is_none() {
+            problems.push(ValidationError::new(
+                "messageTemplateId",
+                "is required for SMS and EMAIL campaigns: pick the message they send",
+            ));
+        }
+        if !messages && self.message_template_id.is_some() {
+            problems.push(ValidationError::new(
+                "messageTemplateId",
+                "is only for SMS and EMAIL campaigns",
+            ));
+        }
+        if let Some(rate) = self.messages_per_second
+            && !(1..=MAX_MESSAGES_PER_SECOND).contains(&rate)
+        {
+            problems.push(ValidationError::new(
+                "messagesPerSecond",
+                format!("must be 1 to {MAX_MESSAGES_PER_SECOND}"),
+            ));
+        }
         problems.extend(self.treatments.problems());
         problems
     }
@@ -329,10 +361,16 @@ mod tests {
             DialMode::Sms,
             DialMode::Email,
         ] {
-            assert!(
-                TemplateSettings::new(mode).problems().is_empty(),
-                "{mode:?}"
-            );
+            let mut settings = TemplateSettings::new(mode);
+            if matches!(mode, DialMode::Sms | DialMode::Email) {
+                assert_eq!(
+                    settings.problems()[0].field,
+                    "messageTemplateId",
+                    "{mode:?}"
+                );
+                settings.message_template_id = Some(uuid::Uuid::nil());
+            }
+            assert!(settings.problems().is_empty(), "{mode:?}");
         }
     }
 

@@ -52,6 +52,8 @@ pub enum Permission {
     ManageJobs,
     /// See jobs, their next firings and their runs with logs.
     ViewJobs,
+    /// Create and change message templates and the tenant's messaging gateway; send test messages.
+    ManageMessaging,
 }
 
 impl UserRole {
@@ -96,6 +98,7 @@ impl UserRole {
                     | ViewCampaigns
                     | ManageJobs
                     | ViewJobs
+                    | ManageMessaging
             ),
             UserRole::ListManager => matches!(
                 permission,

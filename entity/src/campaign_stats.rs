@@ -21,6 +21,14 @@ pub struct Model {
     pub final_count: i64,
     /// Records dialled at least once (list penetration).
     pub attempted: i64,
+    /// Messages the gateway accepted.
+    pub sent: i64,
+    /// Messages with a delivered receipt.
+    pub delivered: i64,
+    /// Messages refused by the gateway or with a failed receipt.
+    pub failed: i64,
+    /// STOP replies to the campaign's messages.
+    pub opted_out: i64,
     pub updated_at: DateTimeUtc,
 }
 

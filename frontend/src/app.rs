@@ -26,6 +26,9 @@ use crate::pages::jobs::editor::{EditJobPage, NewJobPage};
 use crate::pages::list_detail::ListDetailPage;
 use crate::pages::lists::ListsPage;
 use crate::pages::login::LoginPage;
+use crate::pages::messaging::MessagingPage;
+use crate::pages::messaging::editor::{EditMessageTemplatePage, NewMessageTemplatePage};
+use crate::pages::messaging::provider::MessagingProviderPage;
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::rules::RulesPage;
 use crate::pages::suppression::SuppressionListsPage;
@@ -48,6 +51,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/campaigns/:id") view=CampaignDashboardPage />
                     <Route path=path!("/campaigns/:id/records") view=CampaignRecordsPage />
                     <Route path=path!("/campaign-templates") view=CampaignTemplatesPage />
+                    <Route path=path!("/messaging") view=MessagingPage />
+                    <Route path=path!("/messaging/provider") view=MessagingProviderPage />
+                    <Route path=path!("/messaging/templates/new") view=NewMessageTemplatePage />
+                    <Route path=path!("/messaging/templates/:id") view=EditMessageTemplatePage />
                     <Route path=path!("/lists") view=ListsPage />
                     <Route path=path!("/lists/:id") view=ListDetailPage />
                     <Route path=path!("/contacts/:id") view=ContactPage />

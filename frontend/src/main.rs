@@ -5,9 +5,9 @@
 //! `components/` the shared look (shell, tables, forms, banners), `api/` the
 //! typed GraphQL client, `state` the session and the plain-Rust rules the
 //! pages follow. The pure parts (`api::error`, `api::operations`,
-//! `api::dialers`, `api::campaigns`, `api::jobs`, `api::ws_protocol`,
-//! `api::multipart`, `state::{nav, paging, forms, models, import, traffic,
-//! campaigns, jobs}`, `format`)
+//! `api::dialers`, `api::campaigns`, `api::jobs`, `api::messaging`,
+//! `api::ws_protocol`, `api::multipart`, `state::{nav, paging, forms, models,
+//! import, traffic, campaigns, jobs, messaging}`, `format`)
 //! also compile on the host so `cargo test -p frontend` runs their tests
 //! without a browser; everything that touches the DOM is wasm32-only.
 

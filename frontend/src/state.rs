@@ -1,6 +1,6 @@
 //! Application state: the pure rules the pages follow (navigation by role,
 //! paging, form drafts, server objects, contact lists and their contacts,
-//! the dialer traffic view, scheduled jobs)
+//! the dialer traffic view, scheduled jobs, messaging)
 //! and, in the browser, the signed-in session shared through Leptos context.
 
 pub mod campaigns;
@@ -10,6 +10,7 @@ pub mod forms;
 pub mod import;
 pub mod jobs;
 pub mod lists;
+pub mod messaging;
 pub mod models;
 pub mod nav;
 pub mod paging;

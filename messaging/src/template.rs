@@ -91,6 +91,16 @@ impl MessageText {
     }
 }
 
+/// Every field a placeholder may name: the contact fields and the custom
+/// `other1…other20`, as the import and selection rules spell them.
+pub fn known_fields() -> Vec<String> {
+    domain::selection::CONTACT_FIELDS
+        .iter()
+        .map(|field| (*field).to_owned())
+        .chain((1..=domain::import::MAX_CUSTOM_FIELDS).map(|n| format!("other{n}")))
+        .collect()
+}
+
 /// The first few characters of `text`, for an error message.
 fn excerpt(text: &str) -> String {
     text.chars().take(20).collect()

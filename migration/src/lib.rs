@@ -18,6 +18,7 @@ mod m20261121_000011_suppression_changes;
 mod m20261121_000012_dialing_history;
 mod m20261121_000013_campaigns;
 mod m20261121_000014_jobs;
+mod m20261121_000015_messaging;
 mod support;
 
 /// Runs every migration in order; used by `reachline migrate` and at start-up.
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000012_dialing_history::Migration),
             Box::new(m20261121_000013_campaigns::Migration),
             Box::new(m20261121_000014_jobs::Migration),
+            Box::new(m20261121_000015_messaging::Migration),
         ]
     }
 }

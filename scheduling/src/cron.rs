@@ -135,6 +135,20 @@ fn parse_expression(expression: &str) -> Result<(Cron, String), String> {
     } else {
         trimmed.join(" ")
     };
+    // croner reads an empty list item ("," or "1,,5") as a field no value
+    // matches, and then searches for a firing for minutes before giving up
+    // (found by the fuzz target `cron_schedule`): refuse it here.
+    let fields: Vec<&str> = normalized.split(' ').collect();
+    if let Some((index, field)) = fields
+        .iter()
+        .enumerate()
+        .find(|(_, field)| field.split(',').any(str::is_empty))
+    {
+        let (name, range) = FIELDS[index];
+        return Err(format!(
+            "has a bad {name} field {field:?} ({range}): a list has an empty item"
+        ));
+    }
     let parse = |text: &str| {
         CronParser::builder()
             .seconds(Seconds::Required)
@@ -144,7 +158,6 @@ fn parse_expression(expression: &str) -> Result<(Cron, String), String> {
     };
     let cron = parse(&normalized).map_err(|error| {
         // Name the field at fault: parse each one alone, the others left as `*`.
-        let fields: Vec<&str> = normalized.split(' ').collect();
         let culprit = FIELDS.iter().enumerate().find(|(index, _)| {
             let mut alone = ["*"; 6];
             alone[0] = "0";
@@ -180,6 +193,24 @@ mod tests {
         DateTime::parse_from_rfc3339(text)
             .map(|at| at.with_timezone(&Utc))
             .expect("test instant")
+    }
+
+    /// Regression input of the fuzz target `cron_schedule` (a timeout): an
+    /// empty list item made croner search for a firing for minutes.
+    #[test]
+    fn an_empty_list_item_is_refused_at_once() {
+        for expression in [", ,,,,,5 * * * *", "0 1,,5 * * *", "0 0 9 * * MON,"] {
+            let started = std::time::Instant::now();
+            let problems = CronSchedule::parse(expression, "Europe/London").unwrap_err();
+            assert!(
+                problems[0].message.contains("a list has an empty item"),
+                "{expression}: {problems:?}"
+            );
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(1),
+                "{expression}"
+            );
+        }
     }
 
     #[test]

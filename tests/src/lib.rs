@@ -5,9 +5,12 @@
 
 pub mod browser;
 pub mod dialer;
+pub mod gateway;
 pub mod graphql_ws;
 pub mod messy;
 pub mod process;
+pub mod replicas;
+pub mod servers;
 pub mod sshd;
 
 use std::path::PathBuf;
@@ -293,6 +296,22 @@ impl TestApp {
             *prefix = unique_redis_prefix();
         }
         start_app(self.stores, self.data_dir.clone(), store_args, extra_args).await
+    }
+
+    /// Posts `body` as JSON to `path`, with an API key when given (the dialer
+    /// and gateway routes); the status and the body's text.
+    pub async fn post_json(&self, path: &str, key: Option<&str>, body: String) -> (u16, String) {
+        let mut request = self
+            .client
+            .post(format!("{}{path}", self.address))
+            .header("content-type", "application/json")
+            .body(body);
+        if let Some(key) = key {
+            request = request.header("x-api-key", key);
+        }
+        let response = request.send().await.expect("sending a request");
+        let status = response.status().as_u16();
+        (status, response.text().await.unwrap_or_default())
     }
 
     /// The GraphQL WebSocket URL.

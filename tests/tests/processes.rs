@@ -6,79 +6,10 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use tests::graphql_ws::subscribe;
 use tests::process::{ServerProcess, run};
+use tests::replicas::{
+    SharedStores, campaign_stats, graphql, login, open_window_all_day, start_campaign,
+};
 use tests::{ADMIN_EMAIL, JWT_SECRET, TestDatabase, redis_url, unique_redis_prefix};
-
-async fn graphql(
-    address: &str,
-    token: Option<&str>,
-    query: &str,
-    variables: serde_json::Value,
-) -> serde_json::Value {
-    let mut request = tests::http_client()
-        .post(format!("{address}/graphql"))
-        .json(&json!({ "query": query, "variables": variables }));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    request.send().await.unwrap().json().await.unwrap()
-}
-
-async fn login(address: &str, email: &str, password: &str) -> String {
-    let body = graphql(
-        address,
-        None,
-        "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }",
-        json!({ "e": email, "p": password }),
-    )
-    .await;
-    body["data"]["login"]["token"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{body}"))
-        .to_owned()
-}
-
-/// One PostgreSQL database, Redis prefix and data directory that several
-/// `reachline` processes share, as replicas of one installation do.
-struct SharedStores {
-    database: TestDatabase,
-    data_dir: tempfile::TempDir,
-    prefix: String,
-}
-
-impl SharedStores {
-    async fn new() -> SharedStores {
-        SharedStores {
-            database: TestDatabase::create().await,
-            data_dir: tempfile::tempdir().unwrap(),
-            prefix: unique_redis_prefix(),
-        }
-    }
-
-    /// Starts a replica with `roles` on the shared stores.
-    async fn start(&self, roles: &str) -> ServerProcess {
-        let data = self.data_dir.path().display().to_string();
-        let redis = redis_url();
-        let args = [
-            "--listen",
-            "127.0.0.1:0",
-            "--roles",
-            roles,
-            "--data-dir",
-            &data,
-            "--database-url",
-            &self.database.url,
-            "--redis-url",
-            &redis,
-            "--redis-prefix",
-            &self.prefix,
-        ];
-        let env = [
-            ("REACHLINE_ADMIN_PASSWORD", "replica-admin-password"),
-            ("REACHLINE_JWT_SECRET", JWT_SECRET),
-        ];
-        ServerProcess::start(&args, &env).await
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_subscriber_on_one_replica_sees_an_event_made_on_another() {
@@ -549,23 +480,7 @@ async fn a_dialer_against_two_compliance_replicas_gets_the_engines_decisions() {
     let token = login(&api.address(), ADMIN_EMAIL, "replica-admin-password").await;
 
     // Windows open around the clock: the answers do not depend on the hour.
-    let rules = graphql(
-        &api.address(),
-        Some(&token),
-        "{ complianceRuleSet { rules } }",
-        json!({}),
-    )
-    .await;
-    let mut rules = rules["data"]["complianceRuleSet"]["rules"].clone();
-    tests::open_all_day(&mut rules);
-    let saved = graphql(
-        &api.address(),
-        Some(&token),
-        "mutation($r: JSON!) { updateComplianceRuleSet(rules: $r) { version } }",
-        json!({ "r": rules }),
-    )
-    .await;
-    assert!(saved["errors"].is_null(), "{saved}");
+    let rules = open_window_all_day(&api.address(), &token).await;
     let engine_rules: compliance::RuleSet = serde_json::from_value(rules).unwrap();
     let engine_rules = engine_rules.for_campaign(&[]);
 
@@ -663,7 +578,7 @@ async fn a_dialer_against_two_compliance_replicas_gets_the_engines_decisions() {
     );
 
     // Every acknowledged history record is stored exactly once.
-    let db = sea_orm::Database::connect(stores.database.url.as_str())
+    let db = sea_orm::Database::connect(stores.database_url.as_str())
         .await
         .unwrap();
     use sea_orm::{EntityTrait, PaginatorTrait};
@@ -691,15 +606,7 @@ async fn a_campaigns_process_builds_what_the_api_loaded_and_a_compliance_replica
             body["data"].clone()
         }
     };
-    let mut rules =
-        call("{ complianceRuleSet { rules } }", json!({})).await["complianceRuleSet"]["rules"]
-            .clone();
-    tests::open_all_day(&mut rules);
-    call(
-        "mutation($rules: JSON!) { updateComplianceRuleSet(rules: $rules) { version } }",
-        json!({ "rules": rules }),
-    )
-    .await;
+    open_window_all_day(&api.address(), &token).await;
     let list = call(
         "mutation { createContactList(input: { name: \"Split campaign\", channel: VOICE }) { id } }",
         json!({}),
@@ -936,4 +843,318 @@ async fn two_scheduler_replicas_fire_a_per_second_job_exactly_once_each_second()
         "only the survivor fired after the kill: {body}"
     );
     drop(second);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dial_manager_killed_mid_batch_sends_no_message_twice() {
+    use tests::gateway::{self, Behaviour, FakeGateway};
+    // Each answer takes 250 ms, so a batch of 120 is in flight for about a second.
+    let fake = FakeGateway::start_with(Behaviour {
+        delay: Duration::from_millis(250),
+        ..Behaviour::default()
+    })
+    .await;
+    let stores = SharedStores::new().await;
+    let api = stores.start("api,campaigns,compliance").await;
+    let address = api.address();
+    let token = login(&address, ADMIN_EMAIL, "replica-admin-password").await;
+    // Quiet hours would hold every New York number back outside 08:00–21:00 there.
+    open_window_all_day(&address, &token).await;
+    let body = graphql(
+        &address,
+        Some(&token),
+        "mutation($input: MessagingProviderInput!) { updateMessagingProvider(input: $input) { accountId } }",
+        json!({ "input": { "baseUrl": fake.url(), "apiKey": gateway::API_KEY, "signingSecret": gateway::SIGNING_SECRET, "smsSender": "72345" } }),
+    )
+    .await;
+    let tenant: uuid::Uuid = body["data"]["updateMessagingProvider"]["accountId"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{body}"))
+        .parse()
+        .unwrap();
+    let body = graphql(
+        &address,
+        Some(&token),
+        "mutation { createContactList(input: { name: \"Texts\", channel: SMS }) { id } } ",
+        json!({}),
+    )
+    .await;
+    let list = body["data"]["createContactList"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let contacts = gateway::new_yorkers(120);
+    let db = sea_orm::Database::connect(&stores.database_url)
+        .await
+        .unwrap();
+    gateway::insert_mobiles(&db, tenant, list.parse().unwrap(), &contacts).await;
+    let numbers: Vec<String> = contacts.iter().map(|c| c.mobile.clone()).collect();
+    let body = graphql(
+        &address,
+        Some(&token),
+        "mutation { createMessageTemplate(input: { name: \"Hi\", channel: SMS, body: \"Hi {{firstName}}\" }) { id } }",
+        json!({}),
+    )
+    .await;
+    let template = body["data"]["createMessageTemplate"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let body = graphql(
+        &address,
+        Some(&token),
+        "mutation($t: ID!) { createCampaignTemplate(input: { name: \"SMS\", dialingMode: SMS, deviceOrder: [MOBILE], messageTemplateId: $t }) { id } }",
+        json!({ "t": template }),
+    )
+    .await;
+    let settings = body["data"]["createCampaignTemplate"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{body}"))
+        .to_owned();
+    let campaign = start_campaign(&address, &token, &settings, &list).await;
+    const STATS: &str = "recordsTotal ready leased final sent";
+
+    // One dial manager takes the batch; it is killed outright while its sends are in flight.
+    let first = stores
+        .start_with("dial-manager", &["--message-lease-secs", "10"])
+        .await;
+    let before_kill = fake.wait_for_sent(20, Duration::from_secs(60)).await.len();
+    assert!(
+        (20..120).contains(&before_kill),
+        "killed mid-batch: {before_kill} sent"
+    );
+    let pid = first.id().expect("the dial manager runs").to_string();
+    let _ = tokio::process::Command::new("kill")
+        .args(["-KILL", &pid])
+        .status()
+        .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let at_kill = fake.received().len();
+    let midway = campaign_stats(&address, &token, &campaign, STATS).await;
+    assert_eq!(
+        midway["stats"]["final"], 0,
+        "the batch was not settled: {midway}"
+    );
+
+    // A second dial manager takes over when the lease passes and finishes the campaign.
+    let second = stores
+        .start_with("dial-manager", &["--message-lease-secs", "10"])
+        .await;
+    let mut done = Value::Null;
+    for _ in 0..600 {
+        done = campaign_stats(&address, &token, &campaign, STATS).await;
+        if done["stats"]["final"] == 120 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(done["stats"]["final"], 120, "{done}");
+    assert_eq!(done["stats"]["sent"], 120, "{done}");
+    let sent = fake.sent();
+    let received = fake.received();
+    let mut per_number: std::collections::HashMap<&str, usize> = Default::default();
+    for message in &sent {
+        *per_number.entry(message.to.as_str()).or_default() += 1;
+    }
+    assert_eq!(sent.len(), 120, "each message sent once");
+    assert!(
+        numbers
+            .iter()
+            .all(|number| per_number.get(number.as_str()) == Some(&1)),
+        "{per_number:?}"
+    );
+    let resent = received.len() - sent.len();
+    println!(
+        "{before_kill} sent before the kill, {at_kill} by the time it died, {resent} re-sent with their own key and dropped by the gateway"
+    );
+    assert!(
+        resent <= at_kill,
+        "only what the dead replica had sent is sent again: {resent} > {at_kill}"
+    );
+    drop(second);
+}
+
+/// Issue 10: phone numbers and e-mail addresses never reach the logs, even at
+/// debug level, whatever the path: imports (with rejected rows), checks,
+/// suppression, dialer validation and call reports (good and bad), failed
+/// sign-ins and conflicts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn personal_data_never_reaches_the_logs() {
+    let stores = SharedStores::new().await;
+    let filter =
+        "debug,hyper=info,h2=info,rustls=info,tungstenite=info,tokio_tungstenite=info,reqwest=info";
+    let server = stores
+        .start_with_env(
+            "api,lists,compliance,campaigns,scheduler",
+            &["--log-format", "json"],
+            &[("RUST_LOG", filter)],
+        )
+        .await;
+    let address = server.address();
+    let client = tests::http_client();
+    // The personal data of this test: none of it may appear in any log line.
+    let phones = [
+        ("(202) 555-0143", "+12025550143"),
+        ("212 555 0178", "+12125550178"),
+    ];
+    let emails = ["pii.person@example.org", "pii.victim@example.org"];
+    let bad_phone = "555-01x9";
+
+    let failed = graphql(
+        &address,
+        None,
+        "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }",
+        json!({ "e": emails[1], "p": "wrong-password" }),
+    )
+    .await;
+    assert!(failed["errors"].is_array(), "{failed}");
+    let token = login(&address, ADMIN_EMAIL, tests::replicas::ADMIN_PASSWORD).await;
+    open_window_all_day(&address, &token).await;
+    let list = graphql(
+        &address,
+        Some(&token),
+        "mutation { createContactList(input: { name: \"People\", channel: VOICE }) { id } }",
+        json!({}),
+    )
+    .await["data"]["createContactList"]["id"]
+        .clone();
+    let import = "mutation($list: ID!, $file: Upload!) { importContacts(listId: $list, file: $file, mode: APPEND_ONLY, \
+        mapping: { defaultCountry: \"US\", columns: [{ header: \"Account\", field: CLIENT_ID }, { header: \"Phone\", device: HOME }, { header: \"Mail\", device: EMAIL }] }) { id } }";
+    let file = format!(
+        "Account,Phone,Mail\nP1,{},{}\nP2,{},not-an-address\nP3,{bad_phone},{}\n",
+        phones[0].0, emails[0], phones[1].0, emails[1]
+    );
+    let body = tests::graphql_upload(
+        &client,
+        &address,
+        &token,
+        import,
+        json!({ "list": list, "file": null }),
+        "people.csv",
+        &file,
+    )
+    .await;
+    let job = body["data"]["importContacts"]["id"].clone();
+    assert!(job.is_string(), "{body}");
+    for _ in 0..100 {
+        let status = graphql(
+            &address,
+            Some(&token),
+            "query($id: ID!) { importJob(id: $id) { status } }",
+            json!({ "id": job }),
+        )
+        .await;
+        if status["data"]["importJob"]["status"] == "SUCCEEDED" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let checked = graphql(
+        &address,
+        Some(&token),
+        "query($p: String!) { checkNumber(phone: $p) { allowed } }",
+        json!({ "p": phones[0].1 }),
+    )
+    .await;
+    assert!(checked["errors"].is_null(), "{checked}");
+    let dnc = graphql(&address, Some(&token),
+        "mutation { createSuppressionList(input: { name: \"DNC\", kind: PHONE, channels: [VOICE] }) { id } }", json!({})).await["data"]["createSuppressionList"]["id"].clone();
+    graphql(&address, Some(&token),
+        "mutation($l: ID!, $v: [String!]!) { addSuppressionEntries(listId: $l, values: $v) { added } }",
+        json!({ "l": dnc, "v": [phones[1].1, bad_phone] })).await;
+    let duplicate = graphql(&address, Some(&token),
+        "mutation($e: String!) { a: createUser(input: { email: $e, displayName: \"P\", role: VIEWER, password: \"person-password-123\" }) { id } }",
+        json!({ "e": emails[0] })).await;
+    assert!(duplicate["errors"].is_null(), "{duplicate}");
+    let again = graphql(&address, Some(&token),
+        "mutation($e: String!) { createUser(input: { email: $e, displayName: \"P\", role: VIEWER, password: \"person-password-123\" }) { id } }",
+        json!({ "e": emails[0] })).await;
+    assert!(again["errors"].is_array(), "{again}");
+    let key = graphql(&address, Some(&token),
+        "mutation { createApiClient(input: { name: \"ocs\", scopes: [OCS_VALIDATE, OCS_HISTORY] }) { key } }",
+        json!({})).await["data"]["createApiClient"]["key"].as_str().unwrap().to_owned();
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    for (route, record) in [
+        (
+            "validate",
+            json!({ "GSW_PHONE": phones[0].1, "GSW_CUSTOMER_ID": "P1", "GSW_DIAL_MODE": "PREVIEW" }),
+        ),
+        (
+            "validate",
+            json!({ "GSW_PHONE": phones[1].1, "GSW_CUSTOMER_ID": "P2", "GSW_DIAL_MODE": "PREVIEW" }),
+        ),
+        (
+            "validate",
+            json!({ "GSW_PHONE": bad_phone, "GSW_CUSTOMER_ID": "P3" }),
+        ),
+        (
+            "history",
+            json!({ "GSW_CALL_ATTEMPT_GUID": "pii-1", "GSW_HIST_SEQUENCE_NUM": 1, "GSW_PHONE": phones[0].1, "GSW_CUSTOMER_ID": "P1", "GSW_CALL_RESULT": "7" }),
+        ),
+        (
+            "history",
+            json!({ "GSW_CALL_ATTEMPT_GUID": "pii-1", "GSW_HIST_SEQUENCE_NUM": 1, "GSW_PHONE": phones[1].1, "GSW_CUSTOMER_ID": "P2", "GSW_CALL_RESULT": "7" }),
+        ),
+    ] {
+        let response = client
+            .post(format!("{address}/ocs/v1/{route}"))
+            .header("x-api-key", &key)
+            .json(&record)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            response.status().as_u16() < 500,
+            "{route}: {}",
+            response.status()
+        );
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    let logs = server.stderr_text();
+    assert!(
+        logs.lines().count() > 20,
+        "debug logs were captured: {logs}"
+    );
+    let digits = |phone: &str| {
+        phone
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect::<String>()
+    };
+    let mut found = Vec::new();
+    for (written, e164) in phones {
+        for needle in [
+            written.to_owned(),
+            e164.to_owned(),
+            digits(e164)[1..].to_owned(),
+        ] {
+            if logs.contains(&needle) {
+                found.push(needle);
+            }
+        }
+    }
+    for needle in emails
+        .iter()
+        .map(|email| email.to_string())
+        .chain([bad_phone.to_owned()])
+    {
+        if logs.contains(&needle) {
+            found.push(needle);
+        }
+    }
+    let lines: Vec<&str> = logs
+        .lines()
+        .filter(|line| found.iter().any(|needle| line.contains(needle.as_str())))
+        .take(5)
+        .collect();
+    assert!(
+        found.is_empty(),
+        "personal data in the logs: {found:?}\n{}",
+        lines.join("\n")
+    );
+    println!(
+        "{} log lines at debug level, no phone number or e-mail address in them",
+        logs.lines().count()
+    );
 }

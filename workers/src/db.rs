@@ -31,8 +31,10 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     options
         .max_connections(if is_sqlite { 8 } else { 20 })
         .min_connections(1)
-        .connect_timeout(Duration::from_secs(5))
-        .acquire_timeout(Duration::from_secs(10))
+        .connect_timeout(Duration::from_secs(3))
+        // While PostgreSQL is down a request fails after this, saying so, rather
+        // than hanging; SQLite's writers may queue behind an import for longer.
+        .acquire_timeout(Duration::from_secs(if is_sqlite { 10 } else { 5 }))
         .sqlx_logging(false)
         // An import holds SQLite's one write lock for its whole transaction: other
         // writers wait for it rather than failing after the default five seconds.
@@ -98,6 +100,13 @@ const UNIQUE_FIELDS: &[(&[&str], &str)] = &[
         ],
         "name",
     ),
+    (
+        &[
+            "message_templates_name_key",
+            "message_templates.tenant_id, message_templates.name",
+        ],
+        "name",
+    ),
 ];
 
 /// Maps a unique violation to a field conflict, and any other database error through unchanged.
@@ -115,6 +124,31 @@ pub fn map_unique_violation(error: DbErr) -> ServiceError {
 /// Whether the database answers a trivial query (readiness).
 pub async fn ping(db: &DatabaseConnection) -> bool {
     db.ping().await.is_ok()
+}
+
+/// Whether a database error means the server is out of reach (refused or
+/// lost connections, a pool that cannot connect, a server shutting down or
+/// starting up) rather than a problem with the statement.
+pub fn is_outage(error: &DbErr) -> bool {
+    use sea_orm::sqlx::Error as Sqlx;
+    match error {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(sea_orm::RuntimeErr::SqlxError(error))
+        | DbErr::Query(sea_orm::RuntimeErr::SqlxError(error)) => match error.as_ref() {
+            Sqlx::Io(_)
+            | Sqlx::Tls(_)
+            | Sqlx::Protocol(_)
+            | Sqlx::PoolTimedOut
+            | Sqlx::PoolClosed => true,
+            // SQLSTATE class 08 (connection exception) and 57P (operator intervention:
+            // shutting down, starting up).
+            Sqlx::Database(error) => error
+                .code()
+                .is_some_and(|code| code.starts_with("08") || code.starts_with("57P")),
+            _ => false,
+        },
+        _ => false,
+    }
 }
 
 /// Runs a statement written with `$n` placeholders on either store (SQLite reads

@@ -46,6 +46,16 @@ pub enum ServiceError {
 }
 
 impl ServiceError {
+    /// The store that is out of reach when this failure is an outage (a retry
+    /// later may succeed), rather than a fault of the request or of our code.
+    pub fn unavailable_store(&self) -> Option<&'static str> {
+        match self {
+            ServiceError::Database(error) if crate::db::is_outage(error) => Some("database"),
+            ServiceError::Cache(_) => Some("cache"),
+            _ => None,
+        }
+    }
+
     /// Builds a field conflict.
     pub fn conflict(field: &'static str, message: impl Into<String>) -> Self {
         ServiceError::Conflict {

@@ -17,6 +17,7 @@ pub mod import;
 pub mod jobs;
 pub mod lists;
 pub mod maintenance;
+pub mod messaging;
 pub mod page;
 pub mod queue;
 pub mod rule_sets;

@@ -202,6 +202,135 @@ pub async fn fail(
     Ok(result.rows_affected == 1)
 }
 
+/// Due and running tasks of one kind and state: what the `/metrics` backlog
+/// gauges show, the signal to scale the roles that work the queue.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct Backlog {
+    /// The handler, e.g. `contacts.import`.
+    pub kind: String,
+    /// `READY` (due, waiting for a worker) or `RUNNING`.
+    pub status: String,
+    /// How many.
+    pub tasks: i64,
+    /// The oldest one's `run_at`.
+    pub oldest: DateTime<Utc>,
+}
+
+/// The queue's backlog: due tasks waiting and tasks running, per kind.
+pub async fn backlog(conn: &impl ConnectionTrait) -> Result<Vec<Backlog>, DbErr> {
+    use sea_orm::QuerySelect;
+    use sea_orm::sea_query::{Expr, Func};
+    let now = Utc::now();
+    queue_task::Entity::find()
+        .select_only()
+        .column(queue_task::Column::Kind)
+        .column(queue_task::Column::Status)
+        .column_as(
+            Expr::from(Func::count(Expr::col(queue_task::Column::Id))),
+            "tasks",
+        )
+        .column_as(
+            Expr::from(Func::min(Expr::col(queue_task::Column::RunAt))),
+            "oldest",
+        )
+        .filter(
+            sea_orm::Condition::any()
+                .add(queue_task::Column::Status.eq(status::RUNNING))
+                .add(
+                    sea_orm::Condition::all()
+                        .add(queue_task::Column::Status.eq(status::READY))
+                        .add(queue_task::Column::RunAt.lte(now)),
+                ),
+        )
+        .group_by(queue_task::Column::Kind)
+        .group_by(queue_task::Column::Status)
+        .into_model::<Backlog>()
+        .all(conn)
+        .await
+}
+
+/// Hands back every task `worker` holds, ready for any worker at once, without
+/// counting the attempt: what a stopping worker does instead of making others
+/// wait for its lease. The number of tasks handed back.
+pub async fn release_held_by(conn: &impl ConnectionTrait, worker: &str) -> Result<u64, DbErr> {
+    let result = queue_task::Entity::update_many()
+        .col_expr(queue_task::Column::Status, status::READY.into())
+        .col_expr(queue_task::Column::RunAt, Utc::now().into())
+        .col_expr(queue_task::Column::LockedBy, Option::<String>::None.into())
+        .col_expr(
+            queue_task::Column::LockedUntil,
+            Option::<DateTime<Utc>>::None.into(),
+        )
+        .col_expr(
+            queue_task::Column::Attempts,
+            sea_orm::sea_query::ExprTrait::sub(
+                sea_orm::sea_query::Expr::col(queue_task::Column::Attempts),
+                1,
+            ),
+        )
+        .col_expr(queue_task::Column::UpdatedAt, Utc::now().into())
+        .filter(queue_task::Column::Status.eq(status::RUNNING))
+        .filter(queue_task::Column::LockedBy.eq(worker))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected)
+}
+
+/// Runs one claim-and-work step of `worker`'s loop unless `stop` turns true first.
+/// Then the step is dropped — its open transaction rolls back, as if the process
+/// had died — and the tasks it held are handed back at once ([`release_held_by`]).
+/// `None` when stopped.
+pub async fn step_or_release<T>(
+    conn: &impl ConnectionTrait,
+    worker: &str,
+    stop: &mut tokio::sync::watch::Receiver<bool>,
+    step: impl std::future::Future<Output = T>,
+) -> Option<T> {
+    tokio::select! {
+        biased;
+        () = async { let _ = stop.wait_for(|stopped| *stopped).await; } => {
+            match release_held_by(conn, worker).await {
+                Ok(0) => {}
+                Ok(tasks) => tracing::info!(tasks, worker, "stopping: tasks handed back"),
+                Err(error) => tracing::warn!(%error, worker, "stopping: handing tasks back failed; their leases will pass"),
+            }
+            None
+        }
+        output = step => Some(output),
+    }
+}
+
+/// A queue worker's loop until `stop` turns true: runs `step` (true when it
+/// found work) again and again, pausing `idle` when it found none; a stop in
+/// the middle of a step hands the task back ([`step_or_release`]).
+pub async fn work_until_stopped<F, Fut>(
+    conn: &impl ConnectionTrait,
+    worker: &str,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+    idle: Duration,
+    mut step: F,
+) where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    while let Some(ran) = step_or_release(conn, worker, &mut stop, step()).await {
+        if !ran {
+            tokio::select! {
+                _ = tokio::time::sleep(idle) => {}
+                () = async { let _ = stop.wait_for(|stopped| *stopped).await; } => return,
+            }
+        }
+    }
+}
+
+/// Whether a worker step found work; a failure is logged under `what` and counts as none.
+pub fn ran_or_warn(result: Result<bool, crate::ServiceError>, what: &str) -> bool {
+    result.unwrap_or_else(|error| {
+        tracing::warn!(error = ?anyhow::Error::from(error), "{what}");
+        false
+    })
+}
+
 /// Exponential back-off for retries: 5 s, 10 s, 20 s … capped at 10 minutes.
 pub fn backoff(attempt: i32) -> Duration {
     let exponent = u32::try_from(attempt.clamp(1, 12) - 1).unwrap_or(0);

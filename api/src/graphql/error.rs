@@ -42,6 +42,10 @@ pub enum ApiError {
     /// Our fault; the message is deliberately opaque (payloads may hold personal data).
     #[error("internal error")]
     Internal,
+    /// A store is out of reach: not the request's fault, and a retry later may
+    /// succeed (`extensions.retryable`); the contract's code stays `INTERNAL`.
+    #[error("the {0} is unavailable; retry shortly")]
+    Unavailable(&'static str),
 }
 
 impl ApiError {
@@ -53,7 +57,7 @@ impl ApiError {
             ApiError::NotFound(_) => "NOT_FOUND",
             ApiError::BadUserInput { .. } | ApiError::InvalidFields { .. } => "BAD_USER_INPUT",
             ApiError::Conflict { .. } => "CONFLICT",
-            ApiError::Internal => "INTERNAL",
+            ApiError::Internal | ApiError::Unavailable(_) => "INTERNAL",
         }
     }
 
@@ -88,12 +92,18 @@ impl From<ServiceError> for ApiError {
                 message: format!("{field} {message}"),
             },
             rate @ ServiceError::RateLimited { .. } => ApiError::Unauthenticated(rate.to_string()),
-            internal @ (ServiceError::Database(_)
+            failure @ (ServiceError::Database(_)
             | ServiceError::Cache(_)
-            | ServiceError::Internal(_)) => {
-                tracing::error!(error = ?anyhow::Error::from(internal), "internal error");
-                ApiError::Internal
-            }
+            | ServiceError::Internal(_)) => match failure.unavailable_store() {
+                Some(store) => {
+                    tracing::error!(error = ?anyhow::Error::from(failure), store, "a store is unavailable");
+                    ApiError::Unavailable(store)
+                }
+                None => {
+                    tracing::error!(error = ?anyhow::Error::from(failure), "internal error");
+                    ApiError::Internal
+                }
+            },
         }
     }
 }
@@ -130,6 +140,7 @@ impl ErrorExtensions for ApiError {
                         .collect();
                     extensions.set("fields", async_graphql::Value::List(list));
                 }
+                ApiError::Unavailable(_) => extensions.set("retryable", true),
                 _ => {}
             }
         })

@@ -1,6 +1,7 @@
 //! The GraphQL schema: one module per domain, merged here by [`build_schema`],
 //! which the server, the tests and the SDL check all use.
 
+pub mod access;
 pub mod accounts;
 pub mod api_clients;
 pub mod audit;
@@ -11,7 +12,9 @@ pub mod dialing;
 pub mod error;
 pub mod imports;
 pub mod jobs;
+pub mod limits;
 pub mod lists;
+pub mod messaging;
 pub mod observe;
 pub mod relay;
 pub mod rules;
@@ -42,6 +45,7 @@ pub struct Query(
     dialing::DialingQuery,
     campaigns::CampaignsQuery,
     jobs::JobsQuery,
+    messaging::MessagingQuery,
 );
 
 /// Every mutation field, merged from the domain modules.
@@ -57,6 +61,7 @@ pub struct Mutation(
     compliance_data::ComplianceDataMutation,
     campaigns::CampaignsMutation,
     jobs::JobsMutation,
+    messaging::MessagingMutation,
 );
 
 /// Every subscription field, merged from the domain modules.
@@ -108,7 +113,9 @@ pub fn build_schema(
     )
     .limit_depth(limits.max_depth)
     .limit_complexity(limits.max_complexity)
-    .limit_recursive_depth(32);
+    .limit_recursive_depth(32)
+    .extension(access::Enforce)
+    .extension(limits::Limits);
     if let Some(metrics) = metrics {
         builder = builder.extension(observe::OperationMetrics(metrics));
     }

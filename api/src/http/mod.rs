@@ -3,6 +3,7 @@
 
 mod downloads;
 mod graphql;
+mod nexus;
 mod ocs;
 mod openapi;
 mod ops;
@@ -18,7 +19,7 @@ use std::time::Instant;
 
 use axum::Router;
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{HeaderMap, HeaderName};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::get;
@@ -55,6 +56,47 @@ pub struct AppState {
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The policy of every response but GraphiQL's: only this origin's files run
+/// (`'wasm-unsafe-eval'` lets the SPA compile its WebAssembly module, never
+/// `eval`), Leptos's `style` attributes apply, nothing may frame the app.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+     style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+     object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// GraphiQL's looser policy: its page is inline script and style that load
+/// React and GraphiQL from a public CDN over HTTPS, and it opens the
+/// subscription socket itself; it still may not be framed.
+pub const GRAPHIQL_CONTENT_SECURITY_POLICY: &str = "default-src 'self'; \
+     script-src 'self' 'unsafe-inline' https:; style-src 'self' 'unsafe-inline' https:; \
+     img-src 'self' data: https:; font-src 'self' data: https:; connect-src 'self' ws: wss:; \
+     object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// Puts the security headers on every response (a header a handler set itself is kept):
+/// the content security policy, no framing, no MIME sniffing, no referrer.
+async fn security_headers(request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    // GraphiQL is served at `/graphiql` and to a browser's GET of `/graphql`.
+    let graphiql = path == "/graphiql" || (path == "/graphql" && request.method() == Method::GET);
+    let policy = if graphiql {
+        GRAPHIQL_CONTENT_SECURITY_POLICY
+    } else {
+        CONTENT_SECURITY_POLICY
+    };
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    for (name, value) in [
+        (header::CONTENT_SECURITY_POLICY, policy),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "no-referrer"),
+    ] {
+        headers
+            .entry(name)
+            .or_insert(HeaderValue::from_static(value));
+    }
+    response
+}
 
 /// The client address: the first `X-Forwarded-For` hop when trusted, else the TCP peer.
 pub fn client_ip(
@@ -116,6 +158,7 @@ pub fn router(state: AppState) -> Router {
             .merge(graphql::routes(&state))
             .merge(downloads::routes())
             .merge(uploads::routes(&state))
+            .merge(nexus::routes())
             .fallback(spa::service(&state.spa_dir));
     }
     let trace = TraceLayer::new_for_http().make_span_with(|request: &Request| {
@@ -131,6 +174,7 @@ pub fn router(state: AppState) -> Router {
             state.metrics.clone(),
             track_metrics,
         ))
+        .layer(middleware::from_fn(security_headers))
         .layer(trace)
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))

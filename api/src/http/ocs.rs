@@ -8,11 +8,13 @@
 //! time stands in the way, `nextAllowedAt`); client mistakes are 4xx with a
 //! reason in the shape every REST route uses; a store outage is `503`.
 
+use std::net::SocketAddr;
+
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use chrono::Utc;
@@ -24,8 +26,8 @@ use workers::ServiceError;
 use workers::accounts::api_clients::{self, ApiPrincipal};
 use workers::dialing::{history, validate};
 
-use super::AppState;
 use super::rest::{api_failure, failure};
+use super::{AppState, client_ip};
 use crate::graphql::error::ApiError;
 
 /// Largest body of one record or call report.
@@ -155,9 +157,11 @@ struct ReportBody {
     attempt_guid: String,
 }
 
-/// The API client from the request's key, holding `scope`.
+/// The API client from the request's key, holding `scope`; wrong keys are
+/// counted per client IP, and an IP past the limit gets 429 with `Retry-After`.
 async fn caller(
     state: &AppState,
+    peer: SocketAddr,
     headers: &HeaderMap,
     scope: ApiScope,
 ) -> Result<ApiPrincipal, Response> {
@@ -172,13 +176,27 @@ async fn caller(
             "send the API client's key in X-API-Key".into(),
         )));
     };
-    api_clients::authenticate(&state.services, key, scope)
+    let ip = client_ip(headers, Some(peer), state.trust_forwarded_for);
+    api_clients::authenticate_from(&state.services, key, scope, ip.as_deref())
         .await
         .map_err(|error| match error {
             ServiceError::Forbidden => api_failure(ApiError::Forbidden(format!(
                 "this API client has no {} scope",
                 scope.as_str()
             ))),
+            ServiceError::RateLimited { retry_after_secs } => {
+                let mut refused = failure(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "UNAUTHENTICATED",
+                    format!(
+                        "too many wrong API keys from this address; try again in {retry_after_secs} s"
+                    ),
+                );
+                refused
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+                refused
+            }
             other => service_failure(other),
         })
 }
@@ -202,11 +220,14 @@ fn service_failure(error: ServiceError) -> Response {
 /// `scope`), then the body as JSON.
 async fn request(
     state: &AppState,
+    peer: SocketAddr,
     headers: &HeaderMap,
     scope: ApiScope,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(ApiPrincipal, Value), Box<Response>> {
-    let client = caller(state, headers, scope).await.map_err(Box::new)?;
+    let client = caller(state, peer, headers, scope)
+        .await
+        .map_err(Box::new)?;
     Ok((client, json_body(body)?))
 }
 
@@ -257,16 +278,19 @@ fn unjudged_failure(problem: validate::Unjudged) -> Response {
         (status = 403, description = "The key lacks the route's scope.", body = super::openapi::ErrorResponse),
         (status = 404, description = "The record names a calling list the tenant does not have.", body = super::openapi::ErrorResponse),
         (status = 413, description = "The body is larger than the route accepts.", body = super::openapi::ErrorResponse),
+        (status = 429, description = "Too many wrong API keys from this client address: wait for Retry-After.", body = super::openapi::ErrorResponse),
         (status = 503, description = "A store is unavailable: nothing was decided or stored; retry.", body = super::openapi::ErrorResponse),
     ),
     security(("apiKey" = []), ("bearerKey" = []))
 )]
 async fn validate_one(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let (client, record) = match request(&state, &headers, ApiScope::OcsValidate, body).await {
+    let (client, record) = match request(&state, peer, &headers, ApiScope::OcsValidate, body).await
+    {
         Ok(request) => request,
         Err(response) => return *response,
     };
@@ -308,16 +332,18 @@ async fn validate_one(
         (status = 401, description = "No key, or an unknown or revoked key.", body = super::openapi::ErrorResponse),
         (status = 403, description = "The key lacks the route's scope.", body = super::openapi::ErrorResponse),
         (status = 413, description = "The body is larger than the route accepts.", body = super::openapi::ErrorResponse),
+        (status = 429, description = "Too many wrong API keys from this client address: wait for Retry-After.", body = super::openapi::ErrorResponse),
         (status = 503, description = "A store is unavailable: nothing was decided or stored; retry.", body = super::openapi::ErrorResponse),
     ),
     security(("apiKey" = []), ("bearerKey" = []))
 )]
 async fn validate_batch(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let (client, body) = match request(&state, &headers, ApiScope::OcsValidate, body).await {
+    let (client, body) = match request(&state, peer, &headers, ApiScope::OcsValidate, body).await {
         Ok(request) => request,
         Err(response) => return *response,
     };
@@ -396,16 +422,18 @@ async fn validate_batch(
         (status = 403, description = "The key lacks the route's scope.", body = super::openapi::ErrorResponse),
         (status = 404, description = "The record names a calling list the tenant does not have.", body = super::openapi::ErrorResponse),
         (status = 413, description = "The body is larger than the route accepts.", body = super::openapi::ErrorResponse),
+        (status = 429, description = "Too many wrong API keys from this client address: wait for Retry-After.", body = super::openapi::ErrorResponse),
         (status = 503, description = "A store is unavailable: nothing was decided or stored; retry.", body = super::openapi::ErrorResponse),
     ),
     security(("apiKey" = []), ("bearerKey" = []))
 )]
 async fn report(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let (client, raw) = match request(&state, &headers, ApiScope::OcsHistory, body).await {
+    let (client, raw) = match request(&state, peer, &headers, ApiScope::OcsHistory, body).await {
         Ok(request) => request,
         Err(response) => return *response,
     };
@@ -509,17 +537,19 @@ fn leased_json(leased: &workers::campaigns::lease::Leased) -> Value {
         (status = 404, description = "The tenant has no such campaign.", body = super::openapi::ErrorResponse),
         (status = 409, description = "The campaign is not running.", body = super::openapi::ErrorResponse),
         (status = 413, description = "The body is larger than the route accepts.", body = super::openapi::ErrorResponse),
+        (status = 429, description = "Too many wrong API keys from this client address: wait for Retry-After.", body = super::openapi::ErrorResponse),
         (status = 503, description = "A store is unavailable: nothing was leased; retry.", body = super::openapi::ErrorResponse),
     ),
     security(("apiKey" = []), ("bearerKey" = []))
 )]
 async fn lease(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     axum::extract::Path(id): axum::extract::Path<String>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let (client, raw) = match request(&state, &headers, ApiScope::OcsLease, body).await {
+    let (client, raw) = match request(&state, peer, &headers, ApiScope::OcsLease, body).await {
         Ok(request) => request,
         Err(response) => return *response,
     };

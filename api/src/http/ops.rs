@@ -32,8 +32,19 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
-/// Prometheus text exposition.
+/// Prometheus text exposition, with the queue backlog read at scrape time
+/// (skipped, keeping the last reading, when the database does not answer within a second).
 pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    let reading = tokio::time::timeout(
+        std::time::Duration::from_secs(1),
+        workers::queue::backlog(&state.services.db),
+    )
+    .await;
+    match reading {
+        Ok(Ok(backlog)) => state.metrics.set_backlog(&backlog),
+        Ok(Err(error)) => tracing::debug!(%error, "reading the queue backlog for /metrics"),
+        Err(_) => tracing::debug!("reading the queue backlog for /metrics timed out"),
+    }
     (
         [(
             header::CONTENT_TYPE,

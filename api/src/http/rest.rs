@@ -32,6 +32,7 @@ pub fn status_of(error: &ApiError) -> StatusCode {
         ApiError::BadUserInput { .. } | ApiError::InvalidFields { .. } => StatusCode::BAD_REQUEST,
         ApiError::Conflict { .. } => StatusCode::CONFLICT,
         ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
     }
 }
 

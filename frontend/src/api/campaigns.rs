@@ -14,6 +14,8 @@ use super::campaign_types::{
 #[allow(unused_imports)] // Used by the generated modules through `use super::*`.
 use super::compliance_types::DialMode;
 #[allow(unused_imports)] // Used by the generated modules through `use super::*`.
+use super::message_types::MessageChannel;
+#[allow(unused_imports)] // Used by the generated modules through `use super::*`.
 use super::schema_types::{DateTime, DeviceKind};
 
 /// `campaignTemplates`: every template with its settings and effective treatments.
@@ -22,6 +24,7 @@ use super::schema_types::{DateTime, DeviceKind};
     schema_path = "../schema.graphql",
     query_path = "graphql/CampaignTemplates.graphql",
     extern_enums(
+        "MessageChannel",
         "CampaignState",
         "CampaignTransition",
         "LoadStatus",
@@ -464,6 +467,8 @@ macro_rules! template_input {
                         })
                         .collect(),
                     device_order: Some(settings.device_order.clone()),
+                    message_template_id: settings.message_template_id.clone(),
+                    messages_per_second: settings.messages_per_second,
                 }
             }
         }

@@ -11,6 +11,8 @@ pub mod error;
 pub mod job_types;
 pub mod jobs;
 pub mod list_imports;
+pub mod message_types;
+pub mod messaging;
 pub mod multipart;
 pub mod operations;
 pub mod rules;

@@ -1,9 +1,11 @@
 //! `/campaign-templates`: the tenant's campaign templates (dialing mode,
-//! pacing, abandon target, treatments) and their editor (`editor`).
+//! pacing, abandon target, treatments) and their editor (`editor`, with the
+//! message template and rate of SMS and e-mail modes in `message_fields`).
 //! Every role reads them; administrators and supervisors create, change and
 //! delete them.
 
 pub mod editor;
+pub mod message_fields;
 pub mod treatments;
 
 use leptos::prelude::*;
@@ -20,6 +22,7 @@ use crate::components::toast::Toasts;
 use crate::format::format_date;
 use crate::pages::campaign_templates::editor::TemplateEditor;
 use crate::state::campaigns::format_rate;
+use crate::state::messaging::channel_of_mode;
 use crate::state::nav::can_manage_campaigns;
 use crate::state::session::Session;
 
@@ -120,6 +123,22 @@ fn show_editor_on_screen() {
     });
 }
 
+/// The "Pacing" cell: lines per agent, or for SMS and e-mail the message
+/// template sent and the rate.
+fn pacing_label(template: &Template) -> String {
+    if channel_of_mode(template.dialing_mode).is_none() {
+        return format!("{} lines per agent", template.pacing.lines_per_agent);
+    }
+    let message = template
+        .message_template
+        .as_ref()
+        .map_or("no message template", |message| message.name.as_str());
+    match template.messages_per_second {
+        Some(rate) => format!("Sends {message}, {rate}/s"),
+        None => format!("Sends {message}"),
+    }
+}
+
 /// The templates table.
 #[component]
 fn TemplatesTable(
@@ -156,7 +175,7 @@ fn TemplatesTable(
                 <tr data-template=template.name.clone()>
                     <td>{template.name.clone()}</td>
                     <td>{template.dialing_mode.label()}</td>
-                    <td>{format!("{} lines per agent", pacing.lines_per_agent)}</td>
+                    <td>{pacing_label(&template)}</td>
                     <td>{format!("{} ({}, {} s)", format_rate(pacing.target_abandon_rate),
                         pacing.abandon_counting.label().to_lowercase(), pacing.abandon_threshold_seconds)}</td>
                     <td class="table__number">{template.treatments.len()}</td>

@@ -2,11 +2,13 @@
 //! counters and controls; refreshed live by `campaignStateChanged` (and every
 //! two seconds while a calling list is being built). Administrators and
 //! supervisors also create campaigns here (`editor`). The dashboard and the
-//! calling-list browser of one campaign are `dashboard` and `records`.
+//! calling-list browser of one campaign are `dashboard` and `records`; an
+//! SMS or e-mail campaign's delivery funnel and recent messages are `messages`.
 
 pub mod controls;
 pub mod dashboard;
 pub mod editor;
+pub mod messages;
 pub mod records;
 
 use std::time::Duration;

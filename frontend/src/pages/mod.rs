@@ -14,6 +14,7 @@ pub mod list_detail;
 pub mod list_imports;
 pub mod lists;
 pub mod login;
+pub mod messaging;
 pub mod not_found;
 pub mod rules;
 pub mod suppression;

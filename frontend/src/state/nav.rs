@@ -30,6 +30,7 @@ const EVERY_ROLE: &[UserRole] = &[Admin, Supervisor, ListManager, ComplianceOffi
 pub const NAVIGATION: &[NavEntry] = &[
     NavEntry::new("/campaigns",   "Campaigns",   EVERY_ROLE),
     NavEntry::new("/campaign-templates", "Campaign templates", EVERY_ROLE),
+    NavEntry::new("/messaging",   "Messaging",   EVERY_ROLE),
     NavEntry::new("/lists",       "Lists",       EVERY_ROLE).covering(&["/contacts"]),
     NavEntry::new("/rules",       "Rules",       EVERY_ROLE),
     NavEntry::new("/suppression", "Suppression", EVERY_ROLE),
@@ -162,6 +163,13 @@ pub fn can_manage_jobs(role: UserRole) -> bool {
     )
 }
 
+/// Whether `role` may create, change and delete message templates, store
+/// the gateway settings and send test messages (ManageMessaging); every
+/// role reads them. The server enforces the same rule.
+pub fn can_manage_messaging(role: UserRole) -> bool {
+    matches!(role, UserRole::Admin | UserRole::Supervisor)
+}
+
 /// Whether `path` is `prefix` itself or a page below it (`/lists/7` is below
 /// `/lists`, `/listsx` is not).
 fn is_at_or_below(path: &str, prefix: &str) -> bool {
@@ -187,6 +195,7 @@ mod tests {
                 vec![
                     "Campaigns",
                     "Campaign templates",
+                    "Messaging",
                     "Lists",
                     "Rules",
                     "Suppression",
@@ -203,6 +212,7 @@ mod tests {
                 vec![
                     "Campaigns",
                     "Campaign templates",
+                    "Messaging",
                     "Lists",
                     "Rules",
                     "Suppression",
@@ -218,6 +228,7 @@ mod tests {
                 vec![
                     "Campaigns",
                     "Campaign templates",
+                    "Messaging",
                     "Lists",
                     "Rules",
                     "Suppression",
@@ -232,6 +243,7 @@ mod tests {
                 vec![
                     "Campaigns",
                     "Campaign templates",
+                    "Messaging",
                     "Lists",
                     "Rules",
                     "Suppression",
@@ -245,6 +257,7 @@ mod tests {
                 vec![
                     "Campaigns",
                     "Campaign templates",
+                    "Messaging",
                     "Lists",
                     "Rules",
                     "Suppression",
@@ -348,6 +361,20 @@ mod tests {
             );
         }
         assert!(!can_manage_jobs(UserRole::Unknown));
+    }
+
+    #[test]
+    fn every_role_reads_messaging_and_admins_and_supervisors_change_it() {
+        for role in UserRole::ASSIGNABLE {
+            assert!(may_open(role, "/messaging/templates/7"), "{role:?}");
+            assert!(may_open(role, "/messaging/provider"), "{role:?}");
+            assert_eq!(
+                can_manage_messaging(role),
+                matches!(role, UserRole::Admin | UserRole::Supervisor),
+                "{role:?}"
+            );
+        }
+        assert!(!can_manage_messaging(UserRole::Unknown));
     }
 
     #[test]

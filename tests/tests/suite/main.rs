@@ -1,6 +1,7 @@
 //! The black-box suite: every test runs once on PostgreSQL + Redis and once on
 //! SQLite + the in-process cache, against a real server on port 0.
 
+mod abuse;
 mod accounts;
 mod api_clients;
 mod audit;
@@ -17,6 +18,8 @@ mod imports;
 mod jobs;
 mod lists;
 mod maintenance;
+mod matrix;
+mod messaging;
 mod ocs;
 mod openapi;
 mod queue;

@@ -56,17 +56,7 @@ async fn post(app: &TestApp, path: &str, key: Option<&str>, body: &Value) -> (u1
 }
 
 async fn post_raw(app: &TestApp, path: &str, key: Option<&str>, body: String) -> (u16, Value) {
-    let mut request = app
-        .client
-        .post(format!("{}{path}", app.address))
-        .header("content-type", "application/json")
-        .body(body);
-    if let Some(key) = key {
-        request = request.header("x-api-key", key);
-    }
-    let response = request.send().await.expect("sending a dialer request");
-    let status = response.status().as_u16();
-    let text = response.text().await.unwrap_or_default();
+    let (status, text) = app.post_json(path, key, body).await;
     let json = serde_json::from_str(&text).unwrap_or(Value::String(text));
     (status, json)
 }

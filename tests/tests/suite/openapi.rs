@@ -23,10 +23,10 @@ const WASHINGTON: &str = "+12024561414";
 
 /// The statuses each route documents.
 const STATUSES: [(&str, &[u16]); 4] = [
-    (VALIDATE, &[200, 409, 400, 401, 403, 404, 413, 503]),
-    (BATCH, &[200, 400, 401, 403, 413, 503]),
-    (HISTORY, &[200, 400, 401, 403, 404, 413, 503]),
-    (LEASE, &[200, 400, 401, 403, 404, 409, 413, 503]),
+    (VALIDATE, &[200, 409, 400, 401, 403, 404, 413, 429, 503]),
+    (BATCH, &[200, 400, 401, 403, 413, 429, 503]),
+    (HISTORY, &[200, 400, 401, 403, 404, 413, 429, 503]),
+    (LEASE, &[200, 400, 401, 403, 404, 409, 413, 429, 503]),
 ];
 
 /// Every `$ref` in `value`, with where it was found.
@@ -134,17 +134,7 @@ impl Contract {
 }
 
 async fn post(app: &TestApp, path: &str, key: Option<&str>, body: String) -> (u16, Value) {
-    let mut request = app
-        .client
-        .post(format!("{}{path}", app.address))
-        .header("content-type", "application/json")
-        .body(body);
-    if let Some(key) = key {
-        request = request.header("x-api-key", key);
-    }
-    let response = request.send().await.expect("sending a dialer request");
-    let status = response.status().as_u16();
-    let text = response.text().await.unwrap_or_default();
+    let (status, text) = app.post_json(path, key, body).await;
     let json = serde_json::from_str(&text)
         .unwrap_or_else(|_| panic!("POST {path} answered {status} with non-JSON: {text}"));
     (status, json)

@@ -4,6 +4,8 @@
 //! the whole key proves it. Keys carry 256 random bits, so a fast hash is as
 //! safe as a slow one and keeps the dialer hot path cheap.
 
+use std::time::Duration;
+
 use chrono::Utc;
 use domain::{ApiScope, Permission, ValidationError};
 use entity::api_client;
@@ -179,6 +181,42 @@ pub async fn revoke(
     }
     audit::publish(&services.cache, &event).await;
     Ok(client)
+}
+
+/// Wrong keys one client IP may send per [`KEY_FAILURE_WINDOW`] before every
+/// key from it is refused: an unknown key prefix costs a database read, so
+/// guessing must stay slow.
+pub const KEY_FAILURES_PER_IP: u32 = 50;
+
+/// The fixed window [`KEY_FAILURES_PER_IP`] counts in.
+pub const KEY_FAILURE_WINDOW: Duration = Duration::from_secs(5 * 60);
+
+/// [`authenticate`] with wrong keys counted per client IP in the shared cache
+/// (like failed logins): past [`KEY_FAILURES_PER_IP`] in the window the IP
+/// gets `RateLimited` before its key is looked at, on every replica.
+pub async fn authenticate_from(
+    services: &Services,
+    key: &str,
+    scope: ApiScope,
+    client_ip: Option<&str>,
+) -> Result<ApiPrincipal, ServiceError> {
+    let Some(ip) = client_ip else {
+        return authenticate(services, key, scope).await;
+    };
+    let counter = format!("apikey:fail:ip:{ip}");
+    crate::accounts::users::check_failure_limits(
+        services,
+        &[(counter.clone(), KEY_FAILURES_PER_IP)],
+    )
+    .await?;
+    let answer = authenticate(services, key, scope).await;
+    if matches!(answer, Err(ServiceError::Unauthenticated(_))) {
+        services
+            .cache
+            .incr(&counter, 1, Some(KEY_FAILURE_WINDOW))
+            .await?;
+    }
+    answer
 }
 
 /// Establishes a machine caller from its key and checks it holds `scope`.

@@ -138,8 +138,9 @@ pub async fn authenticate(
     })
 }
 
-/// Fixed-window failure counters: refuses before checking the password once a limit is reached.
-async fn check_login_limits(
+/// Fixed-window failure counters in the shared cache (so every replica sees
+/// them): refuses before checking a credential once a limit is reached.
+pub(crate) async fn check_failure_limits(
     services: &Services,
     keys: &[(String, u32)],
 ) -> Result<(), ServiceError> {
@@ -183,7 +184,7 @@ pub async fn login(
             services.config.login_failures_per_ip,
         ));
     }
-    check_login_limits(services, &limits).await?;
+    check_failure_limits(services, &limits).await?;
 
     let found = user::Entity::find()
         .filter(user::Column::Email.eq(email.as_str()))

@@ -181,13 +181,48 @@ pub(crate) fn facts_of(
     mode: compliance::DialMode,
     custom_names: &[&str],
 ) -> Option<DeviceFacts> {
+    let contact_zone = subject
+        .contact_zone
+        .as_deref()
+        .and_then(|zone| zone.split_whitespace().next())
+        .and_then(|zone| zone.parse::<Tz>().ok());
+    if mode == compliance::DialMode::Email {
+        // An address has no numbering facts: the contact's own zone is its zone.
+        let address = subject.contact_info.trim().to_ascii_lowercase();
+        if !address.contains('@') {
+            return None;
+        }
+        return Some(DeviceFacts {
+            value: address,
+            contact_zones: contact_zone.into_iter().collect(),
+            client_id: subject
+                .c_client_id
+                .clone()
+                .filter(|id| !id.trim().is_empty()),
+            contact_email: subject.email.clone().filter(|e| !e.trim().is_empty()),
+            custom_keys: custom_values(subject, custom_names).into_iter().collect(),
+            ..DeviceFacts::default()
+        });
+    }
     let number = PhoneNumber::parse("contact_info", &subject.contact_info, None).ok()?;
     let consent = if mode == compliance::DialMode::Sms {
         subject.consent_sms
     } else {
         subject.consent_automated
     };
-    let custom = custom_names
+    let person = Person {
+        client_id: subject.c_client_id.clone(),
+        email: subject.email.clone(),
+        consent,
+        contact_zone,
+        custom: custom_values(subject, custom_names),
+    };
+    Some(judge::locate(services, &number, person).device)
+}
+
+/// The record's contact's values of the custom keys the rules count by.
+fn custom_values(subject: &Subject, custom_names: &[&str]) -> Vec<(String, String)> {
+    custom_names
         .iter()
         .filter_map(|name| {
             let value = subject.custom.get(*name)?;
@@ -196,19 +231,7 @@ pub(crate) fn facts_of(
                 .map_or_else(|| value.to_string(), str::to_owned);
             Some(((*name).to_owned(), text))
         })
-        .collect();
-    let person = Person {
-        client_id: subject.c_client_id.clone(),
-        email: subject.email.clone(),
-        consent,
-        contact_zone: subject
-            .contact_zone
-            .as_deref()
-            .and_then(|zone| zone.split_whitespace().next())
-            .and_then(|zone| zone.parse::<Tz>().ok()),
-        custom,
-    };
-    Some(judge::locate(services, &number, person).device)
+        .collect()
 }
 
 /// The rules a campaign's records are judged by: every required rule plus the
@@ -229,6 +252,17 @@ pub async fn lease(
     campaign_id: Uuid,
     request: LeaseRequest,
 ) -> Result<LeaseOutcome, ServiceError> {
+    lease_for(services, client.tenant_id, campaign_id, request).await
+}
+
+/// Leases records of a running campaign of `tenant_id` for an in-process
+/// sender (the Dial Manager) or a dialer: the same judgement either way.
+pub async fn lease_for(
+    services: &Services,
+    tenant_id: Uuid,
+    campaign_id: Uuid,
+    request: LeaseRequest,
+) -> Result<LeaseOutcome, ServiceError> {
     if !(1..=MAX_COUNT).contains(&request.count) {
         return Err(
             domain::ValidationError::new("count", format!("must be 1 to {MAX_COUNT}")).into(),
@@ -237,7 +271,6 @@ pub async fn lease(
     if !(10..=3600).contains(&request.lease_seconds) {
         return Err(domain::ValidationError::new("leaseSeconds", "must be 10 to 3600").into());
     }
-    let tenant_id = client.tenant_id;
     let campaign = super::find(&services.db, tenant_id, campaign_id, false).await?;
     if campaign.state != CampaignState::Running {
         return Err(ServiceError::conflict(

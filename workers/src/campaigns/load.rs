@@ -124,26 +124,22 @@ pub async fn try_execute_task(services: &Services, worker: &str) -> Result<bool,
 pub async fn run_worker(
     services: Services,
     worker: String,
-    mut stop: tokio::sync::watch::Receiver<bool>,
+    stop: tokio::sync::watch::Receiver<bool>,
 ) {
-    loop {
-        let ran = match try_execute_task(&services, &worker).await {
-            Ok(ran) => ran,
-            Err(error) => {
-                tracing::warn!(error = ?anyhow::Error::from(error), "campaign load worker");
-                false
-            }
-        };
-        if *stop.borrow() {
-            return;
-        }
-        if !ran {
-            tokio::select! {
-                _ = tokio::time::sleep(Duration::from_millis(250)) => {}
-                _ = stop.wait_for(|stopped| *stopped) => return,
-            }
-        }
-    }
+    let (services, worker) = (&services, worker.as_str());
+    queue::work_until_stopped(
+        &services.db,
+        worker,
+        stop,
+        Duration::from_millis(250),
+        || async move {
+            queue::ran_or_warn(
+                try_execute_task(services, worker).await,
+                "campaign load worker",
+            )
+        },
+    )
+    .await;
 }
 
 async fn mark_failed(

@@ -496,6 +496,19 @@ pub async fn transition(
             ),
         ));
     }
+    if transition == Transition::Start {
+        let settings = settings_of(&txn, &campaign).await?;
+        if crate::messaging::MessageChannel::of_mode(settings.dialing_mode).is_some()
+            && crate::messaging::provider::find(&txn, principal.tenant_id)
+                .await?
+                .is_none()
+        {
+            return Err(ServiceError::conflict(
+                "state",
+                "cannot start: messages need the tenant's messaging gateway (Messaging → Gateway settings)",
+            ));
+        }
+    }
     let now = Utc::now();
     let mut active: campaign_row::ActiveModel = campaign.row.clone().into();
     active.state = Set(to.as_str().to_owned());

@@ -91,6 +91,45 @@ pub async fn add(
     Ok(())
 }
 
+/// Changes to a campaign's message counters (SMS and e-mail campaigns).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MessageDelta {
+    /// Accepted by the gateway.
+    pub sent: i64,
+    /// Delivered receipts.
+    pub delivered: i64,
+    /// Refused by the gateway or failed receipts.
+    pub failed: i64,
+    /// STOP replies.
+    pub opted_out: i64,
+}
+
+/// Applies `delta` to a campaign's message counters inside the caller's transaction.
+pub async fn add_messages(
+    conn: &impl ConnectionTrait,
+    campaign_id: Uuid,
+    delta: MessageDelta,
+) -> Result<(), DbErr> {
+    if delta == MessageDelta::default() {
+        return Ok(());
+    }
+    db::execute(
+        conn,
+        "UPDATE campaign_stats SET sent = sent + $2, delivered = delivered + $3, \
+         failed = failed + $4, opted_out = opted_out + $5, updated_at = $6 WHERE campaign_id = $1",
+        vec![
+            campaign_id.into(),
+            delta.sent.into(),
+            delta.delivered.into(),
+            delta.failed.into(),
+            delta.opted_out.into(),
+            Utc::now().into(),
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
 /// One minute's activity, for the charts and the abandon rate.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Minute {

@@ -110,6 +110,29 @@ async fn check(
             }
         }
     }
+    if let (Some(id), Some(channel)) = (
+        settings.message_template_id,
+        crate::messaging::MessageChannel::of_mode(settings.dialing_mode),
+    ) {
+        match crate::messaging::templates::find(&services.db, tenant_id, id).await {
+            Ok(template) if template.channel != channel.as_str() => problems.push((
+                "messageTemplateId".into(),
+                format!(
+                    "names the {} template {:?}: a {} campaign needs a {} template",
+                    template.channel,
+                    template.name,
+                    settings.dialing_mode.name(),
+                    channel.as_str()
+                ),
+            )),
+            Ok(_) => {}
+            Err(ServiceError::NotFound(_)) => problems.push((
+                "messageTemplateId".into(),
+                "names no message template of this tenant".into(),
+            )),
+            Err(error) => return Err(error),
+        }
+    }
     if problems.is_empty() {
         Ok(())
     } else {

@@ -277,31 +277,43 @@ pub async fn store(
     started_at: DateTime<Utc>,
     keys: &[CountKey],
 ) -> Result<(), ServiceError> {
-    let score = started_at.timestamp_millis();
+    store_many(services, tenant_id, &[(guid, result, started_at, keys)]).await
+}
+
+/// [`store`] for many attempts in one cache round trip (the Dial Manager's batches).
+pub async fn store_many(
+    services: &Services,
+    tenant_id: Uuid,
+    attempts: &[(&str, &str, DateTime<Utc>, &[CountKey])],
+) -> Result<(), ServiceError> {
     let oldest =
         (Utc::now() - TimeDelta::from_std(RETENTION).unwrap_or_default()).timestamp_millis();
-    let mut writes = Vec::with_capacity(keys.len() * 4);
-    for key in keys {
-        let set = set_key(tenant_id, key);
-        if result != CallResult::InProgress.name() {
-            writes.push(SortedWrite::Remove {
+    let mut writes = Vec::new();
+    for (guid, result, started_at, keys) in attempts {
+        let (guid, result) = (*guid, *result);
+        let score = started_at.timestamp_millis();
+        for key in *keys {
+            let set = set_key(tenant_id, key);
+            if result != CallResult::InProgress.name() {
+                writes.push(SortedWrite::Remove {
+                    key: set.clone(),
+                    member: member(CallResult::InProgress.name(), guid),
+                });
+            }
+            writes.push(SortedWrite::Add {
                 key: set.clone(),
-                member: member(CallResult::InProgress.name(), guid),
+                member: member(result, guid),
+                score,
+            });
+            writes.push(SortedWrite::TrimBelow {
+                key: set.clone(),
+                score: oldest,
+            });
+            writes.push(SortedWrite::Expire {
+                key: set,
+                ttl: RETENTION,
             });
         }
-        writes.push(SortedWrite::Add {
-            key: set.clone(),
-            member: member(result, guid),
-            score,
-        });
-        writes.push(SortedWrite::TrimBelow {
-            key: set.clone(),
-            score: oldest,
-        });
-        writes.push(SortedWrite::Expire {
-            key: set,
-            ttl: RETENTION,
-        });
     }
     services.cache.sorted_write(&writes).await?;
     Ok(())

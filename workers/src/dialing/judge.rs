@@ -125,7 +125,12 @@ pub async fn judge(
     let mut views = Vec::with_capacity(items.len());
     let mut keys: Vec<Vec<CountKey>> = Vec::with_capacity(items.len());
     for (device, mode) in items {
-        let mut values = vec![(SuppressionKind::Phone, device.value.as_str())];
+        let device_kind = if mode.channel() == compliance::Channel::Email {
+            SuppressionKind::Email
+        } else {
+            SuppressionKind::Phone
+        };
+        let mut values = vec![(device_kind, device.value.as_str())];
         if let Some(client_id) = device.client_id.as_deref() {
             values.push((SuppressionKind::ClientId, client_id));
         }
@@ -133,7 +138,8 @@ pub async fn judge(
             values.push((SuppressionKind::Email, email));
         }
         let channel = list_channel(mode.channel());
-        // Device values come from `PhoneNumber::e164` (see `locate`).
+        // Device values come from `PhoneNumber::e164` (see `locate`) or are
+        // lower-cased addresses (`campaigns::lease::facts_of`).
         views.push(SuppressionView::load_canonical(services, tenant_id, channel, &values).await?);
         let custom: Vec<(String, String)> = device
             .custom_keys

@@ -27,8 +27,11 @@ use super::{ImportCounts, ImportMode, ImportOptions, prepare::Preparer, status};
 use crate::queue::{self, ClaimedTask};
 use crate::{ServiceError, Services};
 
-/// How long a claimed import's lease lasts between heartbeats.
-pub const LEASE: Duration = Duration::from_secs(120);
+/// How long a claimed import's lease lasts: a killed worker's is
+/// taken over this long after its claim. A live worker's heartbeats run inside its
+/// transaction, which on PostgreSQL row-locks the task (claimers skip it), so a long
+/// one is never taken over.
+pub const LEASE: Duration = Duration::from_secs(30);
 
 /// Why loading stopped.
 #[derive(Debug)]
@@ -52,6 +55,9 @@ pub fn progress_key(job_id: uuid::Uuid) -> String {
 
 /// Marks the job running for a (re)start; nothing of an earlier attempt survived its rollback.
 pub async fn restart(services: &Services, job: &import_job::Model) -> Result<(), ServiceError> {
+    // A new attempt starts from the first row: the progress shown starts again too
+    // (before `started_at` moves, so a newer start never shows an older attempt's counts).
+    publish_progress(services, job, &ImportCounts::default(), 0).await;
     let mut active: import_job::ActiveModel = job.clone().into();
     active.status = Set(status::RUNNING.to_owned());
     active.started_at = Set(Some(Utc::now()));

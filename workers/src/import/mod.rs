@@ -417,34 +417,18 @@ async fn overlay_progress(services: &Services, job: &mut import_job::Model) {
 pub async fn run_worker(
     services: Services,
     worker: String,
-    mut stop: tokio::sync::watch::Receiver<bool>,
+    stop: tokio::sync::watch::Receiver<bool>,
 ) {
-    loop {
-        let contacts = match try_execute_task(&services, &worker).await {
-            Ok(ran) => ran,
-            Err(error) => {
-                tracing::warn!(error = ?anyhow::Error::from(error), "import worker");
-                false
-            }
-        };
-        let suppression = match crate::suppression::try_execute_import_task(&services, &worker)
-            .await
-        {
-            Ok(ran) => ran,
-            Err(error) => {
-                tracing::warn!(error = ?anyhow::Error::from(error), "suppression upload worker");
-                false
-            }
-        };
-        let ran = contacts || suppression;
-        if *stop.borrow() {
-            return;
-        }
-        if !ran {
-            tokio::select! {
-                _ = tokio::time::sleep(std::time::Duration::from_millis(500)) => {}
-                _ = stop.wait_for(|stopped| *stopped) => return,
-            }
-        }
-    }
+    let (services, worker) = (&services, worker.as_str());
+    let idle = std::time::Duration::from_millis(500);
+    queue::work_until_stopped(&services.db, worker, stop, idle, || async move {
+        let contacts =
+            queue::ran_or_warn(try_execute_task(services, worker).await, "import worker");
+        let suppression = queue::ran_or_warn(
+            crate::suppression::try_execute_import_task(services, worker).await,
+            "suppression upload worker",
+        );
+        contacts || suppression
+    })
+    .await;
 }

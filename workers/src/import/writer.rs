@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::reader::{Rejection, Row};
 
 /// A column of a batch's JSON records and its PostgreSQL type.
-type Column = (&'static str, &'static str);
+pub(crate) type Column = (&'static str, &'static str);
 
 const CONTACT_SOURCE: &[Column] = &[
     ("seq", "bigint"),
@@ -52,7 +52,7 @@ const REJECTION_SOURCE: &[Column] = &[("line", "bigint"), ("reason", "text"), ("
 const ID_SOURCE: &[Column] = &[("id", "bigint")];
 
 /// The rows of the JSON array parameter `param` as a derived table `r`.
-fn source(backend: DatabaseBackend, param: usize, columns: &[Column]) -> String {
+pub(crate) fn source(backend: DatabaseBackend, param: usize, columns: &[Column]) -> String {
     if backend == DatabaseBackend::Postgres {
         let types: Vec<String> = columns
             .iter()

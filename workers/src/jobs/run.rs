@@ -337,16 +337,12 @@ pub async fn run_worker(services: Services, worker: String, mut stop: watch::Rec
     // Woken at once when a run is queued; the poll catches retries that come due.
     let mut queued = services.cache.subscribe(super::QUEUED_CHANNEL).await.ok();
     loop {
-        let ran = match execute_next(&services, &worker).await {
-            Ok(ran) => ran,
-            Err(error) => {
-                tracing::warn!(error = ?anyhow::Error::from(error), "job run worker");
-                false
-            }
-        };
-        if *stop.borrow() {
+        let step =
+            async { queue::ran_or_warn(execute_next(&services, &worker).await, "job run worker") };
+        // A transfer cut short by a stop is resumed by the worker that takes the run.
+        let Some(ran) = queue::step_or_release(&services.db, &worker, &mut stop, step).await else {
             return;
-        }
+        };
         if !ran {
             tokio::select! {
                 _ = tokio::time::sleep(Duration::from_millis(250)) => {}

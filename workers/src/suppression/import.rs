@@ -50,8 +50,11 @@ const BATCH: usize = 2_000;
 /// The most values an `APPEND` records as one `ADD` change; beyond, a `RELOAD`.
 const ADD_CHANGE_LIMIT: usize = 10_000;
 
-/// How long a claimed upload's lease lasts between heartbeats.
-const LEASE: Duration = Duration::from_secs(120);
+/// How long a claimed upload's lease lasts: a killed worker's is
+/// taken over this long after its claim. A live worker's heartbeats run inside its
+/// transaction, which on PostgreSQL row-locks the task (claimers skip it), so a long
+/// one is never taken over.
+const LEASE: Duration = Duration::from_secs(30);
 
 /// What an upload does with the list's current entries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -352,6 +352,53 @@ async fn add_in(
 /// The name of the tenant list that call results (do not call, wrong number) add to.
 pub const DIALER_RESULTS_LIST: &str = "Do not call (call results)";
 
+/// A tenant list the system itself adds to, created on first use.
+#[derive(Debug, Clone, Copy)]
+pub struct SystemList {
+    /// Its name in the tenant.
+    pub name: &'static str,
+    /// What it holds.
+    pub kind: SuppressionKind,
+    /// The channels it suppresses.
+    pub channels: &'static [Channel],
+    /// Its description.
+    pub description: &'static str,
+    /// The source its entries record.
+    pub source: SuppressionSource,
+    /// Who the audit log says added them.
+    pub actor: &'static str,
+}
+
+/// Numbers whose call result asked never to call them again (every channel).
+pub const CALL_RESULTS: SystemList = SystemList {
+    name: DIALER_RESULTS_LIST,
+    kind: SuppressionKind::Phone,
+    channels: &[Channel::Voice, Channel::Sms],
+    description: "Numbers whose call result asked never to call them again",
+    source: SuppressionSource::Agent,
+    actor: "call results",
+};
+
+/// Numbers that replied STOP (or a synonym) to a text: no more texts or automated calls.
+pub const SMS_STOP_REPLIES: SystemList = SystemList {
+    name: "SMS opt-outs (STOP replies)",
+    kind: SuppressionKind::Phone,
+    channels: &[Channel::Voice, Channel::Sms],
+    description: "Numbers that replied STOP (or a synonym) to a text message",
+    source: SuppressionSource::SmsStop,
+    actor: "STOP reply",
+};
+
+/// Addresses that replied STOP (or a synonym) to an e-mail.
+pub const EMAIL_STOP_REPLIES: SystemList = SystemList {
+    name: "E-mail opt-outs (STOP replies)",
+    kind: SuppressionKind::Email,
+    channels: &[Channel::Email],
+    description: "Addresses that replied STOP (or a synonym) to an e-mail",
+    source: SuppressionSource::SmsStop,
+    actor: "STOP reply",
+};
+
 /// Suppresses `value` (an E.164 number) for every channel of the tenant at once:
 /// adds it to the tenant's [`DIALER_RESULTS_LIST`], created on first use. Used
 /// when a call result asks for it (a do-not-call request, a wrong number).
@@ -361,44 +408,88 @@ pub async fn suppress_from_result(
     value: &str,
     reason: &str,
 ) -> Result<AddOutcome, ServiceError> {
-    let actor = crate::audit::Actor::system(tenant_id, "call results");
+    suppress_into(services, tenant_id, &CALL_RESULTS, value, reason).await
+}
+
+/// Adds `value` to the tenant's system list `target` (created on first use),
+/// committed and announced to every replica before this returns.
+pub async fn suppress_into(
+    services: &Services,
+    tenant_id: Uuid,
+    target: &SystemList,
+    value: &str,
+    reason: &str,
+) -> Result<AddOutcome, ServiceError> {
+    let actor = crate::audit::Actor::system(tenant_id, target.actor);
+    let list = system_list(services, tenant_id, target).await?;
     let txn = services.begin().await?;
-    let existing = suppression_list::Entity::find()
-        .filter(suppression_list::Column::TenantId.eq(tenant_id))
-        .filter(suppression_list::Column::Name.eq(DIALER_RESULTS_LIST))
-        .one(&txn)
-        .await?;
-    let list = match existing {
-        Some(list) => list,
-        None => {
-            let now = Utc::now();
-            suppression_list::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                tenant_id: Set(Some(tenant_id)),
-                name: Set(DIALER_RESULTS_LIST.to_owned()),
-                kind: Set(SuppressionKind::Phone.as_str().to_owned()),
-                channels: Set(channels_text(&[Channel::Voice, Channel::Sms])),
-                description: Set(Some(
-                    "Numbers whose call result asked never to call them again".into(),
-                )),
-                created_by: Set(None),
-                created_at: Set(now),
-                updated_at: Set(now),
-                version: Set(0),
-            }
-            .insert(&txn)
-            .await?
-        }
-    };
     let values = [value.to_owned()];
     let entries = NewEntries {
         values: &values,
         reason: Some(reason),
-        source: SuppressionSource::Agent,
+        source: target.source,
         expires_at: None,
         default_country: None,
     };
     add_in(services, txn, &actor, list, entries).await
+}
+
+/// The tenant's system list `target`, created on first use like any list
+/// (its first version recorded, this process's catalogue told at once), so
+/// the entry added next is checked by this process the moment it commits.
+async fn system_list(
+    services: &Services,
+    tenant_id: Uuid,
+    target: &SystemList,
+) -> Result<suppression_list::Model, ServiceError> {
+    let find = || {
+        suppression_list::Entity::find()
+            .filter(suppression_list::Column::TenantId.eq(tenant_id))
+            .filter(suppression_list::Column::Name.eq(target.name))
+            .one(&services.db)
+    };
+    if let Some(list) = find().await? {
+        return Ok(list);
+    }
+    let now = Utc::now();
+    let txn = services.begin().await?;
+    let inserted = suppression_list::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        tenant_id: Set(Some(tenant_id)),
+        name: Set(target.name.to_owned()),
+        kind: Set(target.kind.as_str().to_owned()),
+        channels: Set(channels_text(target.channels)),
+        description: Set(Some(target.description.into())),
+        created_by: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(0),
+    }
+    .insert(&txn)
+    .await;
+    let saved = match inserted {
+        Ok(saved) => saved,
+        Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            // Another writer created it a moment ago.
+            drop(txn);
+            return find()
+                .await?
+                .ok_or(ServiceError::NotFound("suppression list"));
+        }
+        Err(error) => return Err(error.into()),
+    };
+    let version = changes::record(&txn, saved.id, &ListChange::Reload).await?;
+    txn.commit().await?;
+    services.suppression.created(local::ListMeta {
+        id: saved.id,
+        tenant_id: Some(tenant_id),
+        name: saved.name.clone(),
+        kind: saved.kind.clone(),
+        channels: saved.channels.clone(),
+        version,
+    });
+    changes::announce(services, saved.id, version).await;
+    Ok(suppression_list::Model { version, ..saved })
 }
 
 /// Removes `values` (normalised like [`add_entries`]) from a list; returns how many went.

@@ -47,6 +47,10 @@ pub struct CampaignTemplateInput {
     pub treatments: Vec<Treatment>,
     /// The order a contact's devices are tried in (default: mobile, home, work, other).
     pub device_order: Option<Vec<DeviceKind>>,
+    /// The message template an SMS or EMAIL campaign sends (required for those modes; same channel).
+    pub message_template_id: Option<ID>,
+    /// The most messages per second the campaign sends (1 to 10,000; none: no campaign cap).
+    pub messages_per_second: Option<i32>,
 }
 
 impl CampaignTemplateInput {
@@ -88,6 +92,13 @@ impl CampaignTemplateInput {
         if let Some(order) = self.device_order {
             settings.device_order = order.into_iter().map(Into::into).collect();
         }
+        settings.message_template_id = self
+            .message_template_id
+            .map(|id| crate::graphql::accounts::parse_id("messageTemplateId", &id))
+            .transpose()?;
+        settings.messages_per_second = self
+            .messages_per_second
+            .map(|rate| u32::try_from(rate).unwrap_or(0));
         Ok(templates::TemplateInput {
             name: self.name,
             description: self.description,

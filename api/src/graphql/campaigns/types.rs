@@ -406,6 +406,33 @@ impl CampaignTemplate {
             .map(|kind| (*kind).into())
             .collect()
     }
+    /// The message template an SMS or EMAIL campaign sends.
+    async fn message_template(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<crate::graphql::messaging::MessageTemplate>> {
+        let Some(id) = self.0.settings.message_template_id else {
+            return Ok(None);
+        };
+        match workers::messaging::templates::get(
+            crate::graphql::services(ctx),
+            crate::graphql::principal(ctx)?,
+            id,
+        )
+        .await
+        {
+            Ok(row) => Ok(Some(crate::graphql::messaging::MessageTemplate(row))),
+            Err(workers::ServiceError::NotFound(_)) => Ok(None),
+            Err(error) => Err(error).gql(),
+        }
+    }
+    /// The most messages per second the campaign sends (none: no campaign cap).
+    async fn messages_per_second(&self) -> Option<i32> {
+        self.0
+            .settings
+            .messages_per_second
+            .map(|rate| i32::try_from(rate).unwrap_or(i32::MAX))
+    }
     /// When it was created.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.row.created_at
@@ -743,6 +770,22 @@ impl CampaignStats {
     /// Records dialled at least once ÷ records.
     async fn penetration(&self) -> f64 {
         self.0.penetration
+    }
+    /// Messages the gateway accepted (SMS and EMAIL campaigns).
+    async fn sent(&self) -> i64 {
+        self.0.counters.sent
+    }
+    /// Messages with a delivered receipt.
+    async fn delivered(&self) -> i64 {
+        self.0.counters.delivered
+    }
+    /// Messages refused by the gateway or with a failed receipt.
+    async fn failed(&self) -> i64 {
+        self.0.counters.failed
+    }
+    /// STOP replies to the campaign's messages.
+    async fn opted_out(&self) -> i64 {
+        self.0.counters.opted_out
     }
     /// When a counter last changed.
     async fn updated_at(&self) -> DateTime<Utc> {

@@ -7,6 +7,7 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
+use super::message_fields::MessageFields;
 use super::treatments::TreatmentsTable;
 use crate::api::campaign_types::{AbandonCounting, Weekday};
 use crate::api::campaigns::{
@@ -22,6 +23,7 @@ use crate::components::toast::Toasts;
 use crate::pages::campaigns::editor::MoveButtons;
 use crate::state::campaigns::template_draft::{TemplateDraft, device_kind_word, move_item};
 use crate::state::campaigns::treatments::TreatmentRow;
+use crate::state::messaging::channel_of_mode;
 use crate::state::session::Session;
 
 /// The fields the form shows errors next to (as the server names them).
@@ -48,6 +50,8 @@ const TEMPLATE_FIELDS: &[&str] = &[
     "deviceOrder",
     "treatments",
     "optionalRules",
+    "messageTemplateId",
+    "messagesPerSecond",
 ];
 
 /// The message for `path` (`pacing.linesPerAgent`) whether the server sent
@@ -110,7 +114,11 @@ pub fn TemplateEditor(
     let window_from = text(&initial.window_from);
     let window_till = text(&initial.window_till);
     let optional_rules = text(&initial.optional_rules);
+    let message_template = text(&initial.message_template_id);
+    let messages_per_second = text(&initial.messages_per_second);
     let draft = RwSignal::new(initial);
+    let message_channel =
+        Memo::new(move |_| draft.with(|draft| channel_of_mode(draft.dialing_mode)));
     let error = RwSignal::new(None::<ApiError>);
     let save = Action::new_local(move |form: &TemplateDraft| {
         let form = form.clone();
@@ -165,6 +173,8 @@ pub fn TemplateEditor(
         form.window_from = window_from.get_untracked();
         form.window_till = window_till.get_untracked();
         form.optional_rules = optional_rules.get_untracked();
+        form.message_template_id = message_template.get_untracked();
+        form.messages_per_second = messages_per_second.get_untracked();
         save.dispatch_local(form);
     };
     let general_error = move || {
@@ -191,6 +201,9 @@ pub fn TemplateEditor(
                             value=description rows=2 error=message("description") />
                     </div>
                 </div>
+                <MessageFields channel=message_channel template_id=message_template
+                    rate=messages_per_second error />
+                <Show when=move || message_channel.get().is_none()>
                 <h3>"Pacing"</h3>
                 <div class="form__grid form__grid--three">
                     <TextField id="template-lines" label="Lines per agent" value=lines_per_agent
@@ -208,12 +221,15 @@ pub fn TemplateEditor(
                     <TextField id="template-window" label="Measured over (minutes)" value=window_minutes
                         hint="43200 = 30 days" error=message("pacing.abandonWindowMinutes") />
                 </div>
-                <h3>"Calls"</h3>
+                </Show>
+                <h3>{move || if message_channel.get().is_some() { "Sending" } else { "Calls" }}</h3>
                 <div class="form__grid">
                     <TextField id="template-caller-id" label="Caller id (optional)" value=caller_id
                         autocomplete="off" hint="+E.164 or an SMS short code" error=message("callerId") />
-                    <TextField id="template-agent-group" label="Agent group (optional)" value=agent_group
-                        autocomplete="off" error=message("agentGroup") />
+                    <Show when=move || message_channel.get().is_none()>
+                        <TextField id="template-agent-group" label="Agent group (optional)" value=agent_group
+                            autocomplete="off" error=message("agentGroup") />
+                    </Show>
                     <div class="form__wide">
                         <TextField id="template-optional-rules" label="Optional rules (optional)"
                             value=optional_rules autocomplete="off"

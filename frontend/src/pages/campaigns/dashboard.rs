@@ -1,8 +1,9 @@
 //! `/campaigns/:id`: one campaign's dashboard — its state and controls, live
 //! counters from `campaignStats`, the abandon rate against its target, the
 //! penetration, per-minute charts of the last hour (inline SVG), what the
-//! load left out, and the dialability breakdown with a refresh button. The
-//! settings editor opens here too. `state::campaigns::charts` computes every
+//! load left out, and the dialability breakdown with a refresh button; SMS
+//! and e-mail campaigns show their delivery funnel and recent messages
+//! (`messages`) instead of the voice counters. The settings editor opens here too. `state::campaigns::charts` computes every
 //! number and shape; this module draws them.
 
 use std::time::Duration;
@@ -25,12 +26,14 @@ use crate::format::{format_count, format_timestamp};
 use crate::pages::campaigns::LiveIndicator;
 use crate::pages::campaigns::controls::{CampaignControls, ControlErrorBanner};
 use crate::pages::campaigns::editor::CampaignEditor;
+use crate::pages::campaigns::messages::{MessageStatsPanels, RecentMessages};
 use crate::state::campaigns::charts::{
     CHART_HEIGHT, CHART_WIDTH, CampaignStats, abandon_gauge, activity_chart, chart_now, rate_chart,
 };
 use crate::state::campaigns::{
     count_with_share, format_rate, load_percent, load_progress_label, state_badge,
 };
+use crate::state::messaging::channel_of_mode;
 use crate::state::nav::can_manage_campaigns;
 use crate::state::session::Session;
 
@@ -109,10 +112,24 @@ fn Dashboard(campaign_id: String) -> impl IntoView {
             .into_any(),
         })
     };
+    // Outer `None`: not loaded yet; inner: the channel of a message campaign.
+    let message_channel = Memo::new(move |_| {
+        campaign.with(|loaded| match loaded {
+            Some(Ok(detail)) => Some(channel_of_mode(detail.template.dialing_mode)),
+            _ => None,
+        })
+    });
     let body = move || {
-        stats
-            .get()
-            .map(|stats| view! { <StatsPanels stats /> }.into_any())
+        let stats = stats.get()?;
+        Some(match message_channel.get()? {
+            Some(_) => view! { <MessageStatsPanels stats /> }.into_any(),
+            None => view! { <StatsPanels stats /> }.into_any(),
+        })
+    };
+    let messages_id = campaign_id.clone();
+    let recent_messages = move || {
+        matches!(message_channel.get(), Some(Some(_)))
+            .then(|| view! { <RecentMessages campaign_id=messages_id.clone() stats /> })
     };
     let exclusions = move || {
         campaign.get().and_then(Result::ok).map(|detail| {
@@ -123,6 +140,7 @@ fn Dashboard(campaign_id: String) -> impl IntoView {
         <Transition fallback=move || view! { <Loading what="the campaign" /> }>{header}</Transition>
         <div class="campaign-live"><LiveIndicator live /></div>
         {body}
+        {recent_messages}
         {exclusions}
         <DialabilityPanel campaign_id=campaign_id.clone() />
     }

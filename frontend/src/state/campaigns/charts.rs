@@ -5,6 +5,8 @@
 
 use serde::Deserialize;
 
+use crate::state::messaging::DeliveryCounts;
+
 /// The chart's drawing box (the SVG scales it to the panel).
 pub const CHART_WIDTH: f64 = 600.0;
 /// The chart's height in the same units.
@@ -58,6 +60,14 @@ pub struct CampaignStats {
     pub target_abandon_rate: f64,
     /// Records dialled at least once ÷ records.
     pub penetration: f64,
+    /// Messages accepted by the gateway (SMS and e-mail campaigns).
+    pub sent: i64,
+    /// Messages delivered.
+    pub delivered: i64,
+    /// Messages refused or failed.
+    pub failed: i64,
+    /// STOP replies attributed to the campaign.
+    pub opted_out: i64,
     /// When a counter last changed.
     pub updated_at: String,
     /// Minutes with activity, oldest first.
@@ -78,6 +88,17 @@ impl CampaignStats {
             object.insert("finalRecords".into(), final_records);
         }
         serde_json::from_value(json).ok()
+    }
+
+    /// The counters of the delivery funnel (SMS and e-mail campaigns).
+    pub fn delivery_counts(&self) -> DeliveryCounts {
+        DeliveryCounts {
+            records: self.records_total,
+            sent: self.sent,
+            delivered: self.delivered,
+            failed: self.failed,
+            opted_out: self.opted_out,
+        }
     }
 }
 
@@ -376,11 +397,13 @@ mod tests {
             "recordsTotal": 6, "ready": 6, "leased": 0, "dialed": 0, "connected": 0,
             "abandoned": 0, "noAnswer": 0, "busy": 0, "machine": 0, "final": 1,
             "abandonRate": 0.0, "targetAbandonRate": 0.03, "penetration": 0.0,
+            "sent": 4, "delivered": 3, "failed": 1, "optedOut": 0,
             "updatedAt": "2026-11-21T15:00:00Z", "timeline": []
         });
         let stats = CampaignStats::from_response(&response).expect("reads");
         assert_eq!(stats.records_total, 6);
         assert_eq!(stats.final_records, 1);
+        assert_eq!(stats.delivery_counts().delivered, 3);
         assert_eq!(chart_now(&stats), epoch_minutes("2026-11-21T15:00:00Z"));
     }
 }

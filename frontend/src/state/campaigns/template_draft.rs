@@ -1,6 +1,7 @@
 //! The campaign template editor's model: the form's text as typed, checked
 //! and turned into typed settings the API module sends (the treatments it
-//! holds are `treatments`' rows).
+//! holds are `treatments`' rows; SMS and e-mail modes add the message
+//! template and rate, and drop the hidden voice settings).
 
 use crate::api::campaign_types::{AbandonCounting, CallResult, Weekday};
 use crate::api::campaigns::campaign_templates::{
@@ -11,6 +12,7 @@ use crate::api::compliance_types::DialMode;
 use crate::api::error::FieldError;
 use crate::api::schema_types::DeviceKind;
 use crate::state::forms::field_error;
+use crate::state::messaging::{channel_of_mode, parse_messages_per_second};
 
 use super::treatments::{TreatmentRow, TreatmentSettings, treatment_settings};
 
@@ -79,6 +81,10 @@ pub struct TemplateDraft {
     pub device_order: Vec<DeviceKind>,
     /// The template's own treatments.
     pub treatments: Vec<TreatmentRow>,
+    /// SMS / EMAIL modes: the message template's id (blank: none chosen).
+    pub message_template_id: String,
+    /// SMS / EMAIL modes: the campaign's cap in messages per second (blank: none).
+    pub messages_per_second: String,
 }
 
 impl Default for TemplateDraft {
@@ -105,6 +111,8 @@ impl Default for TemplateDraft {
             optional_rules: String::new(),
             device_order: DEFAULT_DEVICE_ORDER.to_vec(),
             treatments: Vec::new(),
+            message_template_id: String::new(),
+            messages_per_second: String::new(),
         }
     }
 }
@@ -155,6 +163,10 @@ pub struct TemplateSettings {
     pub treatments: Vec<TreatmentSettings>,
     /// Device order.
     pub device_order: Vec<DeviceKind>,
+    /// The message template sent (message modes only).
+    pub message_template_id: Option<String>,
+    /// The campaign's messages-per-second cap (message modes only).
+    pub messages_per_second: Option<i64>,
 }
 
 impl TemplateDraft {
@@ -219,6 +231,15 @@ impl TemplateDraft {
                     })
                 })
                 .collect(),
+            message_template_id: template
+                .message_template
+                .as_ref()
+                .map(|message_template| message_template.id.clone())
+                .unwrap_or_default(),
+            messages_per_second: template
+                .messages_per_second
+                .map(|rate| rate.to_string())
+                .unwrap_or_default(),
         }
     }
 
@@ -232,13 +253,14 @@ impl TemplateDraft {
         } else if name.chars().count() > 100 {
             problems.push(field_error("name", "At most 100 characters."));
         }
+        let mut pacing_problems = Vec::new();
         let lines_per_agent = number_in(
             &self.lines_per_agent,
             1.0,
             10.0,
             "pacing.linesPerAgent",
             "A number from 1 to 10.",
-            &mut problems,
+            &mut pacing_problems,
         );
         let target_percent = number_in(
             &self.target_abandon_percent,
@@ -246,7 +268,7 @@ impl TemplateDraft {
             100.0,
             "pacing.targetAbandonRate",
             "A percentage from 0 to 100.",
-            &mut problems,
+            &mut pacing_problems,
         );
         let threshold = whole_number_in(
             &self.abandon_threshold_seconds,
@@ -254,7 +276,7 @@ impl TemplateDraft {
             60,
             "pacing.abandonThresholdSeconds",
             "Whole seconds from 1 to 60.",
-            &mut problems,
+            &mut pacing_problems,
         );
         let window = whole_number_in(
             &self.abandon_window_minutes,
@@ -262,8 +284,14 @@ impl TemplateDraft {
             525_600,
             "pacing.abandonWindowMinutes",
             "Whole minutes, at least 1.",
-            &mut problems,
+            &mut pacing_problems,
         );
+        // SMS and e-mail templates hide the pacing (nothing is dialled): what
+        // is left in its hidden fields cannot be a problem to fix.
+        let is_voice = channel_of_mode(self.dialing_mode).is_none();
+        if is_voice {
+            problems.append(&mut pacing_problems);
+        }
         let schedule = self.has_schedule.then(|| {
             if self.schedule_zone.trim().is_empty() {
                 problems.push(field_error("schedule.timeZone", "Enter an IANA zone."));
@@ -288,6 +316,7 @@ impl TemplateDraft {
         if self.device_order.is_empty() {
             problems.push(field_error("deviceOrder", "Keep at least one device kind."));
         }
+        let (message_template_id, messages_per_second) = self.message_settings(&mut problems);
         let treatments: Vec<TreatmentSettings> = self
             .treatments
             .iter()
@@ -306,7 +335,7 @@ impl TemplateDraft {
             abandon_counting: self.abandon_counting,
             abandon_window_minutes: window.unwrap_or(43_200),
             caller_id: optional_text(&self.caller_id),
-            agent_group: optional_text(&self.agent_group),
+            agent_group: optional_text(&self.agent_group).filter(|_| is_voice),
             schedule,
             time_window,
             optional_rules: self
@@ -318,7 +347,32 @@ impl TemplateDraft {
                 .collect(),
             treatments,
             device_order: self.device_order.clone(),
+            message_template_id,
+            messages_per_second,
         })
+    }
+
+    /// The message template and rate of an SMS or e-mail template (both
+    /// `None` for voice modes, which send no message).
+    fn message_settings(&self, problems: &mut Vec<FieldError>) -> (Option<String>, Option<i64>) {
+        if channel_of_mode(self.dialing_mode).is_none() {
+            return (None, None);
+        }
+        let template_id = self.message_template_id.trim();
+        if template_id.is_empty() {
+            problems.push(field_error(
+                "messageTemplateId",
+                "Choose the message template to send.",
+            ));
+        }
+        let rate = parse_messages_per_second(&self.messages_per_second, "messagesPerSecond")
+            .map_err(|problem| problems.push(problem))
+            .ok()
+            .flatten();
+        (
+            (!template_id.is_empty()).then(|| template_id.to_owned()),
+            rate,
+        )
     }
 
     /// The device kinds not in the order yet (to add back one removed).

@@ -140,3 +140,57 @@ fn moving_and_summaries() {
     assert_eq!(trim_number(0.03 * 100.0), "3");
     assert_eq!(trim_number(2.5), "2.5");
 }
+
+#[test]
+fn message_modes_need_a_message_template_and_a_valid_rate() {
+    let draft = TemplateDraft {
+        name: "Texts".into(),
+        dialing_mode: DialMode::Sms,
+        messages_per_second: "20000".into(),
+        ..TemplateDraft::default()
+    };
+    let problems = draft.to_settings().unwrap_err();
+    assert_eq!(
+        fields(&problems),
+        ["messageTemplateId", "messagesPerSecond"]
+    );
+    let draft = TemplateDraft {
+        message_template_id: "m1".into(),
+        messages_per_second: " 50 ".into(),
+        ..draft
+    };
+    let settings = draft.to_settings().expect("valid");
+    assert_eq!(settings.message_template_id.as_deref(), Some("m1"));
+    assert_eq!(settings.messages_per_second, Some(50));
+}
+
+#[test]
+fn voice_modes_send_no_message_settings() {
+    let draft = TemplateDraft {
+        name: "Calls".into(),
+        dialing_mode: DialMode::Predictive,
+        message_template_id: "m1".into(),
+        messages_per_second: "not checked".into(),
+        ..TemplateDraft::default()
+    };
+    let settings = draft.to_settings().expect("valid");
+    assert_eq!(settings.message_template_id, None);
+    assert_eq!(settings.messages_per_second, None);
+}
+
+#[test]
+fn message_modes_ignore_the_hidden_voice_settings() {
+    let draft = TemplateDraft {
+        name: "Texts".into(),
+        dialing_mode: DialMode::Email,
+        lines_per_agent: "99".into(),
+        agent_group: "floor-1".into(),
+        message_template_id: "m2".into(),
+        ..TemplateDraft::default()
+    };
+    let settings = draft
+        .to_settings()
+        .expect("the hidden pacing is not checked");
+    assert_eq!(settings.agent_group, None);
+    assert!((settings.lines_per_agent - 1.0).abs() < 1e-9);
+}
