@@ -63,6 +63,7 @@ impl Application {
                 uploads_dir: config.store.data_dir.join("uploads"),
                 compliance_data_url: config.compliance_data_url.clone(),
                 compliance_data_refresh: config.compliance_data_refresh,
+                tenant_expensive_per_minute: config.tenant_expensive_per_minute,
             },
         );
         workers::compliance_data::load(&services)

@@ -230,6 +230,13 @@ pub struct ServeConfig {
     /// Length of the login-failure window, in seconds.
     #[arg(long, env = "REACHLINE_LOGIN_WINDOW_SECS", default_value = "900", value_parser = parse_seconds)]
     pub login_window: Duration,
+    /// Imports, exports and campaign loads each allowed per tenant per minute (0: no limit).
+    #[arg(
+        long,
+        env = "REACHLINE_TENANT_EXPENSIVE_PER_MINUTE",
+        default_value_t = 30
+    )]
+    pub tenant_expensive_per_minute: u32,
     /// Take the client IP from `X-Forwarded-For` (only behind a trusted proxy or ingress).
     #[arg(long, env = "REACHLINE_TRUST_FORWARDED_FOR", default_value_t = false)]
     pub trust_forwarded_for: bool,

@@ -54,6 +54,8 @@ pub enum Permission {
     ViewJobs,
     /// Create and change message templates and the tenant's messaging gateway; send test messages.
     ManageMessaging,
+    /// Answer data subject requests (export and erasure) and set how long history is kept.
+    ManagePersonalData,
 }
 
 impl UserRole {
@@ -120,6 +122,7 @@ impl UserRole {
                     | ViewCompliance
                     | ViewCampaigns
                     | ViewJobs
+                    | ManagePersonalData
             ),
             UserRole::Viewer => {
                 matches!(

@@ -11,6 +11,8 @@ pub struct Model {
     #[sea_orm(unique)]
     pub name: String,
     pub time_zone: String,
+    /// Days dialing history, messages and attempt counts are kept (at least the rule window).
+    pub history_retention_days: i32,
     pub created_at: DateTimeUtc,
 }
 

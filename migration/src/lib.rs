@@ -19,6 +19,7 @@ mod m20261121_000012_dialing_history;
 mod m20261121_000013_campaigns;
 mod m20261121_000014_jobs;
 mod m20261121_000015_messaging;
+mod m20261122_000016_retention;
 mod support;
 
 /// Runs every migration in order; used by `reachline migrate` and at start-up.
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000013_campaigns::Migration),
             Box::new(m20261121_000014_jobs::Migration),
             Box::new(m20261121_000015_messaging::Migration),
+            Box::new(m20261122_000016_retention::Migration),
         ]
     }
 }

@@ -38,7 +38,7 @@ pub struct ContactChanges {
 }
 
 /// What a search text can match: a device value it normalises to, and names or client ids.
-fn device_values_for(search: &str) -> Vec<String> {
+pub(crate) fn device_values_for(search: &str) -> Vec<String> {
     let mut values = Vec::new();
     if let Ok(email) = EmailAddress::parse("search", search) {
         values.push(email.as_str().to_owned());

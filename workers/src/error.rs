@@ -34,6 +34,18 @@ pub enum ServiceError {
         /// Seconds until the window resets.
         retry_after_secs: u64,
     },
+    /// The tenant spent its budget of an expensive operation for this window.
+    #[error(
+        "too many {what} for this organisation: at most {limit} a minute; try again in {retry_after_secs} s"
+    )]
+    QuotaSpent {
+        /// What was refused (`imports`, `exports`, `campaign loads`).
+        what: &'static str,
+        /// The budget per minute.
+        limit: u32,
+        /// Seconds until the window resets.
+        retry_after_secs: u64,
+    },
     /// The database failed.
     #[error("database error")]
     Database(#[from] sea_orm::DbErr),

@@ -50,6 +50,18 @@ pub async fn run(services: Services, mut stop: watch::Receiver<bool>) {
                         tracing::warn!(error = ?anyhow::Error::from(error), "pruning suppression changes failed")
                     }
                 }
+                match crate::personal_data::purge_expired(&services, Utc::now()).await {
+                    Ok(purged) => tracing::info!(
+                        history = purged.history,
+                        attempt_counts = purged.attempt_counts,
+                        messages = purged.messages,
+                        message_events = purged.message_events,
+                        "deleted history past each tenant's retention"
+                    ),
+                    Err(error) => {
+                        tracing::warn!(error = ?anyhow::Error::from(error), "deleting history past its retention failed")
+                    }
+                }
                 let untouched_since = Utc::now() - crate::uploads::STALE_AFTER;
                 match crate::uploads::purge_stale(&services, untouched_since).await {
                     Ok(purged) => tracing::info!(purged, "purged stale uploads"),

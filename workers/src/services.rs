@@ -25,6 +25,8 @@ pub struct ServicesConfig {
     pub compliance_data_url: Option<String>,
     /// Time between scheduled compliance data refreshes.
     pub compliance_data_refresh: Duration,
+    /// Imports, exports and campaign loads each allowed per tenant per minute (0: no limit).
+    pub tenant_expensive_per_minute: u32,
 }
 
 impl Default for ServicesConfig {
@@ -37,6 +39,7 @@ impl Default for ServicesConfig {
             uploads_dir: std::path::PathBuf::from("./data/uploads"),
             compliance_data_url: None,
             compliance_data_refresh: Duration::from_secs(24 * 3600),
+            tenant_expensive_per_minute: 30,
         }
     }
 }

@@ -12,6 +12,8 @@ use async_graphql::extensions::{
 };
 use async_graphql::{ErrorExtensions, ServerResult, Value};
 use domain::{Permission, UserRole};
+use workers::Services;
+use workers::quota::{self, Expensive};
 
 use super::Caller;
 use super::error::ApiError;
@@ -85,6 +87,8 @@ pub const TABLE: &[(&str, Access)] = &[
     ("query.previewMessage", Needs(ViewCampaigns)),
     ("query.messagingProvider", Needs(ViewCampaigns)),
     ("query.campaignMessages", Needs(ViewCampaigns)),
+    ("query.personalData", Needs(ManagePersonalData)),
+    ("query.retentionSettings", Needs(ManagePersonalData)),
     ("mutation.login", Public),
     ("mutation.logout", SignedIn),
     ("mutation.createUser", Needs(ManageUsers)),
@@ -144,11 +148,26 @@ pub const TABLE: &[(&str, Access)] = &[
     ("mutation.deleteMessageTemplate", Needs(ManageMessaging)),
     ("mutation.updateMessagingProvider", Needs(ManageMessaging)),
     ("mutation.sendTestMessage", Needs(ManageMessaging)),
+    ("mutation.erasePersonalData", Needs(ManagePersonalData)),
+    (
+        "mutation.updateRetentionSettings",
+        Needs(ManagePersonalData),
+    ),
     ("subscription.auditEventAdded", Needs(ViewAudit)),
     ("subscription.importProgress", Needs(ViewLists)),
     ("subscription.campaignStateChanged", Needs(ViewCampaigns)),
     ("subscription.campaignStats", Needs(ViewCampaigns)),
     ("subscription.jobRunUpdates", Needs(ViewJobs)),
+];
+
+/// The operations that start work far larger than their request, and the
+/// per-tenant budget each spends (`workers::quota`), checked after access.
+pub const EXPENSIVE: &[(&str, Expensive)] = &[
+    ("mutation.importContacts", Expensive::Import),
+    ("mutation.importSuppressionEntries", Expensive::Import),
+    ("mutation.exportContactList", Expensive::Export),
+    ("mutation.exportSuppressionList", Expensive::Export),
+    ("mutation.loadCampaign", Expensive::CampaignLoad),
 ];
 
 /// What `operation` (`query.name`, …) takes; `None` for an operation not in the table.
@@ -188,7 +207,8 @@ impl Extension for EnforceOnce {
                 "Mutation" => "mutation",
                 _ => "subscription",
             };
-            let refusal = match required(&format!("{kind}.{}", info.name)) {
+            let operation = format!("{kind}.{}", info.name);
+            let mut refusal = match required(&operation) {
                 // An operation missing from the table is refused: the table is the whole list.
                 None => Some(ApiError::Forbidden(
                     "this operation is not in the access table".into(),
@@ -205,6 +225,17 @@ impl Extension for EnforceOnce {
                     }
                 },
             };
+            if let (None, Some(Caller::User(principal)), Some(services), Some((_, what))) = (
+                &refusal,
+                ctx.data_opt::<Caller>(),
+                ctx.data_opt::<Services>(),
+                EXPENSIVE.iter().find(|(name, _)| *name == operation),
+            ) {
+                refusal = quota::spend(services, principal.tenant_id, *what)
+                    .await
+                    .err()
+                    .map(ApiError::from);
+            }
             if let Some(error) = refusal {
                 let mut refused = async_graphql::ServerError::new(error.to_string(), None);
                 refused.extensions = error.extend().extensions;

@@ -39,6 +39,16 @@ pub enum ApiError {
         /// Why.
         message: String,
     },
+    /// The tenant spent its budget of an expensive operation: the contract's
+    /// `CONFLICT` (the request conflicts with what the window allows), with
+    /// `extensions.retryable` and `extensions.retryAfterSeconds`.
+    #[error("{message}")]
+    Throttled {
+        /// What was refused and when to try again.
+        message: String,
+        /// Seconds until the window resets.
+        retry_after_secs: u64,
+    },
     /// Our fault; the message is deliberately opaque (payloads may hold personal data).
     #[error("internal error")]
     Internal,
@@ -56,7 +66,7 @@ impl ApiError {
             ApiError::Forbidden(_) => "FORBIDDEN",
             ApiError::NotFound(_) => "NOT_FOUND",
             ApiError::BadUserInput { .. } | ApiError::InvalidFields { .. } => "BAD_USER_INPUT",
-            ApiError::Conflict { .. } => "CONFLICT",
+            ApiError::Conflict { .. } | ApiError::Throttled { .. } => "CONFLICT",
             ApiError::Internal | ApiError::Unavailable(_) => "INTERNAL",
         }
     }
@@ -92,6 +102,12 @@ impl From<ServiceError> for ApiError {
                 message: format!("{field} {message}"),
             },
             rate @ ServiceError::RateLimited { .. } => ApiError::Unauthenticated(rate.to_string()),
+            quota @ ServiceError::QuotaSpent {
+                retry_after_secs, ..
+            } => ApiError::Throttled {
+                message: quota.to_string(),
+                retry_after_secs,
+            },
             failure @ (ServiceError::Database(_)
             | ServiceError::Cache(_)
             | ServiceError::Internal(_)) => match failure.unavailable_store() {
@@ -141,6 +157,12 @@ impl ErrorExtensions for ApiError {
                     extensions.set("fields", async_graphql::Value::List(list));
                 }
                 ApiError::Unavailable(_) => extensions.set("retryable", true),
+                ApiError::Throttled {
+                    retry_after_secs, ..
+                } => {
+                    extensions.set("retryable", true);
+                    extensions.set("retryAfterSeconds", *retry_after_secs);
+                }
                 _ => {}
             }
         })

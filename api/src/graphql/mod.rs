@@ -16,6 +16,7 @@ pub mod limits;
 pub mod lists;
 pub mod messaging;
 pub mod observe;
+pub mod personal_data;
 pub mod relay;
 pub mod rules;
 pub mod suppression;
@@ -46,6 +47,7 @@ pub struct Query(
     campaigns::CampaignsQuery,
     jobs::JobsQuery,
     messaging::MessagingQuery,
+    personal_data::PersonalDataQuery,
 );
 
 /// Every mutation field, merged from the domain modules.
@@ -62,6 +64,7 @@ pub struct Mutation(
     campaigns::CampaignsMutation,
     jobs::JobsMutation,
     messaging::MessagingMutation,
+    personal_data::PersonalDataMutation,
 );
 
 /// Every subscription field, merged from the domain modules.

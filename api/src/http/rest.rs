@@ -31,6 +31,7 @@ pub fn status_of(error: &ApiError) -> StatusCode {
         ApiError::NotFound(_) => StatusCode::NOT_FOUND,
         ApiError::BadUserInput { .. } | ApiError::InvalidFields { .. } => StatusCode::BAD_REQUEST,
         ApiError::Conflict { .. } => StatusCode::CONFLICT,
+        ApiError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
         ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
     }

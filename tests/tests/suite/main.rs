@@ -22,6 +22,7 @@ mod matrix;
 mod messaging;
 mod ocs;
 mod openapi;
+mod personal_data;
 mod queue;
 mod rules;
 mod schema;

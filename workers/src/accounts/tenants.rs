@@ -24,6 +24,7 @@ pub async fn create(
         id: Set(Uuid::now_v7()),
         name: Set(name.to_owned()),
         time_zone: Set(DEFAULT_TIME_ZONE.to_owned()),
+        history_retention_days: Set(crate::personal_data::DEFAULT_RETENTION_DAYS),
         created_at: Set(Utc::now()),
     }
     .insert(conn)

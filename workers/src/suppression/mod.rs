@@ -191,7 +191,7 @@ pub async fn lists(
         .await?)
 }
 
-fn visible_to(tenant_id: Uuid) -> Condition {
+pub(crate) fn visible_to(tenant_id: Uuid) -> Condition {
     Condition::any()
         .add(suppression_list::Column::TenantId.eq(tenant_id))
         .add(suppression_list::Column::TenantId.is_null())
