@@ -1,6 +1,8 @@
 //! Attempt rules (SPEC §3.3): counting a device's or person's past attempts
 //! in a period, and when the period will have let go of enough of them.
 
+use std::fmt::Write as _;
+
 use chrono::{DateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 
@@ -83,52 +85,52 @@ impl<'a> BoundRule<'a> {
             return None;
         }
         let attempts = if counted == 1 { "attempt" } else { "attempts" };
-        let results = if rule.counted_results.is_empty() {
-            String::new()
-        } else {
-            let names: Vec<&str> = rule
-                .counted_results
-                .iter()
-                .map(|result| result.name())
-                .collect();
-            format!(" with result {}", names.join(" or "))
-        };
-        let period = match rule.period {
-            AttemptPeriod::Today => "today".to_owned(),
-            AttemptPeriod::Rolling { hours } if hours % 24 == 0 && hours > 24 => {
-                format!("in the last {} days", hours / 24)
+        // One string written in place (writing to a String cannot fail):
+        // refusals are decided as often as allowed attempts.
+        let mut reason = String::with_capacity(128 + rule.name.len());
+        let _ = write!(reason, "{counted} {attempts}");
+        for (index, result) in rule.counted_results.iter().enumerate() {
+            reason.push_str(if index == 0 { " with result " } else { " or " });
+            reason.push_str(result.name());
+        }
+        match self.key {
+            AttemptKey::Device(_) => reason.push_str(" to this device"),
+            AttemptKey::ClientId(_) => reason.push_str(" to this client id"),
+            AttemptKey::Custom { name, .. } => {
+                reason.push_str(" for this ");
+                reason.push_str(name);
             }
-            AttemptPeriod::Rolling { hours } => format!("in the last {hours} h"),
+        }
+        let _ = match rule.period {
+            AttemptPeriod::Today => write!(reason, " today"),
+            AttemptPeriod::Rolling { hours } if hours % 24 == 0 && hours > 24 => {
+                write!(reason, " in the last {} days", hours / 24)
+            }
+            AttemptPeriod::Rolling { hours } => write!(reason, " in the last {hours} h"),
         };
-        let by = match self.key {
-            AttemptKey::Device(_) => "to this device".to_owned(),
-            AttemptKey::ClientId(_) => "to this client id".to_owned(),
-            AttemptKey::Custom { name, .. } => format!("for this {name}"),
-        };
+        let _ = write!(
+            reason,
+            ", the limit is {} (rule \"{}\")",
+            rule.limit, rule.name
+        );
         Some(Refusal {
             rule: RuleKind::AttemptLimit,
             name: rule.name.clone(),
-            reason: format!(
-                "{counted} {attempts}{results} {by} {period}, the limit is {} (rule \"{}\")",
-                rule.limit, rule.name
-            ),
+            reason,
         })
     }
 
-    /// The first instant at or after `from` at which fewer than `limit`
-    /// counted attempts are in the period (history does not grow meanwhile).
-    pub(crate) fn next_open(
-        &self,
-        history: &impl AttemptHistory,
-        from: DateTime<Utc>,
-    ) -> DateTime<Utc> {
+    /// The instant from which fewer than `limit` counted attempts are in the
+    /// period (history does not grow meanwhile), `None` when that is already
+    /// so at any instant: it does not depend on the instant asked, so the
+    /// `nextAllowedAt` search reads the history once per rule.
+    pub(crate) fn free_at(&self, history: &impl AttemptHistory) -> Option<DateTime<Utc>> {
         let rule = self.rule;
-        let Some(oldest_counted) = history.nth_latest(&self.key, &rule.counted_results, rule.limit)
-        else {
-            return from;
-        };
-        let free_at = match rule.period {
-            AttemptPeriod::Rolling { hours } => oldest_counted + TimeDelta::hours(i64::from(hours)),
+        let oldest_counted = history.nth_latest(&self.key, &rule.counted_results, rule.limit)?;
+        match rule.period {
+            AttemptPeriod::Rolling { hours } => {
+                Some(oldest_counted + TimeDelta::hours(i64::from(hours)))
+            }
             // The attempt stops counting at the next local midnight in every zone.
             AttemptPeriod::Today => self
                 .zones_or_utc()
@@ -136,9 +138,7 @@ impl<'a> BoundRule<'a> {
                     let date = oldest_counted.with_timezone(&zone).date_naive();
                     time::start_of_day(zone, time::add_days(date, 1)?)
                 })
-                .max()
-                .unwrap_or(from),
-        };
-        free_at.max(from)
+                .max(),
+        }
     }
 }

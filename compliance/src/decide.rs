@@ -200,17 +200,21 @@ fn suppression_refusals(
     } else {
         SuppressionKind::Phone
     };
-    let mut checks = vec![(device_kind, device.value.as_str(), "the device")];
-    if let Some(client_id) = device.client_id.as_deref() {
-        checks.push((SuppressionKind::ClientId, client_id, "the client id"));
-    }
-    if let Some(email) = device.contact_email.as_deref() {
-        let same_as_device = device_kind == SuppressionKind::Email && email == device.value;
-        if !same_as_device {
-            checks.push((SuppressionKind::Email, email, "the contact's e-mail"));
-        }
-    }
-    for (kind, value, what) in checks {
+    let client_id = device
+        .client_id
+        .as_deref()
+        .map(|client_id| (SuppressionKind::ClientId, client_id, "the client id"));
+    let email = device
+        .contact_email
+        .as_deref()
+        .filter(|email| device_kind != SuppressionKind::Email || *email != device.value)
+        .map(|email| (SuppressionKind::Email, email, "the contact's e-mail"));
+    let checks = [
+        Some((device_kind, device.value.as_str(), "the device")),
+        client_id,
+        email,
+    ];
+    for (kind, value, what) in checks.into_iter().flatten() {
         if let Some(reason) = suppression.is_suppressed(kind, value, channel, at) {
             refusals.push(Refusal {
                 rule: RuleKind::Suppression,

@@ -283,16 +283,20 @@ pub struct Attempt {
 impl Attempt {
     /// Whether the attempt belongs to `key` and has one of `results` (any when empty).
     pub fn matches(&self, key: &AttemptKey<'_>, results: &[CallResult]) -> bool {
-        let same_key = match key {
-            AttemptKey::Device(device) => self.device == *device,
-            AttemptKey::ClientId(id) => self.client_id.as_deref() == Some(*id),
-            AttemptKey::Custom { name, value } => {
-                self.custom_keys.get(*name).map(String::as_str) == Some(*value)
+        // The result first: it is cheaper to compare than the key's text.
+        (results.is_empty() || results.contains(&self.result))
+            && match key {
+                AttemptKey::Device(device) => self.device == *device,
+                AttemptKey::ClientId(id) => self.client_id.as_deref() == Some(*id),
+                AttemptKey::Custom { name, value } => {
+                    self.custom_keys.get(*name).map(String::as_str) == Some(*value)
+                }
             }
-        };
-        same_key && (results.is_empty() || results.contains(&self.result))
     }
 }
+
+/// How many latest attempts [`AttemptLog::nth_latest`] keeps without allocating.
+const LATEST_ON_STACK: usize = 16;
 
 /// A dialing history held in memory (one contact's attempts, tests, tools).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -317,14 +321,33 @@ impl AttemptHistory for AttemptLog {
         results: &[CallResult],
         n: u32,
     ) -> Option<DateTime<Utc>> {
-        let mut instants: Vec<DateTime<Utc>> = self
+        let index = usize::try_from(n).ok()?.checked_sub(1)?;
+        let selected = self
             .attempts
             .iter()
             .filter(|attempt| attempt.matches(key, results))
-            .map(|attempt| attempt.at)
-            .collect();
-        instants.sort_unstable_by(|left, right| right.cmp(left));
-        let index = usize::try_from(n).ok()?.checked_sub(1)?;
-        instants.get(index).copied()
+            .map(|attempt| attempt.at);
+        // Limits are small: the `n` latest are kept on the stack, latest
+        // first, rather than sorting a copy of the history.
+        let mut latest = [DateTime::<Utc>::MIN_UTC; LATEST_ON_STACK];
+        let Some(kept) = latest.get_mut(..=index) else {
+            let mut instants: Vec<DateTime<Utc>> = selected.collect();
+            instants.sort_unstable_by(|left, right| right.cmp(left));
+            return instants.get(index).copied();
+        };
+        let mut found = 0;
+        for at in selected {
+            let mut slot = found.min(index);
+            if found > index && kept[index] >= at {
+                continue;
+            }
+            found += 1;
+            while slot > 0 && kept[slot - 1] < at {
+                kept[slot] = kept[slot - 1];
+                slot -= 1;
+            }
+            kept[slot] = at;
+        }
+        (found > index).then_some(kept[index])
     }
 }

@@ -6,6 +6,11 @@
 //! the latest of those answers until no rule moves it: it never passes the
 //! true answer (each rule's answer is at most it) and it stops only where all
 //! rules allow, so it ends on the minimum.
+//!
+//! An attempt rule's answer is the later of the instant asked and one fixed
+//! instant (the history does not grow meanwhile), so the history is read once
+//! per rule; a zone's answer is an instant it allows, so a zone is not asked
+//! again until another zone has moved the search.
 
 use chrono::{DateTime, TimeDelta, Utc};
 
@@ -25,19 +30,29 @@ pub(crate) fn first_allowed(
     at: DateTime<Utc>,
 ) -> Option<DateTime<Utc>> {
     let horizon = at + TimeDelta::days(i64::try_from(2 * SEARCH_DAYS).unwrap_or(62));
-    let mut candidate = at;
-    for _ in 0..MAX_PASSES {
+    let mut candidate = attempt_rules
+        .iter()
+        .filter_map(|rule| rule.free_at(history))
+        .fold(at, DateTime::max);
+    // How many zones in a row, in the order they are asked (round and round),
+    // allow `candidate`: the zone that moved it there allows it too.
+    let mut allowing = 0;
+    for pass in 0..MAX_PASSES {
         let start = candidate;
-        for rule in attempt_rules {
-            candidate = rule.next_open(history, candidate);
-        }
         for zone in zones {
-            candidate = zone.next_open(candidate)?;
+            if allowing == zones.len() {
+                // Every zone allows: the rest of the pass would not move.
+                break;
+            }
+            let next = zone.next_open(candidate)?;
+            allowing = if next == candidate { allowing + 1 } else { 1 };
+            candidate = next;
         }
         if candidate > horizon {
             return None;
         }
-        if candidate == start {
+        // A pass that moved the search needs one more that does not.
+        if allowing == zones.len() && (candidate == start || pass + 1 < MAX_PASSES) {
             return Some(candidate);
         }
     }

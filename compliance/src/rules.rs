@@ -90,20 +90,43 @@ impl WeeklyWindow {
 
     /// The slots that apply on `day`, in the order written.
     pub fn slots_on(&self, day: Day) -> impl Iterator<Item = &Slot> {
+        self.slots_on_indexed(day).map(|(_, slot)| slot)
+    }
+
+    /// The slots that apply on `day` with their positions, in the order written.
+    fn slots_on_indexed(&self, day: Day) -> impl Iterator<Item = (usize, &Slot)> {
         self.slots
             .iter()
-            .filter(move |slot| slot.days.contains(&day))
+            .enumerate()
+            .filter(move |(_, slot)| slot.days.contains(&day))
     }
 
     /// The day's hours for a human: "08:00–12:00, 13:00–21:00" (empty when none).
     pub fn describe(&self, day: Day) -> String {
-        let mut slots: Vec<&Slot> = self.slots_on(day).collect();
-        slots.sort_by_key(|slot| slot.start);
-        slots
-            .iter()
-            .map(|slot| format!("{}–{}", slot.start, slot.end))
-            .collect::<Vec<_>>()
-            .join(", ")
+        let mut hours = String::new();
+        self.push_hours(day, &mut hours);
+        hours
+    }
+
+    /// Appends the day's hours as [`WeeklyWindow::describe`] writes them —
+    /// in start order, the order written among equal starts — without
+    /// collecting them first: refusal reasons write them in place.
+    pub(crate) fn push_hours(&self, day: Day, text: &mut String) {
+        let mut written: Option<(ClockTime, usize)> = None;
+        // The next slot after the last written: a day has a handful at most.
+        while let Some((index, slot)) = self
+            .slots_on_indexed(day)
+            .filter(|&(index, slot)| written.is_none_or(|last| (slot.start, index) > last))
+            .min_by_key(|&(index, slot)| (slot.start, index))
+        {
+            if written.is_some() {
+                text.push_str(", ");
+            }
+            slot.start.push_to(text);
+            text.push('–');
+            slot.end.push_to(text);
+            written = Some((slot.start, index));
+        }
     }
 }
 

@@ -34,11 +34,32 @@ impl ClockTime {
     pub const fn minutes(self) -> u16 {
         self.0
     }
+
+    /// "HH:MM" as ASCII, digit by digit rather than through the formatting
+    /// machinery: every refusal by a window writes two or three.
+    fn ascii(self) -> [u8; 5] {
+        let (hours, minutes) = (self.0 / 60, self.0 % 60);
+        // At most 24 hours: two digits each.
+        let digit = |value: u16| b'0' + (value % 10) as u8;
+        [
+            digit(hours / 10),
+            digit(hours),
+            b':',
+            digit(minutes / 10),
+            digit(minutes),
+        ]
+    }
+
+    /// Appends "HH:MM" to a reason being written.
+    pub(crate) fn push_to(self, text: &mut String) {
+        text.extend(self.ascii().map(char::from));
+    }
 }
 
 impl fmt::Display for ClockTime {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(formatter, "{:02}:{:02}", self.0 / 60, self.0 % 60)
+        let ascii = self.ascii();
+        formatter.write_str(std::str::from_utf8(&ascii).map_err(|_| fmt::Error)?)
     }
 }
 
