@@ -89,7 +89,7 @@ fn on_path(tool: &str) -> bool {
         .is_ok_and(|status| status.success())
 }
 
-/// `wrk` from Debian and a pinned `oha` from crates.io, installed only when missing.
+/// `wrk` from Debian and a pinned `oha` (cargo install), installed only when missing.
 async fn ensure_tools() -> anyhow::Result<()> {
     if !on_path("wrk") {
         println!("installing wrk (apt-get)…");
