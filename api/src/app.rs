@@ -30,6 +30,7 @@ pub struct Application {
     shutdown_timeout: Duration,
     first_admin: Option<FirstAdmin>,
     message_lease_secs: u32,
+    message_dispatch_loops: u8,
 }
 
 impl Application {
@@ -101,6 +102,7 @@ impl Application {
             shutdown_drain: config.shutdown_drain,
             shutdown_timeout: config.shutdown_timeout,
             message_lease_secs: config.message_lease_secs,
+            message_dispatch_loops: config.message_dispatch_loops,
             first_admin,
         })
     }
@@ -200,11 +202,15 @@ impl Application {
                         lease_seconds: self.message_lease_secs,
                         ..Default::default()
                     };
-                    background.spawn(workers::messaging::dispatch::run(
-                        services,
-                        settings,
-                        stop_rx.clone(),
-                    ));
+                    // Leases never share a record, so loops overlap safely
+                    // (as replicas do): one settles while another sends.
+                    for _ in 0..self.message_dispatch_loops {
+                        background.spawn(workers::messaging::dispatch::run(
+                            services.clone(),
+                            settings.clone(),
+                            stop_rx.clone(),
+                        ));
+                    }
                 }
                 Role::Api => {}
             }

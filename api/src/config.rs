@@ -289,6 +289,15 @@ pub struct ServeConfig {
         value_parser = clap::value_parser!(u32).range(10..=3600)
     )]
     pub message_lease_secs: u32,
+    /// Dispatch loops per `dial-manager` process: while one settles its batch
+    /// in the database, another leases and sends the next.
+    #[arg(
+        long = "message-dispatch-loops",
+        env = "REACHLINE_MESSAGE_DISPATCH_LOOPS",
+        default_value_t = 2,
+        value_parser = clap::value_parser!(u8).range(1..=16)
+    )]
+    pub message_dispatch_loops: u8,
 }
 
 impl ServeConfig {
