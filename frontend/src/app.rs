@@ -30,6 +30,7 @@ use crate::pages::messaging::MessagingPage;
 use crate::pages::messaging::editor::{EditMessageTemplatePage, NewMessageTemplatePage};
 use crate::pages::messaging::provider::MessagingProviderPage;
 use crate::pages::not_found::NotFoundPage;
+use crate::pages::personal_data::PersonalDataPage;
 use crate::pages::rules::RulesPage;
 use crate::pages::suppression::SuppressionListsPage;
 use crate::pages::suppression_detail::SuppressionListPage;
@@ -70,6 +71,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/users") view=UsersPage />
                     <Route path=path!("/api-clients") view=ApiClientsPage />
                     <Route path=path!("/audit") view=AuditPage />
+                    <Route path=path!("/personal-data") view=PersonalDataPage />
                     <Route path=path!("/*any") view=NotFoundPage />
                 </ParentRoute>
             </Routes>

@@ -6,8 +6,9 @@
 //! typed GraphQL client, `state` the session and the plain-Rust rules the
 //! pages follow. The pure parts (`api::error`, `api::operations`,
 //! `api::dialers`, `api::campaigns`, `api::jobs`, `api::messaging`,
-//! `api::ws_protocol`, `api::multipart`, `state::{nav, paging, forms, models,
-//! import, traffic, campaigns, jobs, messaging}`, `format`)
+//! `api::personal_data`, `api::ws_protocol`, `api::multipart`,
+//! `state::{nav, paging, forms, models, import, traffic, campaigns, jobs,
+//! messaging, personal_data}`, `format`)
 //! also compile on the host so `cargo test -p frontend` runs their tests
 //! without a browser; everything that touches the DOM is wasm32-only.
 

@@ -15,6 +15,7 @@ pub mod message_types;
 pub mod messaging;
 pub mod multipart;
 pub mod operations;
+pub mod personal_data;
 pub mod rules;
 pub mod schema_types;
 pub mod suppression;

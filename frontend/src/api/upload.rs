@@ -3,7 +3,7 @@
 //! `multipart/form-data` content type with its boundary, so we never do.
 //!
 //! Also the rejected-rows download, a bearer-authenticated `GET` saved
-//! through a Blob object URL.
+//! through a Blob object URL, and `save_file` for a document already in hand.
 
 use gloo_net::http::Request;
 use graphql_client::GraphQLQuery;
@@ -62,9 +62,16 @@ pub async fn download(token: &str, path: &str, file_name: &str) -> Result<(), Ap
         return Err(ApiError::from_http_status(response.status()));
     }
     let bytes = response.binary().await.map_err(ApiError::network)?;
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
+    save_file(&bytes, "text/csv", file_name)
+}
+
+/// Offers `bytes` (of MIME type `content_type`) as a download named
+/// `file_name`: a Blob, its object URL and a click on an `<a download>`.
+/// Also what saves a document the page already holds (a person's data).
+pub fn save_file(bytes: &[u8], content_type: &str, file_name: &str) -> Result<(), ApiError> {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/csv");
+    options.set_type(content_type);
     let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
         .map_err(|_| browser_error("prepare the download"))?;
     let url = web_sys::Url::create_object_url_with_blob(&blob)

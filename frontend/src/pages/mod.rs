@@ -16,6 +16,7 @@ pub mod lists;
 pub mod login;
 pub mod messaging;
 pub mod not_found;
+pub mod personal_data;
 pub mod rules;
 pub mod suppression;
 pub mod suppression_detail;

@@ -40,6 +40,7 @@ pub const NAVIGATION: &[NavEntry] = &[
     NavEntry::new("/users",       "Users",       &[Admin, Supervisor]),
     NavEntry::new("/api-clients", "API clients", &[Admin]),
     NavEntry::new("/audit",       "Audit log",   &[Admin, Supervisor, ComplianceOfficer]),
+    NavEntry::new("/personal-data", "Personal data", &[Admin, ComplianceOfficer]),
 ];
 
 impl NavEntry {
@@ -170,6 +171,13 @@ pub fn can_manage_messaging(role: UserRole) -> bool {
     matches!(role, UserRole::Admin | UserRole::Supervisor)
 }
 
+/// Whether `role` may look up what the tenant holds about a person, erase
+/// it and set the history retention (ManagePersonalData); no other role
+/// sees the page. The server enforces the same rule.
+pub fn can_manage_personal_data(role: UserRole) -> bool {
+    matches!(role, UserRole::Admin | UserRole::ComplianceOfficer)
+}
+
 /// Whether `path` is `prefix` itself or a page below it (`/lists/7` is below
 /// `/lists`, `/listsx` is not).
 fn is_at_or_below(path: &str, prefix: &str) -> bool {
@@ -205,6 +213,7 @@ mod tests {
                     "Users",
                     "API clients",
                     "Audit log",
+                    "Personal data",
                 ],
             ),
             (
@@ -236,6 +245,7 @@ mod tests {
                     "Dialer traffic",
                     "Jobs",
                     "Audit log",
+                    "Personal data",
                 ],
             ),
             (
@@ -383,6 +393,21 @@ mod tests {
             assert_eq!(can_manage_users(role), role == UserRole::Admin);
             assert_eq!(can_manage_api_clients(role), role == UserRole::Admin);
         }
+    }
+
+    #[test]
+    fn only_admins_and_compliance_officers_handle_personal_data() {
+        for role in UserRole::ASSIGNABLE {
+            let allowed = matches!(role, UserRole::Admin | UserRole::ComplianceOfficer);
+            assert_eq!(can_manage_personal_data(role), allowed, "{role:?}");
+            assert_eq!(may_open(role, "/personal-data"), allowed, "{role:?}");
+        }
+        assert!(!can_manage_personal_data(UserRole::Unknown));
+        assert!(!may_open(UserRole::Unknown, "/personal-data"));
+        assert_eq!(
+            section_for_path("/personal-data").map(|e| e.label),
+            Some("Personal data")
+        );
     }
 
     #[test]
