@@ -20,6 +20,7 @@ mod m20261121_000013_campaigns;
 mod m20261121_000014_jobs;
 mod m20261121_000015_messaging;
 mod m20261122_000016_retention;
+mod m20261122_000017_preload_keys;
 mod support;
 
 /// Runs every migration in order; used by `reachline migrate` and at start-up.
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000014_jobs::Migration),
             Box::new(m20261121_000015_messaging::Migration),
             Box::new(m20261122_000016_retention::Migration),
+            Box::new(m20261122_000017_preload_keys::Migration),
         ]
     }
 }

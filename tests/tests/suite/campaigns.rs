@@ -353,6 +353,7 @@ async fn the_state_machine_allows_only_its_transitions(stores: Stores) {
         body["data"]["loadCampaign"]["allowedTransitions"],
         json!(["START", "UNLOAD", "FORCE_UNLOAD"])
     );
+    loaded(&app, &admin, &id).await;
     let again = act(&app, &admin, "loadCampaign", &id).await;
     assert_eq!(error_code(&again), Some("CONFLICT"), "{again}");
     // A loaded campaign cannot be edited or deleted.
@@ -444,6 +445,19 @@ async fn the_state_machine_allows_only_its_transitions(stores: Stores) {
         )
         .await;
     assert_eq!(deleted["data"]["deleteCampaign"], id.as_str(), "{deleted}");
+    // Its calling list and members go with it (no cascade on PostgreSQL).
+    let campaign_id: uuid::Uuid = id.parse().unwrap();
+    for table in ["calling_list_records", "campaign_members"] {
+        let rows = workers::db::query(
+            &app.services.db,
+            &format!("SELECT COUNT(*) AS n FROM {table} WHERE campaign_id = $1"),
+            vec![campaign_id.into()],
+        )
+        .await
+        .unwrap();
+        let left: i64 = rows[0].try_get("", "n").unwrap();
+        assert_eq!(left, 0, "{table} rows left after the campaign was deleted");
+    }
 }
 
 async fn loading_builds_the_calling_list_in_ocs_layout(stores: Stores) {

@@ -11,13 +11,19 @@
 //!    lists is put to the compliance engine once — may it ever be dialled in
 //!    this mode, with consent and without; its daily window and zone — and the
 //!    answers travel into SQL as one JSON parameter.
-//! 3. **Chunks**: members are turned into records a range at a time (20k
-//!    contacts first, so dialing can start at once, then 100k), one record per
+//! 3. **Chunks**: members are turned into records a range at a time (50k
+//!    contacts first, their chain heads committed before the rest of their
+//!    chains so dialing can start at once, then 100k), one record per
 //!    dialable device, chained per contact in the template's device order,
 //!    suppressed devices left out (`NOT EXISTS` against the active lists), and
-//!    `ON CONFLICT DO NOTHING` on (campaign, device). Each chunk commits with
-//!    the cursor and the counters, so a killed worker resumes after its last
-//!    chunk and a repeated chunk inserts nothing twice.
+//!    `ON CONFLICT DO NOTHING` on (campaign, device) when the range may hold
+//!    records already. Each chunk commits with the cursor and the counters,
+//!    so a killed worker resumes after its last chunk and a repeated chunk
+//!    inserts nothing twice.
+//!
+//! On PostgreSQL the records, members and candidates have no foreign key to
+//! the campaign (a trigger call per row): each writing transaction holds the
+//! campaign row instead, and deleting a campaign deletes them explicitly.
 //!
 //! Devices left out are counted by reason in one aggregate at the end.
 
@@ -35,6 +41,7 @@ use domain::Channel;
 use domain::import::{ContactDraft, DeviceDraft, DeviceKind};
 use domain::selection::SelectionSpec;
 use entity::{campaign as campaign_row, suppression_list};
+use sea_orm::sea_query::LockType;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QuerySelect,
     TryGetable, Value,
@@ -161,12 +168,15 @@ async fn mark_failed(
     Ok(())
 }
 
-/// The campaign row, when its load is still wanted.
+/// The campaign row, when its load is still wanted; in a transaction the row
+/// is held (`FOR KEY SHARE` on PostgreSQL) so the campaign cannot be deleted
+/// before the transaction's records commit — what its dropped foreign keys did.
 async fn still_loading(
     conn: &impl ConnectionTrait,
     campaign_id: Uuid,
 ) -> Result<Option<super::Campaign>, ServiceError> {
     let Some(row) = campaign_row::Entity::find_by_id(campaign_id)
+        .lock(LockType::KeyShare)
         .one(conn)
         .await?
     else {
@@ -176,6 +186,18 @@ async fn still_loading(
     let wanted = campaign.row.load_status == load_status::LOADING
         && campaign.state != CampaignState::Unloaded;
     Ok(wanted.then_some(campaign))
+}
+
+/// Holds the campaign row for the rest of the transaction (see
+/// [`still_loading`]) before members or candidates are written; `NotFound`
+/// when it was deleted meanwhile.
+async fn hold(conn: &impl ConnectionTrait, campaign_id: Uuid) -> Result<(), ServiceError> {
+    campaign_row::Entity::find_by_id(campaign_id)
+        .lock(LockType::KeyShare)
+        .one(conn)
+        .await?
+        .map(|_| ())
+        .ok_or(ServiceError::NotFound("campaign"))
 }
 
 /// Chunk sizes of a load, and where to stop: the defaults in production,
@@ -250,6 +272,7 @@ pub async fn run_with(
     let mut members = campaign.row.load_members;
     let mut done = 0usize;
     let stopped = |done: usize| chunks.stop_after.is_some_and(|stop| done >= stop);
+    let mut judged = None;
     if members == 0 {
         if cursor != 0 {
             // Killed between the early first chunk and the numbering of the
@@ -271,14 +294,45 @@ pub async fn run_with(
             let step = Instant::now();
             let first = classes(services, &plan, Some((0, head))).await?;
             tracing::info!(%campaign_id, classes = first.len(), ms = step.elapsed().as_millis() as u64, "first chunk's classes judged");
-            if !load_chunk(services, task, &plan, &first, 0, head, head).await? {
+            if let Some(task) = task {
+                queue::heartbeat(&services.db, task, LEASE).await?;
+            }
+            let conflict = records_exist(&services.db, campaign_id, 0, head).await?;
+            let range = (0, head);
+            if !write_part(services, &plan, &first, range, Part::Heads, conflict, None).await? {
+                return Ok(());
+            }
+            // The rest of the first chains, and on another connection the
+            // numbering of the other members, then every class of the list
+            // (judged once they are all numbered, so none is missing).
+            let (chained, numbered) = tokio::join!(
+                write_part(
+                    services,
+                    &plan,
+                    &first,
+                    range,
+                    Part::Chains,
+                    conflict,
+                    Some(head)
+                ),
+                async {
+                    let step = Instant::now();
+                    let members = number_rest(services, campaign, head).await?;
+                    tracing::info!(%campaign_id, members, ms = step.elapsed().as_millis() as u64, "members numbered");
+                    let step = Instant::now();
+                    let classes = classes(services, &plan, None).await?;
+                    tracing::info!(%campaign_id, classes = classes.len(), ms = step.elapsed().as_millis() as u64, "classes judged");
+                    Ok::<_, ServiceError>((members, classes))
+                }
+            );
+            let (numbered, classes) = numbered?;
+            if !chained? {
                 return Ok(());
             }
             done += 1;
             cursor = head;
-            let step = Instant::now();
-            members = number_rest(services, campaign, head).await?;
-            tracing::info!(%campaign_id, members, ms = step.elapsed().as_millis() as u64, "members numbered");
+            members = numbered;
+            judged = Some(classes);
         } else {
             let step = Instant::now();
             members = build_members(services, campaign).await?;
@@ -288,9 +342,15 @@ pub async fn run_with(
     if members != campaign.row.load_members {
         refresh_statistics(services).await?;
     }
-    let step = Instant::now();
-    let classes = classes(services, &plan, None).await?;
-    tracing::info!(%campaign_id, classes = classes.len(), ms = step.elapsed().as_millis() as u64, "classes judged");
+    let classes = match judged {
+        Some(classes) => classes,
+        None => {
+            let step = Instant::now();
+            let classes = classes(services, &plan, None).await?;
+            tracing::info!(%campaign_id, classes = classes.len(), ms = step.elapsed().as_millis() as u64, "classes judged");
+            classes
+        }
+    };
     while cursor < members {
         if stopped(done) {
             return Ok(());
@@ -371,8 +431,22 @@ async fn roomy(txn: &impl ConnectionTrait) -> Result<(), ServiceError> {
     Ok(())
 }
 
-/// Members `(from, to]` into records, with the counters and the cursor, in
-/// one transaction; `false` when the load is no longer wanted.
+/// Which records of a chunk's chains one statement writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    /// Every record.
+    All,
+    /// The chain heads (the READY records) alone.
+    Heads,
+    /// Every record after its chain's head.
+    Chains,
+}
+
+/// Members `(from, to]` into records, with the counters and the cursor;
+/// `false` when the load is no longer wanted. The first chunk commits its
+/// chain heads first, so its contacts are dialable before their other
+/// devices are written; the cursor moves with the last part only, so a load
+/// killed in between goes over the chunk again (skipping what is there).
 async fn load_chunk(
     services: &Services,
     task: Option<&ClaimedTask>,
@@ -382,18 +456,45 @@ async fn load_chunk(
     to: i64,
     members: i64,
 ) -> Result<bool, ServiceError> {
-    let campaign_id = plan.campaign.row.id;
     if let Some(task) = task {
         queue::heartbeat(&services.db, task, LEASE).await?;
     }
+    // A chunk whose contacts have no record yet (the usual case: beyond the
+    // committed cursor of a first load) is inserted plainly; one that may hold
+    // records already (a reload, a chunk gone over again) skips them. The
+    // speculative insertion of `ON CONFLICT` costs ≈ 15 % of a chunk.
+    let conflict = records_exist(&services.db, plan.campaign.row.id, from, to).await?;
+    let range = (from, to);
+    if from == 0 && !write_part(services, plan, classes, range, Part::Heads, conflict, None).await?
+    {
+        return Ok(false);
+    }
+    let part = if from == 0 { Part::Chains } else { Part::All };
+    let cursor = Some(to.min(members));
+    write_part(services, plan, classes, range, part, conflict, cursor).await
+}
+
+/// One part of members `(from, to]` into records with its counters (and the
+/// cursor, when given) in one transaction; `false` when the load is no
+/// longer wanted.
+async fn write_part(
+    services: &Services,
+    plan: &Plan,
+    classes: &[Class],
+    (from, to): (i64, i64),
+    part: Part,
+    conflict: bool,
+    cursor: Option<i64>,
+) -> Result<bool, ServiceError> {
+    let campaign_id = plan.campaign.row.id;
     let txn = services.begin().await?;
     if still_loading(&txn, campaign_id).await?.is_none() {
         return Ok(false);
     }
     roomy(&txn).await?;
     let step = Instant::now();
-    let (total, ready) = insert_chunk(&txn, plan, classes, from, to).await?;
-    tracing::info!(%campaign_id, from, to, total, ms = step.elapsed().as_millis() as u64, "chunk inserted");
+    let (total, ready) = insert_chunk(&txn, plan, classes, (from, to), part, conflict).await?;
+    tracing::info!(%campaign_id, from, to, ?part, total, ms = step.elapsed().as_millis() as u64, "chunk inserted");
     stats::add(
         &txn,
         campaign_id,
@@ -404,7 +505,9 @@ async fn load_chunk(
         },
     )
     .await?;
-    set_cursor(&txn, campaign_id, to.min(members)).await?;
+    if let Some(cursor) = cursor {
+        set_cursor(&txn, campaign_id, cursor).await?;
+    }
     txn.commit().await?;
     Ok(true)
 }
@@ -480,6 +583,7 @@ async fn number_head(
         .first()
         .ok_or_else(|| anyhow::anyhow!("a campaign without lists"))?;
     let txn = services.begin().await?;
+    hold(&txn, id).await?;
     db::execute(
         &txn,
         "DELETE FROM campaign_members WHERE campaign_id = $1",
@@ -512,6 +616,7 @@ async fn number_rest(
         .first()
         .ok_or_else(|| anyhow::anyhow!("a campaign without lists"))?;
     let txn = services.begin().await?;
+    hold(&txn, id).await?;
     let rest = db::execute(
         &txn,
         "INSERT INTO campaign_members (campaign_id, seq, contact_id) \
@@ -575,6 +680,7 @@ async fn build_members(
         filter_candidates(services, campaign).await?;
     }
     let txn = services.begin().await?;
+    hold(&txn, id).await?;
     roomy(&txn).await?;
     db::execute(
         &txn,
@@ -720,6 +826,7 @@ async fn filter_candidates(
                 .collect();
             if !kept.is_empty() {
                 let txn = services.begin().await?;
+                hold(&txn, id).await?;
                 let rows = kept
                     .iter()
                     .map(|contact| format!("($1, {contact})"))
@@ -1114,13 +1221,15 @@ fn scope(backend: DatabaseBackend, plan: &Plan, classes: &[Class]) -> Result<Sco
     })
 }
 
-/// Step 3: one chunk of members `(from, to]` into records; (records, ready records) added.
+/// Step 3: one part of members `(from, to]` into records (skipping existing
+/// ones when `conflict`); (records, ready records) added.
 async fn insert_chunk(
     txn: &impl ConnectionTrait,
     plan: &Plan,
     classes: &[Class],
-    from: i64,
-    to: i64,
+    (from, to): (i64, i64),
+    part: Part,
+    conflict: bool,
 ) -> Result<(i64, i64), ServiceError> {
     let backend = txn.get_database_backend();
     let kinds = &plan.kinds;
@@ -1154,14 +1263,15 @@ async fn insert_chunk(
         case.push_str(" ELSE 0 END");
         case
     };
-    // A chunk whose contacts have no record yet (the usual case: beyond the
-    // committed cursor of a first load) is inserted plainly; one that may hold
-    // records already (a reload, a chunk gone over again) skips them. The
-    // speculative insertion of `ON CONFLICT` costs ≈ 15 % of a chunk.
-    let conflict = if records_exist(txn, plan.campaign.row.id, from, to).await? {
+    let conflict = if conflict {
         " ON CONFLICT (campaign_id, device_id) DO NOTHING"
     } else {
         ""
+    };
+    let part = match part {
+        Part::All => "TRUE",
+        Part::Heads => "x.n = 1",
+        Part::Chains => "x.n > 1",
     };
     let sql = format!(
         "INSERT INTO calling_list_records (tenant_id, campaign_id, contact_id, device_id, seq, contact_info, \
@@ -1179,7 +1289,7 @@ async fn insert_chunk(
            d.area_code, d.region, d.device_type, \
            ROW_NUMBER() OVER (PARTITION BY d.contact_id ORDER BY {rank}, d.position) AS n \
            FROM {scope_sql} AND m.seq > ${from_at} AND m.seq <= ${to_at} AND {dialable} AND NOT ({suppressed}) \
-         ) x WHERE TRUE{conflict}",
+         ) x WHERE {part}{conflict}",
         general = layout::record_type::GENERAL,
         ready = record_status::READY,
         chain_ready = record_status::CHAIN_READY,

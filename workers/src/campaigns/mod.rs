@@ -432,7 +432,22 @@ pub async fn delete(
     let txn = services.begin().await?;
     let existing = find(&txn, principal.tenant_id, id, true).await?;
     require_unloaded(&existing, "deleting")?;
+    // PostgreSQL has no cascade for the preload's tables (see `load`); the
+    // row lock taken above waited for any load transaction holding the row,
+    // so these deletes see its records.
     campaign_row::Entity::delete_by_id(id).exec(&txn).await?;
+    for table in [
+        "calling_list_records",
+        "campaign_members",
+        "campaign_candidates",
+    ] {
+        crate::db::execute(
+            &txn,
+            &format!("DELETE FROM {table} WHERE campaign_id = $1"),
+            vec![id.into()],
+        )
+        .await?;
+    }
     let event = audit::record(
         &txn,
         &principal.actor(),
