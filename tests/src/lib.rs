@@ -381,6 +381,25 @@ impl TestApp {
         .await
     }
 
+    /// SQL statements this server has sent so far, from its own `/metrics`
+    /// (the scrape itself adds one: it reads the queue backlog).
+    pub async fn sql_statements(&self) -> u64 {
+        let metrics = self
+            .client
+            .get(format!("{}/metrics", self.address))
+            .send()
+            .await
+            .expect("scraping /metrics")
+            .text()
+            .await
+            .expect("reading /metrics");
+        metrics
+            .lines()
+            .filter(|line| line.starts_with("reachline_db_statements_total{"))
+            .filter_map(|line| line.rsplit(' ').next()?.parse::<u64>().ok())
+            .sum()
+    }
+
     /// Creates a user and returns its id; panics with the response otherwise.
     pub async fn create_user(&self, token: &str, email: &str, role: &str) -> String {
         let body = self.try_create_user(token, email, role).await;

@@ -189,24 +189,6 @@ async fn contacts_are_edited_and_deleted(stores: Stores) {
     );
 }
 
-/// SQL statements the app has sent so far, read from its own `/metrics`.
-async fn statements_so_far(app: &TestApp) -> u64 {
-    let metrics = app
-        .client
-        .get(format!("{}/metrics", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    metrics
-        .lines()
-        .filter(|line| line.starts_with("reachline_db_statements_total{"))
-        .filter_map(|line| line.rsplit(' ').next()?.parse::<u64>().ok())
-        .sum()
-}
-
 async fn a_page_of_100_contacts_with_devices_costs_three_statements(stores: Stores) {
     // Only the api role: a background worker's polling would be counted too.
     let app = spawn_app_with(stores, &["--roles", "api"]).await;
@@ -215,11 +197,11 @@ async fn a_page_of_100_contacts_with_devices_costs_three_statements(stores: Stor
     // The first request fills the token and user caches, as any signed-in session has.
     app.graphql(Some(&admin), query, json!({ "id": list_id }))
         .await;
-    let before = statements_so_far(&app).await;
+    let before = app.sql_statements().await;
     let body = app
         .graphql(Some(&admin), query, json!({ "id": list_id }))
         .await;
-    let after = statements_so_far(&app).await;
+    let after = app.sql_statements().await;
     let nodes = body["data"]["contactList"]["contacts"]["nodes"]
         .as_array()
         .unwrap_or_else(|| panic!("{body}"));
