@@ -290,11 +290,12 @@ pub struct ServeConfig {
     )]
     pub message_lease_secs: u32,
     /// Dispatch loops per `dial-manager` process: while one settles its batch
-    /// in the database, another leases and sends the next.
+    /// in the database, another leases and sends the next (more throughput;
+    /// sends of a rate-limited campaign cluster more within a second).
     #[arg(
         long = "message-dispatch-loops",
         env = "REACHLINE_MESSAGE_DISPATCH_LOOPS",
-        default_value_t = 2,
+        default_value_t = 1,
         value_parser = clap::value_parser!(u8).range(1..=16)
     )]
     pub message_dispatch_loops: u8,

@@ -167,6 +167,12 @@ async fn paced_pass(
     Ok((handled, pace))
 }
 
+/// One budget taker at a time in this process: the dispatch loops of one
+/// process never race on a counter's catch-up (replicas rarely meet; a
+/// new counter is set atomically, see `rate::acquire`).
+static BUDGET_GATE: std::sync::LazyLock<tokio::sync::Mutex<()>> =
+    std::sync::LazyLock::new(|| tokio::sync::Mutex::new(()));
+
 /// Takes this batch's budget from the campaign's and the tenant's rates.
 async fn budget(
     services: &Services,
@@ -174,6 +180,7 @@ async fn budget(
     campaign: &Running,
     gateway: &Gateway,
 ) -> Result<(u32, Vec<String>), ServiceError> {
+    let _gate = BUDGET_GATE.lock().await;
     let mut want = settings.batch;
     let mut taken: Vec<String> = Vec::new();
     let scopes = [

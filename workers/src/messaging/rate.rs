@@ -61,6 +61,16 @@ pub async fn acquire(
     }
     let key = key(scope);
     let want = i64::from(want);
+    // A new scope starts just behind the open budget, set atomically: two
+    // takers meeting an empty counter must not both catch it up from zero,
+    // which would spend the budget for years and stall the campaign.
+    cache
+        .set_if_absent(
+            &key,
+            &(opened(per_second, now) - UNIT).to_string(),
+            Some(COUNTER_TTL),
+        )
+        .await?;
     let total = cache.incr(&key, want * UNIT, Some(COUNTER_TTL)).await?;
     let before = total - want * UNIT;
     let mut credit = opened(per_second, now) - before;
