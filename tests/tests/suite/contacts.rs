@@ -197,25 +197,31 @@ async fn a_page_of_100_contacts_with_devices_costs_three_statements(stores: Stor
     // The first request fills the token and user caches, as any signed-in session has.
     app.graphql(Some(&admin), query, json!({ "id": list_id }))
         .await;
-    let before = app.sql_statements().await;
-    let body = app
-        .graphql(Some(&admin), query, json!({ "id": list_id }))
-        .await;
-    let after = app.sql_statements().await;
-    let nodes = body["data"]["contactList"]["contacts"]["nodes"]
-        .as_array()
-        .unwrap_or_else(|| panic!("{body}"));
-    assert_eq!(nodes.len(), 100);
-    assert!(
-        nodes
-            .iter()
-            .all(|node| node["devices"].as_array().is_some_and(|d| d.len() == 2))
-    );
-    // The list, the page of contacts, and all their devices in one query — plus
-    // the one statement each scrape of /metrics sends to read the queue backlog.
+    // Background work of the api role (the suppression change feed's tick)
+    // may land a statement inside a window now and then: the page's own
+    // cost is the fewest a window ever saw, over three requests.
+    let mut fewest = u64::MAX;
+    for _ in 0..3 {
+        let before = app.sql_statements().await;
+        let body = app
+            .graphql(Some(&admin), query, json!({ "id": list_id }))
+            .await;
+        let after = app.sql_statements().await;
+        let nodes = body["data"]["contactList"]["contacts"]["nodes"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{body}"));
+        assert_eq!(nodes.len(), 100);
+        assert!(
+            nodes
+                .iter()
+                .all(|node| node["devices"].as_array().is_some_and(|d| d.len() == 2))
+        );
+        // Minus the one statement each scrape of /metrics sends to read the queue backlog.
+        fewest = fewest.min(after - before - 1);
+    }
+    // The list, the page of contacts, and all their devices in one query.
     assert_eq!(
-        after - before - 1,
-        3,
+        fewest, 3,
         "statements for one page of 100 contacts with devices"
     );
 }
