@@ -381,6 +381,28 @@ impl TestApp {
         .await
     }
 
+    /// A second tenant, `acme`, with an admin (`boss@acme.example`): the tenant
+    /// and the admin's token, for tests of what one tenant may see of another.
+    pub async fn second_tenant_admin(&self) -> (entity::tenant::Model, String) {
+        let other = workers::accounts::tenants::create(&self.services.db, "acme")
+            .await
+            .expect("creating tenant acme");
+        workers::accounts::users::create_as(
+            &self.services,
+            &workers::audit::Actor::system(other.id, "test"),
+            workers::accounts::users::NewUser {
+                email: "boss@acme.example".into(),
+                display_name: "Boss".into(),
+                role: domain::UserRole::Admin,
+                password: USER_PASSWORD.into(),
+            },
+        )
+        .await
+        .expect("creating acme's admin");
+        let token = self.login("boss@acme.example", USER_PASSWORD).await;
+        (other, token)
+    }
+
     /// SQL statements this server has sent so far, from its own `/metrics`
     /// (the scrape itself adds one: it reads the queue backlog).
     pub async fn sql_statements(&self) -> u64 {

@@ -57,26 +57,6 @@ async fn seeded_list(app: &TestApp, token: &str, name: &str, count: usize) -> St
     list
 }
 
-/// A second tenant with an admin; their token.
-async fn other_tenant(app: &TestApp) -> String {
-    let other = workers::accounts::tenants::create(&app.services.db, "acme")
-        .await
-        .unwrap();
-    workers::accounts::users::create_as(
-        &app.services,
-        &workers::audit::Actor::system(other.id, "test"),
-        workers::accounts::users::NewUser {
-            email: "boss@acme.example".into(),
-            display_name: "Boss".into(),
-            role: domain::UserRole::Admin,
-            password: USER_PASSWORD.into(),
-        },
-    )
-    .await
-    .unwrap();
-    app.login("boss@acme.example", USER_PASSWORD).await
-}
-
 /// Stores one finished attempt `days` ago with its attempt counts, as the history path would.
 async fn old_attempt(app: &TestApp, tenant: Uuid, guid: &str, device: &str, days: i64) {
     let at = Utc::now() - Duration::days(days);
@@ -274,7 +254,7 @@ async fn a_subject_is_found_in_every_list_and_erased_without_becoming_callable(s
     };
 
     // Another tenant has the same number and client id: never found, never erased.
-    let acme = other_tenant(&app).await;
+    let acme = app.second_tenant_admin().await.1;
     seeded_list(&app, &acme, "Acme people", 1).await;
 
     // The access request: the number written any way finds everything, once.
@@ -493,7 +473,7 @@ async fn retention_keeps_the_rule_window_and_deletes_older_history(stores: Store
     texted(&app, tenant, "+12127365000", 50).await;
     texted(&app, tenant, "+12127365000", 20).await;
     // Another tenant keeps the default 400 days: its 50-day-old call stays.
-    let acme = other_tenant(&app).await;
+    let acme = app.second_tenant_admin().await.1;
     let acme_tenant = tenant_of(&app, &acme).await;
     old_attempt(&app, acme_tenant, "acme-50", "+12127365000", 50).await;
 
@@ -547,7 +527,7 @@ async fn expensive_operations_are_budgeted_per_tenant(stores: Stores) {
     let message = refused["errors"][0]["message"].as_str().unwrap();
     assert!(message.contains("at most 2 a minute"), "{message}");
     // Another tenant has its own budget; reading is never budgeted.
-    let acme = other_tenant(&app).await;
+    let acme = app.second_tenant_admin().await.1;
     let theirs = seeded_list(&app, &acme, "Theirs", 1).await;
     let body = app
         .graphql(Some(&acme), EXPORT, json!({ "id": theirs }))

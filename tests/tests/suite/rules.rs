@@ -393,22 +393,7 @@ async fn other_tenants_rules_are_not_found(stores: Stores) {
         )
         .await;
     let id = created["data"]["createSplitRule"]["id"].clone();
-    let other = workers::accounts::tenants::create(&app.services.db, "acme")
-        .await
-        .unwrap();
-    workers::accounts::users::create_as(
-        &app.services,
-        &workers::audit::Actor::system(other.id, "test"),
-        workers::accounts::users::NewUser {
-            email: "boss@acme.example".into(),
-            display_name: "Boss".into(),
-            role: domain::UserRole::Admin,
-            password: USER_PASSWORD.into(),
-        },
-    )
-    .await
-    .unwrap();
-    let acme = app.login("boss@acme.example", USER_PASSWORD).await;
+    let (other, acme) = app.second_tenant_admin().await;
     let read = app
         .graphql(
             Some(&acme),

@@ -417,22 +417,7 @@ async fn tenants_roles_and_tokens_are_respected(stores: Stores) {
         204
     );
 
-    let other = workers::accounts::tenants::create(&app.services.db, "acme")
-        .await
-        .unwrap();
-    workers::accounts::users::create_as(
-        &app.services,
-        &workers::audit::Actor::system(other.id, "test"),
-        workers::accounts::users::NewUser {
-            email: "boss@acme.example".into(),
-            display_name: "Boss".into(),
-            role: domain::UserRole::Admin,
-            password: USER_PASSWORD.into(),
-        },
-    )
-    .await
-    .unwrap();
-    let acme = app.login("boss@acme.example", USER_PASSWORD).await;
+    let (_, acme) = app.second_tenant_admin().await;
     assert_eq!(head(&app, &acme, &id).await.status(), StatusCode::NOT_FOUND);
     let foreign = patch(&app, &acme, &id, 4, b"theirs".to_vec()).await;
     assert_eq!(foreign.status(), StatusCode::NOT_FOUND);
